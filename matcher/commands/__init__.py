@@ -1,0 +1,1 @@
+"""Sub-commands of the ``lifeweb-match`` console script, one module each (see ``matcher.cli``)."""
