@@ -15,9 +15,15 @@ from collections.abc import Sequence
 __all__ = ["main"]
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("matcher.commands.validate", "check and normalise a proposals, donors or history file"),
+    "validate": (
+        "matcher.commands.validate",
+        "check and normalise a proposals, donors or history file",
+    ),
     "rank": ("matcher.commands.rank", "rank donors for proposals (or proposals for donors)"),
-    "evaluate": ("matcher.commands.evaluate", "replay the LifeWeb funding history against the engine"),
+    "evaluate": (
+        "matcher.commands.evaluate",
+        "replay the LifeWeb funding history against the engine",
+    ),
     "import": ("matcher.commands.store", "import a file into the database"),
     "export": ("matcher.commands.store", "export a table from the database"),
     "allocate": ("matcher.commands.allocate", "plan who pays for what across proposals"),

@@ -28,7 +28,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy whose text cells (and column names) cannot run as spreadsheet formulas."""
     safe = frame.copy()
     for column in safe.columns:
-        if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column])):
+        if not (
+            pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column])
+        ):
             safe[column] = safe[column].map(_neutralise_cell)
     safe.columns = [_neutralise_cell(str(c)) for c in safe.columns]
     return safe
