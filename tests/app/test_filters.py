@@ -1,0 +1,150 @@
+"""Match filters and the URL round trip (``ui.filters``), on small literal portfolios."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from ui.filters import MatchView, effective_gbf_targets, pair_mask, proposal_mask, region_options
+
+
+@pytest.fixture
+def portfolio() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "proposal_id": ["P1", "P2", "P3", "P4"],
+            "title": ["Mangroves", "Andes parks", "Sahel drylands", "Pacific reefs"],
+            "countries": [("KEN", "UGA"), ("PER",), ("NER", "MLI"), ("FJI",)],
+            "aichi_targets": [(11, 14), (11,), (), (6, 11)],
+            "gbf_targets": [(), (), (2,), ()],
+            "ecosystems": [("marine_coastal",), ("mountains", "forests"), ("drylands",), ()],
+            "requested_amount": [850_000.0, 2_500_000.0, math.nan, 300_000.0],
+            "status": ["submitted", "funded", "submitted", "partly funded"],
+        }
+    )
+
+
+def ids(frame: pd.DataFrame, mask: pd.Series) -> list[str]:
+    return frame.loc[mask, "proposal_id"].tolist()
+
+
+def test_view_survives_the_url_round_trip():
+    view = MatchView(
+        view="proposal",
+        proposal_id="P 7",
+        regions=("Eastern Africa", "South America"),
+        countries=("KEN",),
+        groups=("LDC", "SIDS"),
+        aichi_targets=(11, 15),
+        gbf_targets=(3,),
+        ecosystems=("forests",),
+        amount_min=100_000.0,
+        amount_max=2_000_000.5,
+        statuses=("submitted",),
+        min_score=0.35,
+        eligible_only=True,
+        preset="geography_first",
+        weights={"thematic": 0.5, "targets": 2.0},
+    )
+    params = view.to_query_params()
+    assert params["countries"] == "KEN"
+    assert params["w_targets"] == "2"
+    assert MatchView.from_query_params(params) == view
+
+
+def test_default_view_writes_no_parameters():
+    assert MatchView().to_query_params() == {}
+
+
+def test_malformed_link_falls_back_to_defaults_without_raising():
+    view = MatchView.from_query_params(
+        {
+            "view": "nonsense",
+            "aichi_targets": "11,99,abc,11",
+            "min_score": "2.5",
+            "amount_min": "-5",
+            "amount_max": "lots",
+            "groups": "ldc,EU",
+            "w_thematic": "-1",
+            "w_targets": "nan",
+        }
+    )
+    assert view.view == "donor"
+    assert view.aichi_targets == (11,)
+    assert view.min_score == 1.0
+    assert view.amount_min is None and view.amount_max is None
+    assert view.groups == ("LDC",)
+    assert view.weights == {}
+
+
+def test_repeated_url_keys_use_the_last_value():
+    assert MatchView.from_query_params({"countries": ["PER", "ken,uga"]}).countries == (
+        "KEN",
+        "UGA",
+    )
+
+
+def test_region_filter_matches_any_country_of_a_multi_country_proposal(portfolio):
+    view = MatchView(regions=("Eastern Africa",))
+    assert ids(portfolio, proposal_mask(portfolio, view)) == ["P1"]
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(regions=("Americas",)))) == ["P2"]
+
+
+def test_country_and_group_filters(portfolio):
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(countries=("UGA", "FJI")))) == [
+        "P1",
+        "P4",
+    ]
+    # Uganda, Niger and Mali are LDCs; Fiji is a SIDS; Peru is neither.
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(groups=("LDC",)))) == ["P1", "P3"]
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(groups=("SIDS",)))) == ["P4"]
+
+
+def test_gbf_filter_reaches_aichi_tagged_proposals_through_the_crosswalk(portfolio):
+    assert 3 in effective_gbf_targets((11,), ())
+    view = MatchView(gbf_targets=(3,))
+    assert ids(portfolio, proposal_mask(portfolio, view)) == ["P1", "P2", "P4"]
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(gbf_targets=(2,)))) == ["P3"]
+
+
+def test_target_ecosystem_status_and_amount_filters(portfolio):
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(aichi_targets=(14, 6)))) == [
+        "P1",
+        "P4",
+    ]
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(ecosystems=("forests",)))) == ["P2"]
+    assert ids(portfolio, proposal_mask(portfolio, MatchView(statuses=("submitted",)))) == [
+        "P1",
+        "P3",
+    ]
+    # A proposal without an amount drops out once a bound is set.
+    view = MatchView(amount_min=300_000.0, amount_max=1_000_000.0)
+    assert ids(portfolio, proposal_mask(portfolio, view)) == ["P1", "P4"]
+
+
+def test_suggested_targets_stand_in_only_where_none_are_declared(portfolio):
+    tagged = portfolio.assign(suggested_aichi_targets=[(5,), (5,), (5,), ()])
+    assert ids(tagged, proposal_mask(tagged, MatchView(aichi_targets=(5,)))) == ["P3"]
+
+
+def test_pair_mask_applies_minimum_score_and_eligibility():
+    pairs = pd.DataFrame(
+        {"score": [0.9, 0.5, 0.2, math.nan], "eligible": [True, False, True, True]}
+    )
+    assert pair_mask(pairs, MatchView(min_score=0.4)).tolist() == [True, True, False, False]
+    assert pair_mask(pairs, MatchView(eligible_only=True)).tolist() == [True, False, True, True]
+
+
+def test_region_options_list_regions_before_sub_regions():
+    options = region_options()
+    assert options.index("Africa") < options.index("Eastern Africa")
+    assert "Latin America and the Caribbean" in options
+    assert "" not in options
+
+
+def test_describe_names_every_active_filter():
+    text = MatchView(countries=("PER",), aichi_targets=(11,), min_score=0.5).describe()
+    assert text == "country PER; Aichi 11; score at least 0.50"
+    assert MatchView().describe() == "no filters"

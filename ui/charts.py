@@ -1,0 +1,158 @@
+"""Altair charts for the Matches and Overview pages.
+
+Functions here take tidy frames and return ``alt.Chart`` objects; shaping the data lives in
+``ui.overview`` and ``ui.matches`` so both can be tested without drawing anything. The world
+map draws from a TopoJSON file shipped in ``data/maps/`` (Natural Earth via world-atlas),
+embedded in the chart: no tile server, works offline.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from matcher import reference
+
+__all__ = [
+    "MAP_ATTRIBUTION",
+    "component_chart",
+    "crowding_chart",
+    "funding_chart",
+    "proposal_map",
+    "world_topology",
+]
+
+MAP_ATTRIBUTION = (
+    "Country shapes: Natural Earth 1:110m (public domain), TopoJSON by the world-atlas "
+    "project (ISC licence). Borders are shown for orientation and imply no position on the "
+    "legal status of any territory."
+)
+
+
+def _maps_dir() -> Path:
+    return reference.data_dir() / "maps"
+
+
+@cache
+def world_topology() -> dict:
+    """The shipped world TopoJSON (countries keyed by ISO 3166 numeric ``id``)."""
+    return json.loads((_maps_dir() / "countries-110m.json").read_text(encoding="utf-8"))
+
+
+def component_chart(components: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: each score component's value and its weighted share of the score.
+
+    ``components`` has ``component`` (label), ``value`` (0-1), ``weight`` and
+    ``contribution`` (the part of the final score it accounts for); components missing
+    for the pair have NaN value and are drawn as absent, not as zero.
+    """
+    shown = components.copy()
+    shown["status"] = shown["value"].map(lambda v: "not available" if pd.isna(v) else "scored")
+    base = alt.Chart(shown).encode(
+        y=alt.Y("component:N", sort=None, title=None),
+        tooltip=[
+            alt.Tooltip("component:N", title="component"),
+            alt.Tooltip("value:Q", title="value (0-1)", format=".2f"),
+            alt.Tooltip("weight:Q", title="weight", format=".2f"),
+            alt.Tooltip("contribution:Q", title="share of score", format=".2f"),
+            alt.Tooltip("status:N"),
+        ],
+    )
+    value_bars = base.mark_bar(color="#a5d6a7").encode(
+        x=alt.X(
+            "value:Q",
+            title="component value (pale) and weighted contribution (dark)",
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+    )
+    contribution_bars = base.mark_bar(color="#2e7d32", height=8).encode(x="contribution:Q")
+    return (value_bars + contribution_bars).properties(height=28 * max(len(shown), 1) + 30)
+
+
+def funding_chart(
+    totals: pd.DataFrame, *, category: str, category_title: str, currency: str
+) -> alt.Chart:
+    """Grouped bars of requested vs matched funding per ``category`` value.
+
+    ``totals`` is long: ``category``, ``measure`` (requested / matched), ``amount``.
+    """
+    sort_order = (
+        totals[totals["measure"] == "requested"]
+        .sort_values("amount", ascending=False)[category]
+        .tolist()
+    )
+    return (
+        alt.Chart(totals)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{category}:N", sort=sort_order, title=category_title),
+            xOffset=alt.XOffset("measure:N", sort=["requested", "matched"]),
+            y=alt.Y("amount:Q", title=f"amount ({currency})", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "measure:N",
+                sort=["requested", "matched"],
+                scale=alt.Scale(range=["#90a4ae", "#2e7d32"]),
+                title=None,
+            ),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip("measure:N"),
+                alt.Tooltip("amount:Q", format=",.0f", title=f"amount ({currency})"),
+                alt.Tooltip("proposals:Q", title="proposals"),
+            ],
+        )
+        .properties(height=320)
+    )
+
+
+def crowding_chart(crowding: pd.DataFrame) -> alt.Chart:
+    """Heat map of donors x countries: how many of a donor's top matches sit in each country.
+
+    ``crowding`` has ``donor``, ``country`` (display name), ``matches``.
+    """
+    return (
+        alt.Chart(crowding)
+        .mark_rect()
+        .encode(
+            x=alt.X("country:N", title="country", sort="-color"),
+            y=alt.Y("donor:N", title="donor"),
+            color=alt.Color("matches:Q", title="top matches", scale=alt.Scale(scheme="greens")),
+            tooltip=["donor:N", "country:N", "matches:Q"],
+        )
+        .properties(height=alt.Step(18))
+    )
+
+
+def proposal_map(by_country: pd.DataFrame) -> alt.LayerChart:
+    """World choropleth of proposals per country, from the shipped TopoJSON.
+
+    ``by_country`` has ``m49`` (three-digit ISO numeric string), ``country``,
+    ``proposals`` and ``requested``. Countries without proposals are drawn grey.
+    """
+    topology = alt.InlineData(
+        values=world_topology(), format=alt.DataFormat(type="topojson", feature="countries")
+    )
+    lookup = by_country[["m49", "country", "proposals", "requested"]].copy()
+    background = alt.Chart(topology).mark_geoshape(fill="#eceff1", stroke="white", strokeWidth=0.4)
+    filled = (
+        alt.Chart(topology)
+        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        .transform_lookup(
+            lookup="id",
+            from_=alt.LookupData(lookup, "m49", ["country", "proposals", "requested"]),
+        )
+        .transform_filter("isValid(datum.proposals)")
+        .encode(
+            color=alt.Color("proposals:Q", title="proposals", scale=alt.Scale(scheme="greens")),
+            tooltip=[
+                alt.Tooltip("country:N"),
+                alt.Tooltip("proposals:Q"),
+                alt.Tooltip("requested:Q", format=",.0f", title="requested"),
+            ],
+        )
+    )
+    return alt.layer(background, filled).project(type="equalEarth").properties(height=420)

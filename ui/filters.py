@@ -1,0 +1,330 @@
+"""Match filters and view state, and their round trip through the URL (``st.query_params``).
+
+A colleague who opens a copied link sees the same view: which side is ranked, the donor or
+proposal picked, every filter and the weights. The state is a plain frozen dataclass so it
+can be tested without Streamlit; the page turns widgets into a :class:`MatchView` and back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from matcher import reference
+
+__all__ = [
+    "GROUP_FLAGS",
+    "VIEWS",
+    "MatchView",
+    "country_regions",
+    "effective_gbf_targets",
+    "proposal_mask",
+    "region_options",
+]
+
+VIEWS = ("donor", "proposal")
+GROUP_FLAGS = {"LDC": "ldc", "LLDC": "lldc", "SIDS": "sids"}
+_LIST_SEPARATOR = ","
+_WEIGHT_PREFIX = "w_"
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """Everything that decides what the Matches page shows; the URL carries all of it.
+
+    ``weights`` holds only the weights the user moved away from the preset; an empty
+    mapping means "the preset as shipped".
+    """
+
+    view: str = "donor"
+    donor_id: str = ""
+    proposal_id: str = ""
+    regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    aichi_targets: tuple[int, ...] = ()
+    gbf_targets: tuple[int, ...] = ()
+    ecosystems: tuple[str, ...] = ()
+    amount_min: float | None = None
+    amount_max: float | None = None
+    statuses: tuple[str, ...] = ()
+    min_score: float = 0.0
+    eligible_only: bool = False
+    preset: str = "balanced"
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    # --- URL round trip ------------------------------------------------------------
+    def to_query_params(self) -> dict[str, str]:
+        """Only the values that differ from the defaults, as short URL parameters."""
+        default = MatchView()
+        params: dict[str, str] = {}
+        for spec in fields(self):
+            name = spec.name
+            value = getattr(self, name)
+            if name == "weights":
+                for component, weight in sorted(value.items()):
+                    params[_WEIGHT_PREFIX + component] = _format_number(weight)
+                continue
+            if value == getattr(default, name):
+                continue
+            if isinstance(value, tuple):
+                params[name] = _LIST_SEPARATOR.join(str(v) for v in value)
+            elif isinstance(value, bool):
+                params[name] = "1" if value else "0"
+            elif isinstance(value, float):
+                params[name] = _format_number(value)
+            else:
+                params[name] = str(value)
+        return params
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, object]) -> MatchView:
+        """Read a view from URL parameters; unknown or malformed values fall back to defaults.
+
+        A hand-edited link must never break the page, so nothing here raises.
+        """
+        flat = {key: _last(value) for key, value in params.items()}
+        default = cls()
+        values: dict[str, object] = {}
+        view = flat.get("view", default.view)
+        values["view"] = view if view in VIEWS else default.view
+        for name in ("donor_id", "proposal_id", "preset"):
+            if flat.get(name):
+                values[name] = flat[name].strip()
+        for name in ("regions", "countries", "ecosystems", "statuses"):
+            values[name] = _split_text(flat.get(name, ""))
+        values["countries"] = tuple(c.upper() for c in values["countries"])  # type: ignore[union-attr]
+        values["groups"] = tuple(
+            g for g in (v.upper() for v in _split_text(flat.get("groups", ""))) if g in GROUP_FLAGS
+        )
+        values["aichi_targets"] = _split_ints(flat.get("aichi_targets", ""), 1, 20)
+        values["gbf_targets"] = _split_ints(flat.get("gbf_targets", ""), 1, 23)
+        values["amount_min"] = _parse_amount(flat.get("amount_min"))
+        values["amount_max"] = _parse_amount(flat.get("amount_max"))
+        min_score = _parse_float(flat.get("min_score"))
+        values["min_score"] = min(max(min_score, 0.0), 1.0) if min_score is not None else 0.0
+        values["eligible_only"] = flat.get("eligible_only", "0").lower() in {"1", "true", "yes"}
+        weights: dict[str, float] = {}
+        for key, raw in flat.items():
+            if key.startswith(_WEIGHT_PREFIX):
+                weight = _parse_float(raw)
+                if weight is not None and weight >= 0:
+                    weights[key[len(_WEIGHT_PREFIX) :]] = weight
+        values["weights"] = weights
+        return replace(default, **values)  # type: ignore[arg-type]
+
+    # --- what the filters say ------------------------------------------------------
+    @property
+    def has_proposal_filters(self) -> bool:
+        """Whether any filter narrows the set of proposals (not counting score filters)."""
+        return bool(
+            self.regions
+            or self.countries
+            or self.groups
+            or self.aichi_targets
+            or self.gbf_targets
+            or self.ecosystems
+            or self.statuses
+            or self.amount_min is not None
+            or self.amount_max is not None
+        )
+
+    def describe(self) -> str:
+        """The active filters in words, for a caption above the results."""
+        parts: list[str] = []
+        if self.regions:
+            parts.append("region " + " or ".join(self.regions))
+        if self.countries:
+            parts.append("country " + " or ".join(self.countries))
+        if self.groups:
+            parts.append(" or ".join(self.groups))
+        if self.aichi_targets:
+            parts.append("Aichi " + ", ".join(str(t) for t in self.aichi_targets))
+        if self.gbf_targets:
+            parts.append("GBF " + ", ".join(str(t) for t in self.gbf_targets))
+        if self.ecosystems:
+            parts.append("ecosystem " + " or ".join(self.ecosystems))
+        if self.amount_min is not None or self.amount_max is not None:
+            low = _format_number(self.amount_min) if self.amount_min is not None else "any"
+            high = _format_number(self.amount_max) if self.amount_max is not None else "any"
+            parts.append(f"request {low} to {high}")
+        if self.statuses:
+            parts.append("status " + " or ".join(self.statuses))
+        if self.min_score > 0:
+            parts.append(f"score at least {self.min_score:.2f}")
+        if self.eligible_only:
+            parts.append("eligible only")
+        return "; ".join(parts) if parts else "no filters"
+
+
+# --- reference lookups -----------------------------------------------------------------
+@cache
+def _country_table() -> pd.DataFrame:
+    return reference.countries().set_index("iso3")
+
+
+def region_options() -> list[str]:
+    """UN M49 regions, sub-regions and intermediate regions, broadest first."""
+    table = _country_table()
+    options: list[str] = []
+    for column in ("region", "sub_region", "intermediate_region"):
+        for name in sorted(set(table[column]) - {""}):
+            if name not in options:
+                options.append(name)
+    return options
+
+
+@cache
+def country_regions(iso3: str) -> frozenset[str]:
+    """Every M49 region name ``iso3`` belongs to (region, sub-region, intermediate)."""
+    table = _country_table()
+    if iso3 not in table.index:
+        return frozenset()
+    row = table.loc[iso3]
+    return frozenset(str(row[c]) for c in ("region", "sub_region", "intermediate_region") if row[c])
+
+
+@cache
+def _country_flag(iso3: str, flag: str) -> bool:
+    table = _country_table()
+    return bool(iso3 in table.index and table.at[iso3, flag])
+
+
+@cache
+def _aichi_to_gbf() -> dict[int, tuple[int, ...]]:
+    links = reference.crosswalk()
+    primary = links[links["relation"] == "primary"]
+    return {
+        int(aichi): tuple(sorted(int(g) for g in group["gbf_target"]))
+        for aichi, group in primary.groupby("aichi_target")
+    }
+
+
+def effective_gbf_targets(aichi_targets: Iterable[int], gbf_targets: Iterable[int]) -> set[int]:
+    """GBF targets a proposal serves: declared ones plus primary successors of its Aichi ones."""
+    crosswalk = _aichi_to_gbf()
+    served = {int(t) for t in gbf_targets}
+    for aichi in aichi_targets:
+        served.update(crosswalk.get(int(aichi), ()))
+    return served
+
+
+# --- filtering -------------------------------------------------------------------------
+def _as_tuple(value: object) -> tuple:
+    if isinstance(value, tuple | list | set | frozenset | np.ndarray):
+        return tuple(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(";") if v.strip())
+    return (value,)
+
+
+def proposal_mask(proposals: pd.DataFrame, view: MatchView) -> pd.Series:
+    """Which proposals pass the view's proposal filters (a boolean Series on the frame's index).
+
+    Multi-valued filters match when any value overlaps (a Kenya-Uganda proposal is in
+    "Eastern Africa" and in "UGA"); a proposal with no requested amount passes an amount
+    filter only when no bound is set. GBF filters also accept Aichi targets through the
+    crosswalk, so old and new proposals answer the same question.
+    """
+    mask = pd.Series(True, index=proposals.index)
+    if proposals.empty:
+        return mask
+    countries = proposals["countries"].map(_as_tuple)
+    if view.regions:
+        wanted = set(view.regions)
+        mask &= countries.map(lambda cs: any(country_regions(c) & wanted for c in cs))
+    if view.countries:
+        wanted_countries = set(view.countries)
+        mask &= countries.map(lambda cs: bool(wanted_countries.intersection(cs)))
+    if view.groups:
+        flags = [GROUP_FLAGS[g] for g in view.groups]
+        mask &= countries.map(lambda cs: any(_country_flag(c, f) for c in cs for f in flags))
+    aichi = proposals["aichi_targets"].map(lambda v: {int(t) for t in _as_tuple(v)})
+    if "suggested_aichi_targets" in proposals.columns:
+        # Where a proposal declares nothing, the tagger's suggestions stand in for it.
+        suggested = proposals["suggested_aichi_targets"].map(
+            lambda v: {int(t) for t in _as_tuple(v)}
+        )
+        aichi = pd.Series(
+            [a if a else s for a, s in zip(aichi, suggested, strict=True)], index=proposals.index
+        )
+    if view.aichi_targets:
+        wanted_aichi = set(view.aichi_targets)
+        mask &= aichi.map(lambda targets: bool(targets & wanted_aichi))
+    if view.gbf_targets:
+        wanted_gbf = set(view.gbf_targets)
+        gbf = proposals["gbf_targets"].map(_as_tuple)
+        served = pd.Series(
+            [effective_gbf_targets(a, g) for a, g in zip(aichi, gbf, strict=True)],
+            index=proposals.index,
+        )
+        mask &= served.map(lambda targets: bool(targets & wanted_gbf))
+    if view.ecosystems:
+        wanted_eco = set(view.ecosystems)
+        mask &= proposals["ecosystems"].map(lambda v: bool(wanted_eco.intersection(_as_tuple(v))))
+    amounts = pd.to_numeric(proposals["requested_amount"], errors="coerce")
+    if view.amount_min is not None:
+        mask &= amounts.ge(view.amount_min).fillna(False).astype(bool)
+    if view.amount_max is not None:
+        mask &= amounts.le(view.amount_max).fillna(False).astype(bool)
+    if view.statuses:
+        mask &= proposals["status"].fillna("").astype(str).isin(set(view.statuses))
+    return mask.astype(bool)
+
+
+def pair_mask(pairs: pd.DataFrame, view: MatchView) -> pd.Series:
+    """Which scored pairs pass the minimum score and the eligible-only switch."""
+    mask = pairs["score"].fillna(0.0) >= view.min_score
+    if view.eligible_only:
+        mask &= pairs["eligible"].astype(bool)
+    return mask
+
+
+# --- parsing helpers -------------------------------------------------------------------
+def _last(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return str(value[-1]) if value else ""
+    return "" if value is None else str(value)
+
+
+def _split_text(raw: str) -> tuple[str, ...]:
+    seen: list[str] = []
+    for part in raw.split(_LIST_SEPARATOR):
+        part = part.strip()
+        if part and part not in seen:
+            seen.append(part)
+    return tuple(seen)
+
+
+def _split_ints(raw: str, low: int, high: int) -> tuple[int, ...]:
+    numbers: list[int] = []
+    for part in _split_text(raw):
+        if part.isdigit() and low <= int(part) <= high and int(part) not in numbers:
+            numbers.append(int(part))
+    return tuple(sorted(numbers))
+
+
+def _parse_float(raw: object) -> float | None:
+    try:
+        number = float(str(raw))
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _parse_amount(raw: object) -> float | None:
+    number = _parse_float(raw) if raw not in (None, "") else None
+    return number if number is not None and number >= 0 else None
+
+
+def _format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
