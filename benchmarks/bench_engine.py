@@ -1,0 +1,350 @@
+"""Speed and memory of the matching engine, run by hand (never in the tests).
+
+Measures, on this machine:
+
+* cold: read proposals, donors and history from CSV through the project's readers, profile the
+  donors, score every pair and take the top 20 both ways (donors per proposal, proposals per
+  donor), for sizes from 1,000 x 100 to 100,000 x 1,000; each size in its own process, with
+  its peak resident memory (``ru_maxrss``);
+* the same-size reference: a bare word TF-IDF fit plus one chunked sparse product and top-k,
+  in its own process in the same run, and the ratio of the engine's cold time to it;
+* warm: re-weighting 10,000 x 500 cached component scores and re-ranking; one new proposal
+  against all donors (95th percentile).
+
+Targets (issue 3): cold 100k x 1k under 45 s and 2 GB; re-weighting under 100 ms; one new
+proposal under 10 ms at p95. Results go to ``benchmarks/RESULTS.md`` and stdout::
+
+    .venv/bin/python benchmarks/bench_engine.py            # everything (about 10 minutes)
+    .venv/bin/python benchmarks/bench_engine.py --quick    # up to 10k x 300, to try changes
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import DatasetPaths, write_dataset  # noqa: E402
+
+SIZES: tuple[tuple[int, int], ...] = (
+    (1_000, 100),
+    (10_000, 300),
+    (30_000, 600),
+    (100_000, 1_000),
+)
+QUICK_SIZES: tuple[tuple[int, int], ...] = ((1_000, 100), (10_000, 300))
+WARM_SIZE = (10_000, 500)
+TOP_K = 20
+COLD_TARGET_SECONDS = 45.0
+MEMORY_TARGET_MB = 2048.0
+REWEIGHT_TARGET_MS = 100.0
+NEW_PROPOSAL_TARGET_MS = 10.0
+DATA_DIR = REPO / "var" / "bench"
+RESULTS = REPO / "benchmarks" / "RESULTS.md"
+TEXT_FIELDS = ("title", "summary", "description", "objectives")
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports ``ru_maxrss`` in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Stopwatch:
+    """Named stage times, in seconds, in the order they ran."""
+
+    stages: dict[str, float]
+
+    def __init__(self) -> None:
+        self.stages = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self._last
+        self._last = now
+
+    @property
+    def total(self) -> float:
+        return sum(self.stages.values())
+
+
+# --------------------------------------------------------------------------------------------
+# workers: each runs in its own process so peak memory is its own
+# --------------------------------------------------------------------------------------------
+
+
+def top_k_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of each row's k largest scores, best first."""
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    values = np.take_along_axis(scores, part, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1), np.take_along_axis(values, order, axis=1)
+
+
+def worker_bare(paths: DatasetPaths) -> dict[str, object]:
+    """The reference: word TF-IDF fit, one chunked sparse product, top-k both ways."""
+    import pandas as pd
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    watch = Stopwatch()
+    proposals = pd.read_csv(paths.proposals, keep_default_na=False, dtype=str)
+    donors = pd.read_csv(paths.donors, keep_default_na=False, dtype=str)
+    watch.lap("read (pandas)")
+    proposal_text = proposals[list(TEXT_FIELDS)].agg(" ".join, axis=1).tolist()
+    donor_text = donors["priorities"].tolist()
+    vectoriser = TfidfVectorizer(sublinear_tf=True, dtype=np.float32)
+    proposal_matrix = vectoriser.fit_transform(proposal_text)
+    donor_matrix = vectoriser.transform(donor_text)
+    watch.lap("tf-idf fit")
+    donor_t = donor_matrix.T.tocsc()
+    n_donors = donor_matrix.shape[0]
+    best_for_donor = np.full((n_donors, TOP_K), -np.inf, dtype=np.float32)
+    best_for_donor_at = np.zeros((n_donors, TOP_K), dtype=np.int64)
+    chunk = 10_000
+    for start in range(0, proposal_matrix.shape[0], chunk):
+        block = (proposal_matrix[start : start + chunk] @ donor_t).toarray()
+        top_k_rows(block, TOP_K)  # the donors for each proposal
+        columns, values = top_k_rows(block.T, TOP_K)  # this chunk's best for each donor
+        merged = np.concatenate([best_for_donor, values], axis=1)
+        merged_at = np.concatenate([best_for_donor_at, columns + start], axis=1)
+        keep, best_for_donor = top_k_rows(merged, TOP_K)
+        best_for_donor_at = np.take_along_axis(merged_at, keep, axis=1)
+    watch.lap("chunked product + top-k")
+    return {"stages": watch.stages, "seconds": watch.total, "peak_mb": peak_memory_mb()}
+
+
+def worker_cold(paths: DatasetPaths) -> dict[str, object]:
+    """The engine end to end from CSV files: read, profile, score, top 20 both ways."""
+    from matcher.rank import Matcher
+
+    from matcher import load as readers
+
+    watch = Stopwatch()
+    proposals = readers.load_proposals(paths.proposals).frame
+    donors = readers.load_donors(paths.donors).frame
+    history = readers.load_history(paths.history).frame
+    watch.lap("read (readers)")
+    matcher = Matcher().fit(donors, history, proposals=proposals)
+    watch.lap("profile donors")
+    by_proposal, by_donor = matcher.top_k_both_ways(proposals, top_k=TOP_K)
+    watch.lap("score + top-20 both ways")
+    return {
+        "stages": watch.stages,
+        "seconds": watch.total,
+        "peak_mb": peak_memory_mb(),
+        "rows": [len(by_proposal), len(by_donor)],
+    }
+
+
+def worker_warm(paths: DatasetPaths) -> dict[str, object]:
+    """Re-weighting cached scores and re-ranking; one new proposal against every donor."""
+    from matcher.rank import Matcher
+
+    from matcher import load as readers
+
+    proposals = readers.load_proposals(paths.proposals).frame
+    donors = readers.load_donors(paths.donors).frame
+    history = readers.load_history(paths.history).frame
+    matcher = Matcher().fit(donors, history, proposals=proposals)
+    score_set = matcher.score(proposals)
+    weight_sets = _alternating_weights(score_set)
+    reweight_ms = []
+    for run in range(12):
+        started = time.perf_counter()
+        score_set.combine(weight_sets[run % len(weight_sets)]).top_k_both_ways(TOP_K)
+        reweight_ms.append((time.perf_counter() - started) * 1000)
+    new_proposal_ms = []
+    rows = [proposals.iloc[[i]] for i in range(0, len(proposals), len(proposals) // 300)]
+    for row in rows[:5]:  # warm-up: first calls fill caches and import lazily
+        matcher.score(row).combine("balanced").top_k_both_ways(TOP_K)
+    for row in rows:
+        started = time.perf_counter()
+        matcher.score(row).combine("balanced").top_k_both_ways(TOP_K)
+        new_proposal_ms.append((time.perf_counter() - started) * 1000)
+    return {
+        "reweight_ms": _distribution(reweight_ms[2:]),
+        "new_proposal_ms": _distribution(new_proposal_ms),
+        "peak_mb": peak_memory_mb(),
+    }
+
+
+def _alternating_weights(score_set: object) -> list[object]:
+    from matcher.combine import WEIGHT_PRESETS
+
+    return list(WEIGHT_PRESETS)
+
+
+def _distribution(values_ms: list[float]) -> dict[str, float]:
+    values = np.asarray(values_ms)
+    return {
+        "n": len(values),
+        "median": float(np.median(values)),
+        "p95": float(np.percentile(values, 95)),
+        "max": float(values.max()),
+    }
+
+
+WORKERS: dict[str, Callable[[DatasetPaths], dict[str, object]]] = {
+    "bare": worker_bare,
+    "cold": worker_cold,
+    "warm": worker_warm,
+}
+
+
+def run_worker(kind: str, paths: DatasetPaths, *, profile: str | None = None) -> dict[str, object]:
+    """Run one worker in a fresh interpreter and return what it measured."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind]
+    command += ["--paths", str(paths.proposals), str(paths.donors), str(paths.history)]
+    if profile:
+        command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", profile, *command[1:]]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO)
+    if completed.returncode != 0:
+        return {"error": (completed.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------------------------
+# report
+# --------------------------------------------------------------------------------------------
+
+
+def _size_label(n_proposals: int, n_donors: int) -> str:
+    return f"{n_proposals:,} x {n_donors:,}"
+
+
+def _fmt_seconds(value: object) -> str:
+    return f"{value:.1f} s" if isinstance(value, int | float) else "failed"
+
+
+def render_report(
+    cold: list[tuple[tuple[int, int], dict, dict]], warm: dict | None, quick: bool
+) -> str:
+    """Markdown tables of today's figures, with the targets beside them."""
+    lines = [
+        "# Engine benchmark results",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+        + (" (quick run: small sizes only)" if quick else "")
+        + ". Synthetic data from `benchmarks/generate.py` (descriptions of ~300 words, 8 % "
+        "French/Spanish, 2 % Chinese; history for 5 % of proposals). Each size runs in its own "
+        "process; memory is that process's peak resident set (`ru_maxrss`).",
+        "",
+        "## Cold: read CSV, profile, score, top 20 both ways",
+        "",
+        "| proposals x donors | engine | engine peak memory | bare TF-IDF + product + top-k "
+        "| bare peak memory | engine / bare |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for (n_proposals, n_donors), engine, bare in cold:
+        ratio = (
+            f"{engine['seconds'] / bare['seconds']:.2f}"
+            if "seconds" in engine and "seconds" in bare
+            else "n/a"
+        )
+        lines.append(
+            f"| {_size_label(n_proposals, n_donors)} | {_fmt_seconds(engine.get('seconds'))} "
+            f"| {engine.get('peak_mb', float('nan')):,.0f} MB "
+            f"| {_fmt_seconds(bare.get('seconds'))} | {bare.get('peak_mb', float('nan')):,.0f} MB "
+            f"| {ratio} |"
+        )
+    lines += ["", "Stages (seconds):", ""]
+    for (n_proposals, n_donors), engine, bare in cold:
+        for label, result in (("engine", engine), ("bare", bare)):
+            if "error" in result:
+                lines.append(
+                    f"- {_size_label(n_proposals, n_donors)} {label}: FAILED: {result['error']}"
+                )
+                continue
+            stages = ", ".join(
+                f"{name} {seconds:.1f}" for name, seconds in result["stages"].items()
+            )
+            lines.append(f"- {_size_label(n_proposals, n_donors)} {label}: {stages}")
+    largest = cold[-1] if cold else None
+    if largest and not quick and "seconds" in largest[1]:
+        engine = largest[1]
+        lines += [
+            "",
+            f"Target 100,000 x 1,000: under {COLD_TARGET_SECONDS:.0f} s "
+            f"({'met' if engine['seconds'] < COLD_TARGET_SECONDS else 'MISSED'}: "
+            f"{engine['seconds']:.1f} s) and under {MEMORY_TARGET_MB / 1024:.0f} GB "
+            f"({'met' if engine['peak_mb'] < MEMORY_TARGET_MB else 'MISSED'}: "
+            f"{engine['peak_mb']:,.0f} MB).",
+        ]
+    lines += ["", f"## Warm ({_size_label(*WARM_SIZE)})", ""]
+    if warm is None:
+        lines.append("not run")
+    elif "error" in warm:
+        lines.append(f"FAILED: {warm['error']}")
+    else:
+        reweight, single = warm["reweight_ms"], warm["new_proposal_ms"]
+        lines += [
+            "| operation | median | p95 | max | target | runs |",
+            "| --- | ---: | ---: | ---: | --- | ---: |",
+            f"| re-weight cached components + re-rank top 20 both ways | {reweight['median']:.1f} ms "
+            f"| {reweight['p95']:.1f} ms | {reweight['max']:.1f} ms | < {REWEIGHT_TARGET_MS:.0f} ms "
+            f"({'met' if reweight['median'] < REWEIGHT_TARGET_MS else 'MISSED'}) | {reweight['n']} |",
+            f"| one new proposal against all donors (score, combine, top 20) | {single['median']:.2f} ms "
+            f"| {single['p95']:.2f} ms | {single['max']:.2f} ms | p95 < {NEW_PROPOSAL_TARGET_MS:.0f} ms "
+            f"({'met' if single['p95'] < NEW_PROPOSAL_TARGET_MS else 'MISSED'}) | {single['n']} |",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the matching engine (run by hand).")
+    parser.add_argument("--quick", action="store_true", help="sizes up to 10k x 300 only")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm measurements")
+    parser.add_argument("--profile", metavar="DIR", help="write pyinstrument profiles of cold runs")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--paths", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        gc.collect()
+        result = WORKERS[args.worker](DatasetPaths(*(Path(p) for p in args.paths)))
+        print(json.dumps(result))
+        return 0
+
+    sizes = QUICK_SIZES if args.quick else SIZES
+    cold = []
+    for n_proposals, n_donors in sizes:
+        print(f"generating {_size_label(n_proposals, n_donors)} ...", flush=True)
+        paths = write_dataset(DATA_DIR, n_proposals, n_donors)
+        bare = run_worker("bare", paths)
+        profile = None
+        if args.profile:
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
+            profile = str(Path(args.profile) / f"cold-{n_proposals}x{n_donors}.txt")
+        engine = run_worker("cold", paths, profile=profile)
+        print(f"  engine {engine}\n  bare {bare}", flush=True)
+        cold.append(((n_proposals, n_donors), engine, bare))
+    warm = None
+    if not args.no_warm:
+        print(f"warm {_size_label(*WARM_SIZE)} ...", flush=True)
+        warm = run_worker("warm", write_dataset(DATA_DIR, *WARM_SIZE))
+    report = render_report(cold, warm, args.quick)
+    if not args.quick:
+        RESULTS.write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
