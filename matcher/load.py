@@ -1,0 +1,697 @@
+"""Load proposals, donors and funding history as people send them, into the data contract.
+
+Every data row ends up either in ``LoadReport.frame`` (normalised, with notes on what
+was changed) or in ``LoadReport.rejected`` (row number, column, value, reason), never
+silently dropped: ``rows_in == n_loaded + n_rejected``. Blank lines are not rows.
+
+Public API: :func:`load`, :func:`load_proposals`, :func:`load_donors`,
+:func:`load_history`, :class:`LoadReport`, :func:`flatten`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from matcher import normalise
+from matcher.contract import KINDS, LIST_COLUMNS
+from matcher.errors import UnreadableFileError
+from matcher.headers import REQUIRED, contract_columns, guess_kind, known_header_count, map_headers
+from matcher.read import Source, read_table
+
+__all__ = ["LoadReport", "flatten", "load", "load_donors", "load_history", "load_proposals"]
+
+NEAR_DUPLICATE_CUTOFF = 90.0
+"""Lowest rapidfuzz ``token_sort_ratio`` of two titles (same country) flagged as near-duplicates."""
+
+_REJECTED_COLUMNS = ["row", "column", "value", "reason"]
+_NEAR_DUPLICATE_COLUMNS = [
+    "proposal_id",
+    "other_proposal_id",
+    "row",
+    "other_row",
+    "countries",
+    "title",
+    "other_title",
+    "similarity",
+]
+_RESERVED = ("source_row", "notes")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading one file gave: the normalised rows, the rejected ones, and how headers mapped."""
+
+    kind: str
+    frame: pd.DataFrame
+    """Contract columns in contract order, then ``source_row``, ``notes``, then extra columns."""
+    rejected: pd.DataFrame
+    """One line per problem: ``row`` (as a person sees it), ``column`` (header as written), ``value``, ``reason``."""
+    header_mapping: pd.DataFrame
+    """``source_header``, ``column``, ``method`` (exact|alias|fuzzy|unmapped), ``score``."""
+    near_duplicates: pd.DataFrame
+    """Proposal pairs with a shared country and very similar titles (flagged, both kept)."""
+    rows_in: int
+    """Data rows in the file (blank lines not counted)."""
+    rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The rejected rows' cells as they came, with ``source_row``, so nothing is lost."""
+    file_notes: tuple[str, ...] = ()
+    """How the file was read: format, encoding, delimiter, header row, currency from a header."""
+
+    @property
+    def n_loaded(self) -> int:
+        """Rows loaded into :attr:`frame`."""
+        return len(self.frame)
+
+    @property
+    def n_rejected(self) -> int:
+        """Distinct rows rejected (a row with three problems counts once)."""
+        return int(self.rejected["row"].nunique()) if len(self.rejected) else 0
+
+
+# --------------------------------------------------------------------------- row problems
+
+
+class _Collector:
+    """Problems and notes per row position while the columns are normalised one by one."""
+
+    def __init__(self, n_rows: int, source_rows: Sequence[int]) -> None:
+        self.source_rows = source_rows
+        self.problems: list[tuple[int, str, str, str]] = []
+        self.bad: set[int] = set()
+        self.notes: list[list[str]] = [[] for _ in range(n_rows)]
+
+    def reject(self, position: int, column: str, value: str, reason: str) -> None:
+        self.problems.append((position, column, value, reason))
+        self.bad.add(position)
+
+    def note(self, position: int, text: str) -> None:
+        self.notes[position].append(text)
+
+    def rejected_frame(self) -> pd.DataFrame:
+        rows = [
+            (self.source_rows[position], column, value, reason)
+            for position, column, value, reason in sorted(self.problems, key=lambda p: p[0])
+        ]
+        frame = pd.DataFrame(rows, columns=_REJECTED_COLUMNS)
+        frame["row"] = frame["row"].astype("int64")
+        return frame
+
+
+def _short(value: str, limit: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _parse_column(values: Sequence[str], parser: Callable[[str], Any]) -> list[Any]:
+    """Parse each distinct cell once; a 100k-row column usually has few distinct values."""
+    parsed = {value: parser(value) for value in set(values)}
+    return [parsed[value] for value in values]
+
+
+# --------------------------------------------------------------------------- column handlers
+
+
+class _Normaliser:
+    def __init__(
+        self,
+        raw: pd.DataFrame,
+        source_rows: Sequence[int],
+        kind: str,
+        header_of: dict[str, str],
+        currencies: dict[str, str],
+    ) -> None:
+        self.raw = raw
+        self.kind = kind
+        self.header_of = header_of  # contract column -> source header
+        self.header_currency = currencies  # source header -> currency
+        self.n = len(raw)
+        self.out = _Collector(self.n, source_rows)
+        self.columns: dict[str, Any] = {}
+
+    def cells(self, column: str) -> list[str] | None:
+        header = self.header_of.get(column)
+        if header is None:
+            return None
+        return [
+            value.strip() if isinstance(value, str) else "" for value in self.raw[header].tolist()
+        ]
+
+    def header(self, column: str) -> str:
+        return self.header_of.get(column, column)
+
+    # text ------------------------------------------------------------------
+
+    def text(self, column: str, *, required: bool = False) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [""] * self.n
+            return
+        texts = _parse_column(cells, normalise.html_to_text)
+        for position, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+            if required and not text:
+                self.out.reject(
+                    position, self.header(column), cell, f"missing {column.replace('_', ' ')}"
+                )
+            elif text != cell and ("<" in cell or "&" in cell) and text != " ".join(cell.split()):
+                self.out.note(position, f"{column}: HTML removed")
+        self.columns[column] = texts
+
+    def identifier(self, column: str, *, unique: bool) -> None:
+        cells = self.cells(column) or [""] * self.n
+        first_seen: dict[str, int] = {}
+        for position, cell in enumerate(cells):
+            if not cell:
+                self.out.reject(
+                    position, self.header(column), cell, f"missing {column.replace('_', ' ')}"
+                )
+            elif unique and cell in first_seen:
+                first_row = self.out.source_rows[first_seen[cell]]
+                self.out.reject(
+                    position,
+                    self.header(column),
+                    cell,
+                    f'duplicate {column} "{cell}" (first on row {first_row})',
+                )
+            else:
+                first_seen.setdefault(cell, position)
+        self.columns[column] = cells
+
+    # countries and regions --------------------------------------------------
+
+    def countries(self, column: str, *, required: bool) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [()] * self.n
+            return
+        parsed = _parse_column(cells, normalise.parse_countries)
+        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+            for piece in result.unknown:
+                hints = normalise.suggest_countries(piece)
+                hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
+                self.out.reject(
+                    position, self.header(column), cell, f'unknown country "{piece}"{hint}'
+                )
+            if required and not result.codes and not result.unknown:
+                self.out.reject(position, self.header(column), cell, "missing country")
+            if result.codes and cell != ";".join(result.codes):
+                self.out.note(position, f'{column}: "{_short(cell)}" -> {";".join(result.codes)}')
+        self.columns[column] = [result.codes for result in parsed]
+
+    def regions(self, column: str) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [()] * self.n
+            return
+        parsed = _parse_column(cells, normalise.parse_regions)
+        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+            for piece in result.unknown:
+                if (
+                    normalise.parse_countries(piece).codes
+                    and not normalise.parse_countries(piece).unknown
+                ):
+                    hint = " (a country: put it in eligible_countries)"
+                else:
+                    near = process.extract(
+                        piece,
+                        normalise.region_names(),
+                        scorer=fuzz.WRatio,
+                        limit=3,
+                        score_cutoff=60,
+                    )
+                    hint = f" (did you mean {', '.join(m[0] for m in near)}?)" if near else ""
+                self.out.reject(
+                    position, self.header(column), cell, f'unknown region "{piece}"{hint}'
+                )
+            if result.values and cell != ";".join(result.values):
+                self.out.note(position, f'{column}: "{_short(cell)}" -> {";".join(result.values)}')
+        self.columns[column] = [result.values for result in parsed]
+
+    # lists -------------------------------------------------------------------
+
+    def targets(self, column: str, highest: int) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [()] * self.n
+            return
+        parsed = _parse_column(cells, lambda cell: normalise.parse_targets(cell, highest=highest))
+        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+            if result.problem:
+                self.out.reject(position, self.header(column), cell, result.problem)
+            elif result.targets and cell != ";".join(map(str, result.targets)):
+                self.out.note(
+                    position, f'{column}: "{_short(cell)}" -> {";".join(map(str, result.targets))}'
+                )
+        self.columns[column] = [result.targets for result in parsed]
+
+    def ecosystems(self, column: str) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [()] * self.n
+            return
+        parsed = _parse_column(cells, normalise.parse_ecosystems)
+        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+            if result.unknown:
+                left_out = ", ".join(f'"{u}"' for u in result.unknown)
+                self.out.note(
+                    position,
+                    f"{column}: {left_out} not in the vocabulary ({', '.join(normalise.ECOSYSTEMS)}), left out",
+                )
+            if result.values and cell != ";".join(result.values):
+                self.out.note(position, f'{column}: "{_short(cell)}" -> {";".join(result.values)}')
+        self.columns[column] = [result.values for result in parsed]
+
+    def aliases(self, column: str) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [()] * self.n
+            return
+        names = self.columns.get("name", [""] * self.n)
+        parsed = _parse_column(
+            cells, lambda cell: tuple(dict.fromkeys(p.strip() for p in normalise.split_list(cell)))
+        )
+        # An alias equal to the name adds nothing ("Belgium" is its own acronym in LifeWeb).
+        self.columns[column] = [
+            tuple(a for a in aliases if a.casefold() != name.casefold())
+            for aliases, name in zip(parsed, names, strict=True)
+        ]
+
+    # amounts and currency ------------------------------------------------------
+
+    def amounts(self, amount_columns: Sequence[str]) -> None:
+        """Amount columns and the row's currency: cell, then currency column, then header."""
+        currency_cells = self.cells("currency")
+        header_currencies = {
+            column: self.header_currency.get(self.header_of[column], "")
+            for column in amount_columns
+            if column in self.header_of
+        }
+        row_currency = [""] * self.n
+        if currency_cells is not None:
+            parsed_currency = _parse_column(currency_cells, normalise.parse_currency)
+            for position, (cell, code) in enumerate(
+                zip(currency_cells, parsed_currency, strict=True)
+            ):
+                if code is None:
+                    self.out.reject(
+                        position,
+                        self.header("currency"),
+                        cell,
+                        f'unknown currency "{cell}" (use an ISO 4217 code such as USD or EUR)',
+                    )
+                else:
+                    row_currency[position] = code
+                    if code and cell != code:
+                        self.out.note(position, f'currency: "{cell}" -> {code}')
+        column_currency = list(row_currency)
+        cell_currency: list[dict[str, str]] = [{} for _ in range(self.n)]
+        for column in amount_columns:
+            cells = self.cells(column)
+            if cells is None:
+                self.columns[column] = np.full(self.n, np.nan)
+                continue
+            parsed = _parse_column(cells, normalise.parse_amount)
+            values = np.full(self.n, np.nan)
+            for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+                if result.problem:
+                    self.out.reject(position, self.header(column), cell, result.problem)
+                    continue
+                values[position] = result.value
+                if result.currency:
+                    cell_currency[position][column] = result.currency
+                if not math.isnan(result.value) and not _PLAIN_NUMBER.fullmatch(cell):
+                    self.out.note(position, f'{column}: "{_short(cell)}" -> {result.value:g}')
+            self.columns[column] = values
+        for position in range(self.n):
+            found = cell_currency[position]
+            distinct = set(found.values())
+            if len(distinct) > 1:
+                listed = ", ".join(f"{column} in {code}" for column, code in found.items())
+                self.out.reject(position, "", "", f"amounts in different currencies ({listed})")
+                continue
+            if distinct:
+                code = distinct.pop()
+                if column_currency[position] and column_currency[position] != code:
+                    column = next(iter(found))
+                    self.out.reject(
+                        position,
+                        self.header(column),
+                        self.raw[self.header_of[column]].iloc[position],
+                        f"amount is in {code} but the currency column says {column_currency[position]}",
+                    )
+                elif not column_currency[position]:
+                    row_currency[position] = code
+                    self.out.note(position, f"currency {code} taken from the amount")
+                continue
+            if not row_currency[position]:
+                has_amount = [
+                    c for c in header_currencies if not math.isnan(self.columns[c][position])
+                ]
+                codes = {header_currencies[c] for c in has_amount if header_currencies[c]}
+                if len(codes) == 1:
+                    row_currency[position] = codes.pop()
+        self.columns["currency"] = row_currency
+
+    # dates, years, flags -----------------------------------------------------------
+
+    def date(self, column: str) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [""] * self.n
+            return
+        parsed = _parse_column(cells, normalise.parse_date)
+        for position, (cell, date) in enumerate(zip(cells, parsed, strict=True)):
+            if date is None:
+                self.out.reject(
+                    position,
+                    self.header(column),
+                    cell,
+                    f'unreadable date "{cell}" (write YYYY-MM-DD or YYYY)',
+                )
+            elif date != cell:
+                self.out.note(position, f'{column}: "{cell}" -> {date}')
+        self.columns[column] = [date or "" for date in parsed]
+
+    def year(self, column: str) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = pd.array([pd.NA] * self.n, dtype="Int64")
+            return
+        parsed = _parse_column(cells, normalise.parse_year)
+        for position, (cell, (_year, readable)) in enumerate(zip(cells, parsed, strict=True)):
+            if not readable:
+                self.out.reject(position, self.header(column), cell, f'unreadable year "{cell}"')
+        self.columns[column] = pd.array([year for year, _ in parsed], dtype="Int64")
+
+    def active(self, column: str) -> None:
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [True] * self.n
+            return
+        parsed = _parse_column(cells, normalise.parse_active)
+        for position, (cell, flag) in enumerate(zip(cells, parsed, strict=True)):
+            if flag is None:
+                self.out.reject(
+                    position,
+                    self.header(column),
+                    cell,
+                    f'unreadable active flag "{cell}" (write yes or no)',
+                )
+        self.columns[column] = [flag is not False for flag in parsed]
+
+
+# --------------------------------------------------------------------------- per kind
+
+
+def _normalise_proposals(norm: _Normaliser) -> None:
+    norm.identifier("proposal_id", unique=True)
+    norm.text("title", required=True)
+    norm.countries("countries", required=True)
+    for column in ("summary", "description", "objectives", "nbsap_alignment", "status"):
+        norm.text(column)
+    norm.amounts(("requested_amount", "secured_amount"))
+    norm.targets("aichi_targets", 20)
+    norm.targets("gbf_targets", 23)
+    norm.ecosystems("ecosystems")
+    norm.date("submitted_on")
+
+
+def _normalise_donors(norm: _Normaliser) -> None:
+    norm.identifier("donor_id", unique=True)
+    norm.text("name", required=True)
+    norm.aliases("aliases")
+    norm.text("donor_type")
+    norm.text("priorities")
+    norm.targets("aichi_targets", 20)
+    norm.targets("gbf_targets", 23)
+    norm.regions("eligible_regions")
+    norm.countries("eligible_countries", required=False)
+    norm.countries("excluded_countries", required=False)
+    norm.amounts(("min_grant", "max_grant", "annual_budget"))
+    norm.ecosystems("ecosystems")
+    norm.active("active")
+    low, high = norm.columns["min_grant"], norm.columns["max_grant"]
+    for position in np.flatnonzero(low > high):
+        norm.out.reject(
+            int(position),
+            norm.header("min_grant"),
+            f"{low[position]:g}",
+            f"min_grant {low[position]:g} is larger than max_grant {high[position]:g}",
+        )
+
+
+def _normalise_history(norm: _Normaliser) -> None:
+    norm.identifier("proposal_id", unique=False)
+    norm.text("donor", required=True)
+    norm.amounts(("amount",))
+    norm.year("year")
+
+
+_KIND_NORMALISERS = {
+    "proposals": _normalise_proposals,
+    "donors": _normalise_donors,
+    "history": _normalise_history,
+}
+
+
+# --------------------------------------------------------------------------- near-duplicates
+
+
+def _near_duplicates(frame: pd.DataFrame, cutoff: float = NEAR_DUPLICATE_CUTOFF) -> pd.DataFrame:
+    """Pairs of proposals sharing a country whose titles are almost the same."""
+    if frame.empty:
+        return pd.DataFrame(columns=_NEAR_DUPLICATE_COLUMNS)
+    keys = [normalise.name_key(title) for title in frame["title"]]
+    exploded = pd.DataFrame(
+        {"position": range(len(frame)), "country": frame["countries"].tolist()}
+    ).explode("country")
+    pairs: dict[tuple[int, int], float] = {}
+    for _country, group in exploded.dropna().groupby("country", sort=False):
+        positions = group["position"].to_numpy(dtype=int)
+        if len(positions) < 2:
+            continue
+        titles = [keys[p] for p in positions]
+        scores = process.cdist(
+            titles,
+            titles,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=cutoff,
+            dtype=np.uint8,
+            workers=-1,
+        )
+        first, second = np.nonzero(np.triu(scores, k=1))
+        for a, b in zip(first, second, strict=True):
+            pair = (int(positions[a]), int(positions[b]))
+            pairs[min(pair), max(pair)] = float(scores[a, b])
+    rows = []
+    for (a, b), score in sorted(pairs.items()):
+        shared = [c for c in frame["countries"].iloc[a] if c in frame["countries"].iloc[b]]
+        rows.append(
+            (
+                frame["proposal_id"].iloc[a],
+                frame["proposal_id"].iloc[b],
+                int(frame["source_row"].iloc[a]),
+                int(frame["source_row"].iloc[b]),
+                ";".join(shared),
+                frame["title"].iloc[a],
+                frame["title"].iloc[b],
+                score,
+            )
+        )
+    return pd.DataFrame(rows, columns=_NEAR_DUPLICATE_COLUMNS)
+
+
+# --------------------------------------------------------------------------- assembling
+
+
+def _header_score_for(kind: str | None) -> Callable[[Sequence[str]], float]:
+    if kind is None:
+        return known_header_count
+
+    def score(cells: Sequence[str]) -> float:
+        return float(
+            len(
+                map_headers(
+                    [str(c) for c in cells if str(c).strip()], kind, fuzzy_cutoff=101
+                ).columns
+            )
+        )
+
+    return score
+
+
+def _column_series(column: str, values: Any) -> pd.Series:
+    if column in LIST_COLUMNS:
+        series = pd.Series(values, dtype=object)
+        return series
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return pd.Series(values, dtype="float64")
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        return pd.Series(values)
+    if column == "active":
+        return pd.Series(values, dtype=bool)
+    return pd.Series(values, dtype="str")
+
+
+def load(
+    source: Source,
+    kind: str | None = None,
+    *,
+    filename: str | None = None,
+    encoding: str | None = None,
+) -> LoadReport:
+    """Read a proposals, donors or funding-history file and normalise it to the data contract.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file object
+        CSV (any common delimiter; UTF-8 by default) or ``.xlsx``.
+    kind : {"proposals", "donors", "history"}, optional
+        What the file holds; guessed from the headers when not given.
+    filename : str, optional
+        The file's name when ``source`` is bytes (for the format and the kind guess).
+    encoding : str, optional
+        Text encoding of a CSV that is not UTF-8 (cp1252, latin-1, gbk, ...).
+
+    Returns
+    -------
+    LoadReport
+        Loaded rows, rejected rows with reasons, the header mapping, near-duplicates.
+
+    Raises
+    ------
+    UnreadableFileError
+        The file as a whole cannot be read, its kind cannot be told, or a required column
+        (an id or the title/name) is missing; the message says what to do.
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    raw = read_table(
+        source, filename=filename, encoding=encoding, header_score=_header_score_for(kind)
+    )
+    headers = list(raw.frame.columns)
+    if kind is None:
+        kind = guess_kind(headers, filename=filename)
+        if kind is None:
+            raise UnreadableFileError(
+                "Cannot tell whether this file holds proposals, donors or funding history: "
+                f"none of them has its required columns among the headers ({', '.join(headers[:12])}). "
+                "Name the kind (--kind) and give the columns: proposals need proposal_id and title, "
+                "donors donor_id and name, history proposal_id and donor."
+            )
+    mapping = map_headers(headers, kind)
+    if mapping.missing_required:
+        missing = " and ".join(mapping.missing_required)
+        raise UnreadableFileError(
+            f"No column for {missing} found among the headers ({', '.join(headers[:12])}). "
+            f"A {kind} file needs {' and '.join(REQUIRED[kind])}; rename the column in the file."
+        )
+    header_of = {column: header for header, column in mapping.columns.items()}
+    norm = _Normaliser(raw.frame, raw.source_rows, kind, header_of, mapping.currencies)
+    for position, problem in raw.row_problems.items():
+        norm.out.reject(position, "", "", problem)
+    _KIND_NORMALISERS[kind](norm)
+
+    file_notes = list(raw.notes)
+    for header, code in mapping.currencies.items():
+        if header in mapping.columns:
+            file_notes.append(f'currency {code} from the header "{header}" where a row names none')
+
+    columns: dict[str, pd.Series] = {}
+    for column in contract_columns(kind):
+        columns[column] = _column_series(column, norm.columns[column])
+    columns["source_row"] = pd.Series(raw.source_rows, dtype="int64")
+    columns["notes"] = pd.Series(["; ".join(n) for n in norm.out.notes], dtype="str")
+    for header in headers:
+        if header in mapping.columns:
+            continue
+        name = f"file_{header}" if header in _RESERVED or header in columns else header
+        columns[name] = raw.frame[header].astype("str").reset_index(drop=True)
+    full = pd.DataFrame(columns)
+
+    bad = np.zeros(len(full), dtype=bool)
+    bad[list(norm.out.bad)] = True
+    frame = full.loc[~bad].reset_index(drop=True)
+    rejected_rows = raw.frame.loc[bad].copy()
+    rejected_rows.insert(0, "source_row", np.asarray(raw.source_rows, dtype="int64")[bad])
+    rejected_rows = rejected_rows.reset_index(drop=True)
+
+    near = pd.DataFrame(columns=_NEAR_DUPLICATE_COLUMNS)
+    if kind == "proposals":
+        near = _near_duplicates(frame)
+        if len(near):
+            notes = frame["notes"].tolist()
+            index_of = {pid: i for i, pid in enumerate(frame["proposal_id"])}
+            for pair in near.itertuples(index=False):
+                for this, other, other_row in (
+                    (pair.proposal_id, pair.other_proposal_id, pair.other_row),
+                    (pair.other_proposal_id, pair.proposal_id, pair.row),
+                ):
+                    i = index_of[this]
+                    text = f'possible duplicate of "{other}" (row {other_row}): same country, similar title'
+                    notes[i] = f"{notes[i]}; {text}" if notes[i] else text
+            frame["notes"] = pd.Series(notes, dtype="str")
+
+    return LoadReport(
+        kind=kind,
+        frame=frame,
+        rejected=norm.out.rejected_frame(),
+        header_mapping=mapping.table,
+        near_duplicates=near,
+        rows_in=len(full),
+        rejected_rows=rejected_rows,
+        file_notes=tuple(file_notes),
+    )
+
+
+def load_proposals(
+    source: Source, *, filename: str | None = None, encoding: str | None = None
+) -> LoadReport:
+    """Load a proposals (EOI) file; see :func:`load`."""
+    return load(source, "proposals", filename=filename, encoding=encoding)
+
+
+def load_donors(
+    source: Source, *, filename: str | None = None, encoding: str | None = None
+) -> LoadReport:
+    """Load a donors file; see :func:`load`."""
+    return load(source, "donors", filename=filename, encoding=encoding)
+
+
+def load_history(
+    source: Source, *, filename: str | None = None, encoding: str | None = None
+) -> LoadReport:
+    """Load a funding-history file (LifeWeb ``funding_matches.csv`` reads as it is); see :func:`load`."""
+    return load(source, "history", filename=filename, encoding=encoding)
+
+
+def flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with tuple cells ``;``-joined, ready for CSV (``matcher.export.write_table``).
+
+    Loading the written file gives back the same values.
+    """
+    flat = frame.copy()
+    for column in flat.columns:
+        if column in LIST_COLUMNS or (
+            flat[column].dtype == object and flat[column].map(lambda v: isinstance(v, tuple)).any()
+        ):
+            flat[column] = (
+                flat[column]
+                .map(
+                    lambda v: (
+                        ";".join(str(x) for x in v)
+                        if isinstance(v, tuple | list)
+                        else ("" if v is None else str(v))
+                    )
+                )
+                .astype("str")
+            )
+    return flat

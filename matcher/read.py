@@ -1,0 +1,359 @@
+"""Bytes to a raw table of strings: CSV in any common dialect and encoding, or ``.xlsx``.
+
+Nothing is interpreted here except the layout: which delimiter, which encoding, which
+row is the header (a title row above it is skipped), which cells were merged. Every
+cell comes back as a string, exactly as written, with the row number a person sees in
+a spreadsheet program, so later messages can point at it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+from matcher.errors import UnreadableFileError
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "RawTable",
+    "Source",
+    "read_table",
+]
+
+MAX_BYTES = 100 * 1024 * 1024
+"""Largest file accepted (100 MB): far above any real proposals file, small enough to stay in memory."""
+MAX_ROWS = 250_000
+"""Most data rows accepted in one file."""
+
+Source = str | os.PathLike[str] | bytes | bytearray | BinaryIO
+
+_DELIMITERS = (",", ";", "\t", "|")
+_HEADER_SEARCH_ROWS = 15
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One sheet of cells as strings, header found, with where each row came from."""
+
+    frame: pd.DataFrame
+    """Data rows, one ``str`` column per header (duplicate or empty headers made unique)."""
+    source_rows: tuple[int, ...]
+    """For each data row, the row number a person sees (header row of a plain CSV is 1)."""
+    headers: tuple[str, ...]
+    """Headers as written (before being made unique)."""
+    row_problems: dict[int, str] = field(default_factory=dict)
+    """Row position -> why the row's layout is broken (more cells than headers)."""
+    file_format: str = "csv"
+    encoding: str = ""
+    delimiter: str = ""
+    header_row: int = 1
+    notes: tuple[str, ...] = ()
+
+
+def _read_bytes(source: Source, max_bytes: int) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+        name = None
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.exists():
+            raise UnreadableFileError(f"No such file: {path}")
+        if path.is_dir():
+            raise UnreadableFileError(f"{path} is a folder, not a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UnreadableFileError(_too_big(size, max_bytes))
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise UnreadableFileError(f"Cannot open {path}: {error.strerror or error}") from None
+        name = path.name
+    elif hasattr(source, "read"):
+        data = source.read(max_bytes + 1)
+        if isinstance(data, str):
+            raise UnreadableFileError(
+                "Open the file in binary mode ('rb'): text was given, bytes expected"
+            )
+        name = getattr(source, "name", None)
+        name = Path(name).name if isinstance(name, str) else None
+    else:
+        raise TypeError(
+            f"source must be a path, bytes or a binary file object, not {type(source).__name__}"
+        )
+    if len(data) > max_bytes:
+        raise UnreadableFileError(_too_big(len(data), max_bytes))
+    return data, name
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return (
+        f"The file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
+        "Split it into smaller files and load them one by one."
+    )
+
+
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise UnreadableFileError(
+                f'Unknown encoding "{encoding}". Common ones: utf-8, cp1252, latin-1, gbk, utf-16.'
+            ) from None
+        except UnicodeDecodeError as error:
+            raise UnreadableFileError(
+                f"The file is not valid {encoding} (byte 0x{data[error.start]:02x} at position "
+                f"{error.start}). Try another encoding, e.g. utf-8, cp1252 or gbk."
+            ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as error:
+        raise UnreadableFileError(
+            f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start}). "
+            "Save it as 'CSV UTF-8' or name its encoding, e.g. --encoding cp1252 "
+            "(Excel on Western European Windows), --encoding latin-1 or --encoding gbk (Chinese)."
+        ) from None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return control > max(8, len(sample) // 100)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most columns, most consistently."""
+    sample = text[:65536]
+    best, best_score = ",", (-1.0, 0)
+    for delimiter in _DELIMITERS:
+        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[:50]
+        if len(text) > len(sample):
+            rows = rows[:-1]  # the last one may be cut off
+        widths = [sum(1 for c in row if c.strip()) for row in rows if any(c.strip() for c in row)]
+        if not widths:
+            continue
+        most = max(widths)
+        if most < 2:
+            continue
+        consistent = sum(1 for width in widths if width >= max(2, most // 2)) / len(widths)
+        score = (round(consistent, 2), most)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+    except csv.Error as error:
+        raise UnreadableFileError(f"The CSV layout is broken: {error}") from None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_rows(data: bytes, max_rows: int) -> tuple[list[list[str]], list[int], str]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        raise UnreadableFileError(f"Cannot open the Excel file: {error}") from None
+    sheets = [workbook.active, *workbook.worksheets]
+    sheet = next((s for s in sheets if s is not None and s.max_row > 1), workbook.worksheets[0])
+    if sheet.max_row > max_rows + _HEADER_SEARCH_ROWS:
+        raise UnreadableFileError(_too_many(sheet.max_row, max_rows))
+    # Merged cells hold their value only in the top-left cell; every cell of the range gets it.
+    fills: dict[tuple[int, int], object] = {}
+    for merged in list(sheet.merged_cells.ranges):
+        value = sheet.cell(merged.min_row, merged.min_col).value
+        for row in range(merged.min_row, merged.max_row + 1):
+            for col in range(merged.min_col, merged.max_col + 1):
+                fills[(row, col)] = value
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [
+            _cell_text(fills.get((row_number, col), value))
+            for col, value in enumerate(row, start=1)
+        ]
+        rows.append(cells)
+        numbers.append(row_number)
+    return rows, numbers, sheet.title
+
+
+def _too_many(rows: int, max_rows: int) -> str:
+    return f"The file has {rows:,} rows; the limit is {max_rows:,}. Split it into smaller files."
+
+
+def _distinct_cells(row: Sequence[str]) -> float:
+    return float(len({c.strip() for c in row if c.strip()}))
+
+
+def _find_header(rows: Sequence[Sequence[str]], score: Callable[[Sequence[str]], float]) -> int:
+    """Index of the header row among the first rows: a title row above it has fewer distinct cells."""
+    candidates = [
+        i for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if any(c.strip() for c in row)
+    ]
+    if not candidates:
+        raise UnreadableFileError("The file holds no rows")
+    widest = max(_distinct_cells(rows[i]) for i in candidates)
+    best = max(
+        candidates, key=lambda i: (score(rows[i]), _distinct_cells(rows[i]) >= widest / 2, -i)
+    )
+    if score(rows[best]) <= 0:
+        best = next(i for i in candidates if _distinct_cells(rows[i]) >= max(2.0, widest / 2))
+    return best
+
+
+def _unique_headers(headers: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for position, header in enumerate(headers, start=1):
+        name = header.strip() or f"column_{position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        unique.append(name)
+    return unique
+
+
+def read_table(
+    source: Source,
+    *,
+    filename: str | None = None,
+    encoding: str | None = None,
+    header_score: Callable[[Sequence[str]], float] | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> RawTable:
+    """Read a CSV or ``.xlsx`` file into strings, finding the delimiter, encoding and header row.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file object
+        The file.
+    filename : str, optional
+        Name to decide the format by when ``source`` is bytes (``.xlsx`` is also recognised
+        by its content).
+    encoding : str, optional
+        Text encoding of a CSV; default UTF-8 (with or without BOM) or UTF-16 with BOM.
+    header_score : callable, optional
+        Scores a candidate header row (e.g. how many cells are known column names); the
+        best of the first rows wins. Default: the row with the most distinct cells.
+    max_bytes, max_rows : int
+        Limits; a larger file is refused with a message saying how to split it.
+
+    Returns
+    -------
+    RawTable
+        Cells as strings; blank rows are dropped; ragged short rows are padded.
+
+    Raises
+    ------
+    UnreadableFileError
+        Missing, empty, binary, too large, undecodable or structurally broken files.
+    """
+    data, name = _read_bytes(source, max_bytes)
+    filename = filename or name or ""
+    if not data.strip():
+        raise UnreadableFileError("The file is empty")
+    notes: list[str] = []
+    score = header_score or _distinct_cells
+    if data.startswith(_XLS_MAGIC):
+        raise UnreadableFileError(
+            "This is an old Excel .xls file; save it as .xlsx or CSV UTF-8 and load that."
+        )
+    if data.startswith(_XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
+        rows, numbers, sheet = _xlsx_rows(data, max_rows)
+        file_format, used_encoding, delimiter = "xlsx", "", ""
+        notes.append(f'read sheet "{sheet}"')
+    else:
+        text, used_encoding = _decode(data, encoding)
+        if _looks_binary(text):
+            raise UnreadableFileError(
+                "This does not look like a CSV or Excel file (it holds binary data). "
+                "Load a .csv or .xlsx file."
+            )
+        delimiter = _sniff_delimiter(text)
+        rows = _csv_rows(text, delimiter)
+        numbers = list(range(1, len(rows) + 1))
+        file_format = "csv"
+        notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
+    header_index = _find_header(rows, score)
+    headers = [c.strip() for c in rows[header_index]]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) < 1:
+        raise UnreadableFileError("No header row found")
+    if header_index:
+        notes.append(f"header on row {numbers[header_index]}; rows above it skipped")
+    width = len(headers)
+    body: list[list[str]] = []
+    body_numbers: list[int] = []
+    problems: dict[int, str] = {}
+    for cells, number in zip(rows[header_index + 1 :], numbers[header_index + 1 :], strict=True):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            where = f"the delimiter {_delimiter_name(delimiter)}" if delimiter else "extra cells"
+            problems[len(body)] = (
+                f"row has {sum(1 for c in cells if c != '')} cells but the header has {width}; "
+                f"a value probably contains {where} without quotes"
+            )
+        cells = (list(cells) + [""] * width)[:width]
+        body.append(cells)
+        body_numbers.append(number)
+    if len(body) > max_rows:
+        raise UnreadableFileError(_too_many(len(body), max_rows))
+    columns = _unique_headers(headers)
+    frame = (
+        pd.DataFrame(body, columns=columns, dtype=str)
+        if body
+        else pd.DataFrame(columns=columns, dtype=str)
+    )
+    return RawTable(
+        frame=frame,
+        source_rows=tuple(body_numbers),
+        headers=tuple(headers),
+        row_problems=problems,
+        file_format=file_format,
+        encoding=used_encoding,
+        delimiter=delimiter,
+        header_row=numbers[header_index],
+        notes=tuple(notes),
+    )
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
+        delimiter, repr(delimiter)
+    )
