@@ -112,7 +112,7 @@ DONOR_PROFILES: tuple[dict[str, object], ...] = (
             themes are water, renewable energy, rural development and adaptation to climate
             change, with growing attention to forests and ecosystems as part of climate
             action. Bilateral cooperation concentrates on a small set of priority countries
-            in East and West Africa, the Himalaya-Hindu Kush region, the South Caucasus and
+            in East and West Africa, the Himalaya-Hindu Kush region, the Black Sea region and
             the Western Balkans.
         """,
         "aichi_targets": [],
@@ -832,8 +832,9 @@ DONOR_PROFILES: tuple[dict[str, object], ...] = (
         "donor_type": "foundation_or_private",
         "priorities": """
             Bank of Georgia is a commercial bank whose corporate social responsibility
-            programme supports education, culture, health and the environment in Georgia,
-            including sponsorship of nature conservation and national parks.
+            programme supports education, culture, health and the environment in Georgia. Its
+            environmental giving is small and domestic, such as sponsorship of nature
+            conservation and of the country's national parks.
         """,
         "aichi_targets": [],
         "gbf_targets": [],
