@@ -654,11 +654,11 @@ def guess_kind(headers: Sequence[str], *, filename: str | None = None) -> str | 
     return max(scores, key=lambda kind: (round(scores[kind], 2), hint[kind]))
 
 
-def known_header_count(cells: Sequence[str]) -> float:
+def known_header_count(cells: Sequence[str], kind: str | None = None) -> float:
     """How many cells of a candidate header row are known column names (exact or alias) of any kind.
 
     Used to find the header row below a title row; fuzzy matches are not counted.
     """
     keys = {_header_key(str(cell)) for cell in cells if str(cell).strip()}
-    known = set().union(*(_alias_index(kind) for kind in KINDS))
+    known = set().union(*(_alias_index(k) for k in ((kind,) if kind else KINDS)))
     return float(len(keys & known))

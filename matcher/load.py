@@ -513,19 +513,7 @@ def _near_duplicates(frame: pd.DataFrame, cutoff: float = NEAR_DUPLICATE_CUTOFF)
 
 
 def _header_score_for(kind: str | None) -> Callable[[Sequence[str]], float]:
-    if kind is None:
-        return known_header_count
-
-    def score(cells: Sequence[str]) -> float:
-        return float(
-            len(
-                map_headers(
-                    [str(c) for c in cells if str(c).strip()], kind, fuzzy_cutoff=101
-                ).columns
-            )
-        )
-
-    return score
+    return lambda cells: known_header_count(cells, kind)
 
 
 def _column_series(column: str, values: Any) -> pd.Series:
@@ -621,6 +609,7 @@ def load(
     bad[list(norm.out.bad)] = True
     frame = full.loc[~bad].reset_index(drop=True)
     rejected_rows = raw.frame.loc[bad].copy()
+    rejected_rows.columns = [f"file_{c}" if c in _RESERVED else c for c in rejected_rows.columns]
     rejected_rows.insert(0, "source_row", np.asarray(raw.source_rows, dtype="int64")[bad])
     rejected_rows = rejected_rows.reset_index(drop=True)
 

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,6 +233,16 @@ def _find_header(rows: Sequence[Sequence[str]], score: Callable[[Sequence[str]],
     return best
 
 
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def _restore_neutralised(rows: list[list[str]]) -> list[list[str]]:
+    """Undo the apostrophe ``matcher.export`` puts before ``= + - @`` so our own files read back as written."""
+    return [
+        [_NEUTRALISED.sub("", cell) if cell[:1] == "'" else cell for cell in row] for row in rows
+    ]
+
+
 def _unique_headers(headers: Sequence[str]) -> list[str]:
     seen: dict[str, int] = {}
     unique = []
@@ -308,6 +319,7 @@ def read_table(
         numbers = list(range(1, len(rows) + 1))
         file_format = "csv"
         notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
+    rows = _restore_neutralised(rows)
     header_index = _find_header(rows, score)
     headers = [c.strip() for c in rows[header_index]]
     while headers and not headers[-1]:
