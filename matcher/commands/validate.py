@@ -10,10 +10,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from matcher.contract import KINDS
+
+if TYPE_CHECKING:  # the loader (pandas, rapidfuzz) is imported only when the command runs
+    from matcher.load import LoadReport
 
 __all__ = ["add_arguments", "run"]
 
@@ -46,14 +50,14 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "validate") -> No
     )
 
 
-def _errors_table(report) -> pd.DataFrame:  # noqa: ANN001 - LoadReport, imported lazily
+def _errors_table(report: LoadReport) -> pd.DataFrame:
     """One line per problem, followed by the rejected row's cells as they came."""
     cells = report.rejected_rows.rename(columns={"source_row": "row"})
     cells = cells.rename(columns={c: f"cell: {c}" for c in cells.columns if c != "row"})
     return report.rejected.merge(cells, on="row", how="left")
 
 
-def _summary_text(report, path: Path) -> str:  # noqa: ANN001
+def _summary_text(report: LoadReport, path: Path) -> str:
     lines = [
         f"{path.name}: {report.kind}, {report.rows_in} rows, {report.n_loaded} loaded, "
         f"{report.n_rejected} rejected",
