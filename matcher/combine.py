@@ -1,0 +1,228 @@
+"""Combine component matrices into one score with weights; eligibility stays a separate mask.
+
+The score of a pair is the weighted mean of the components *available for that pair*: a
+component that is missing (NaN) is left out of both the numerator and the normalisation, so
+a donor that states no targets is neither helped nor hurt on targets. The components are
+kept as cached matrices, so changing weights is two small matrix-vector products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from matcher.errors import LifeWebMatchError
+from matcher.profile import DonorProfiles
+from matcher.score import COMPONENTS, DonorVectors, ProposalFeatures, ScoringParams, _dense
+
+__all__ = [
+    "REASON_TEXT",
+    "WEIGHT_PRESETS",
+    "combine_components",
+    "eligibility",
+    "parse_weights",
+    "reason_text",
+    "resolve_weights",
+]
+
+WEIGHT_PRESETS: dict[str, dict[str, float]] = {
+    # Revealed preference (what donors actually funded) carries most; stated fit still counts.
+    "balanced": {
+        "thematic": 0.2,
+        "targets": 0.1,
+        "geography": 0.2,
+        "funding_fit": 0.1,
+        "ecosystems": 0.05,
+        "history": 0.35,
+    },
+    # What the donor says it wants: priorities text, targets, ecosystems and regions.
+    "stated_priorities": {
+        "thematic": 0.35,
+        "targets": 0.25,
+        "geography": 0.2,
+        "funding_fit": 0.1,
+        "ecosystems": 0.1,
+        "history": 0.0,
+    },
+    # What the donor funded before: its track record and where it works.
+    "track_record": {
+        "thematic": 0.1,
+        "targets": 0.05,
+        "geography": 0.25,
+        "funding_fit": 0.1,
+        "ecosystems": 0.0,
+        "history": 0.5,
+    },
+    # Global-target alignment first (Aichi / GBF), for target-driven calls.
+    "targets_first": {
+        "thematic": 0.15,
+        "targets": 0.45,
+        "geography": 0.1,
+        "funding_fit": 0.1,
+        "ecosystems": 0.1,
+        "history": 0.1,
+    },
+    # Text only: how close the proposal reads to the donor's priorities and funded work.
+    "thematic_only": {
+        "thematic": 1.0,
+        "targets": 0.0,
+        "geography": 0.0,
+        "funding_fit": 0.0,
+        "ecosystems": 0.0,
+        "history": 0.0,
+    },
+}
+"""Named weight sets; every preset names every component (weights need not sum to 1)."""
+
+DEFAULT_PRESET = "balanced"
+
+
+REASON_EXCLUDED = 1
+REASON_OUTSIDE_REGIONS = 2
+REASON_INACTIVE = 4
+REASON_OVER_BUDGET = 8
+REASON_TEXT: dict[int, str] = {
+    REASON_EXCLUDED: "excluded country",
+    REASON_OUTSIDE_REGIONS: "outside eligible regions",
+    REASON_INACTIVE: "inactive donor",
+    REASON_OVER_BUDGET: "request far beyond budget",
+}
+
+
+def eligibility(
+    features: ProposalFeatures,
+    profiles: DonorProfiles,
+    donors: DonorVectors,
+    params: ScoringParams,
+) -> np.ndarray:
+    """Reason codes per pair (0 = eligible); bits are the ``REASON_*`` constants."""
+    n_p, n_m = len(features), profiles.n_donors
+    codes = np.zeros((n_p, n_m), dtype=np.uint8)
+    excluded = _dense(features.countries @ donors.excluded_t) > 0
+    codes[excluded] |= REASON_EXCLUDED
+    in_area = _dense(features.countries @ donors.stated_area_t) > 0
+    outside = ~in_area & profiles.has_stated_area[None, :] & (features.n_countries > 0)[:, None]
+    codes[outside] |= REASON_OUTSIDE_REGIONS
+    codes[:, ~profiles.active] |= REASON_INACTIVE
+    with np.errstate(invalid="ignore"):
+        over = features.requested_usd[:, None] > params.budget_factor * profiles.budget_usd[None, :]
+    codes[over] |= REASON_OVER_BUDGET
+    return codes
+
+
+def reason_text(code: int) -> str:
+    """``"excluded country; inactive donor"`` for a reason code, ``""`` when eligible."""
+    return "; ".join(text for bit, text in REASON_TEXT.items() if code & bit)
+
+
+class WeightsError(LifeWebMatchError, ValueError):
+    """Weights given by a person could not be understood."""
+
+
+def parse_weights(spec: str | Mapping[str, float] | None) -> dict[str, float]:
+    """Turn ``"balanced"``, ``"history=0.5,thematic=0.3"`` or a mapping into full weights.
+
+    A ``name=value`` list starts from zero for components it does not name, unless it
+    starts with a preset name (``"balanced,history=0.6"`` changes one weight of a preset).
+
+    Raises
+    ------
+    WeightsError
+        Unknown preset or component, a value that is not a non-negative number, or all zero.
+    """
+    if spec is None:
+        return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
+    if isinstance(spec, Mapping):
+        weights = dict.fromkeys(COMPONENTS, 0.0)
+        for name, value in spec.items():
+            weights[_component(name)] = _number(name, value)
+        return _checked(weights)
+    text = str(spec).strip()
+    if not text:
+        return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
+    weights = dict.fromkeys(COMPONENTS, 0.0)
+    for position, item in enumerate(part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        if "=" not in item:
+            if position == 0 and item in WEIGHT_PRESETS:
+                weights = dict(WEIGHT_PRESETS[item])
+                continue
+            known = ", ".join(WEIGHT_PRESETS)
+            raise WeightsError(
+                f"unknown weight preset {item!r}; use one of {known} or name=value pairs"
+            )
+        name, _, value = item.partition("=")
+        weights[_component(name.strip())] = _number(name.strip(), value.strip())
+    return _checked(weights)
+
+
+def resolve_weights(weights: str | Mapping[str, float] | None) -> np.ndarray:
+    """Weights as a float32 vector in :data:`COMPONENTS` order."""
+    parsed = parse_weights(weights)
+    return np.array([parsed[name] for name in COMPONENTS], dtype=np.float32)
+
+
+def _component(name: str) -> str:
+    key = name.strip().lower().replace("-", "_").replace(" ", "_").removeprefix("score_")
+    if key in ("funding", "amount"):
+        key = "funding_fit"
+    if key not in COMPONENTS:
+        raise WeightsError(f"unknown score component {name!r}; components: {', '.join(COMPONENTS)}")
+    return key
+
+
+def _number(name: str, value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise WeightsError(f"weight for {name!r} is not a number: {value!r}") from None
+    if not np.isfinite(number) or number < 0:
+        raise WeightsError(f"weight for {name!r} must be a number >= 0, got {value!r}")
+    return number
+
+
+def _checked(weights: dict[str, float]) -> dict[str, float]:
+    if sum(weights.values()) <= 0:
+        raise WeightsError("at least one weight must be above zero")
+    return weights
+
+
+def combine_components(
+    values: np.ndarray, available: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Weighted mean over available components.
+
+    Parameters
+    ----------
+    values
+        ``C x ...`` component values with missing entries set to 0 (float32).
+    available
+        ``C x ...`` 1.0 where the component exists for the pair, else 0.0 (float32).
+    weights
+        ``C`` weights in :data:`COMPONENTS` order.
+
+    Returns
+    -------
+    ndarray
+        Scores in [0, 1]; NaN where no weighted component is available.
+    """
+    w = np.asarray(weights, dtype=np.float32)
+    shape = values.shape[1:]
+    flat_values = values.reshape(values.shape[0], -1)
+    flat_available = available.reshape(available.shape[0], -1)
+    numerator = w @ flat_values
+    denominator = w @ flat_available
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = numerator / denominator
+    score[denominator <= 0] = np.nan
+    return score.reshape(shape)
+
+
+def stack_components(components: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Stack component matrices into ``(values, available)`` arrays for :func:`combine_components`."""
+    values = np.stack([components[name] for name in COMPONENTS]).astype(np.float32, copy=False)
+    available = (~np.isnan(values)).astype(np.float32)
+    values = np.nan_to_num(values, nan=0.0, copy=False)
+    return values, available

@@ -1,0 +1,340 @@
+"""Explanations a programme officer can read: one line per pair, and a breakdown for the app.
+
+The one-line explanation names the evidence behind the strongest components ("shares Aichi
+11 and 15; funded 3 similar projects in South America; request within grant range"); the
+breakdown gives each component's value, weight, contribution to the score and sentence,
+with the evidence itself: shared targets, the closest funded proposals and shared terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from matcher.combine import reason_text
+from matcher.contract import ECOSYSTEMS
+from matcher.profile import CountryTable, DonorProfiles
+from matcher.score import COMPONENTS, DonorVectors, ProposalFeatures, TextModel
+
+__all__ = ["ExplainContext", "PairExplanation", "explain_pair", "pair_sentences"]
+
+_ECOSYSTEM_WORDS = {
+    "forests": "forests",
+    "wetlands": "wetlands",
+    "marine_coastal": "marine and coastal areas",
+    "drylands": "drylands",
+    "mountains": "mountains",
+    "islands": "islands",
+    "freshwater": "freshwater",
+    "grasslands": "grasslands",
+    "agricultural": "farmland",
+}
+SIMILAR_PROJECT_COSINE = 0.08  # a funded proposal at least this close in text counts as similar
+
+
+@dataclass
+class ExplainContext:
+    """The fitted state an explanation reads from."""
+
+    profiles: DonorProfiles
+    donors: DonorVectors
+    text_model: TextModel
+    table: CountryTable
+
+
+@dataclass
+class PairExplanation:
+    """Why a donor and a proposal match: sentence, per-component breakdown and evidence."""
+
+    proposal_id: str
+    donor_id: str
+    donor_name: str
+    score: float
+    eligible: bool
+    reasons: str
+    sentence: str
+    components: pd.DataFrame  # component, value, weight, contribution, sentence
+    shared_targets: list[int] = field(default_factory=list)
+    shared_gbf_targets: list[int] = field(default_factory=list)
+    shared_ecosystems: list[str] = field(default_factory=list)
+    shared_terms: list[str] = field(default_factory=list)
+    closest_funded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _money(usd: float) -> str:
+    if not np.isfinite(usd):
+        return "unknown"
+    if usd >= 1e6:
+        return f"USD {usd / 1e6:.1f}M"
+    if usd >= 1e3:
+        return f"USD {usd / 1e3:.0f}k"
+    return f"USD {usd:.0f}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _shared_targets(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> list[int]:
+    proposal = features.targets[p]
+    donor = ctx.profiles.stated_targets[m]
+    return [int(t) + 1 for t in np.flatnonzero((proposal > 0) & (donor > 0))]
+
+
+def _gbf_for(aichi: Sequence[int]) -> list[int]:
+    from matcher.reference import crosswalk
+
+    links = crosswalk()
+    primary = links[(links["relation"] == "primary") & links["aichi_target"].isin(list(aichi))]
+    return sorted(set(primary["gbf_target"].astype(int)))
+
+
+def _country_indices(features: ProposalFeatures, p: int) -> np.ndarray:
+    row = features.countries[p]
+    return row.indices
+
+
+def _geography_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> str:
+    countries = _country_indices(features, p)
+    profiles, table = ctx.profiles, ctx.table
+    if countries.size == 0:
+        return ""
+    funded_here = profiles.funded_countries[m, countries]
+    if funded_here.sum() > 0:
+        best = countries[int(np.argmax(funded_here))]
+        n = int(profiles.funded_countries[m, best])
+        return f"funded {_plural(n, 'project')} in {table.names[best]}"
+    areas = table.area_of[countries]
+    area_counts = profiles.funded_areas[m, areas]
+    if area_counts.sum() > 0:
+        best = int(np.argmax(area_counts))
+        return f"funded {_plural(int(area_counts[best]), 'project')} in {table.area_names[areas[best]]}"
+    regions = table.region_of[countries]
+    region_counts = profiles.funded_regions[m, regions]
+    if region_counts.sum() > 0:
+        best = int(np.argmax(region_counts))
+        return f"funded {_plural(int(region_counts[best]), 'project')} in {table.region_names[regions[best]]}"
+    if profiles.has_stated_area[m]:
+        inside = ctx.donors.stated_area_t[countries][:, m].toarray().ravel() > 0
+        regions_named = ctx.profiles.donors.at[m, "eligible_regions"]
+        if inside.any():
+            where = _join(list(regions_named)[:2]) if regions_named else "the countries it lists"
+            return f"works in {where}"
+        return "outside its stated regions"
+    if profiles.n_funded[m] > 0:
+        return "has not funded in this region"
+    return ""
+
+
+def _funding_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> str:
+    request = features.requested_usd[p]
+    if not np.isfinite(request) or request <= 0:
+        return ""
+    low, high = ctx.profiles.min_grant_usd[m], ctx.profiles.max_grant_usd[m]
+    if np.isfinite(high) and request > high:
+        ratio = request / high
+        return (
+            f"request {ratio:.0f}x its largest grant"
+            if ratio >= 2
+            else "request a little above its grant range"
+        )
+    if np.isfinite(low) and request < low:
+        return "request below its smallest grant"
+    if np.isfinite(low) or np.isfinite(high):
+        return "request within grant range"
+    typical = ctx.profiles.typical_log_grant[m]
+    if np.isfinite(typical):
+        ratio = request / 10**typical
+        if 0.5 <= ratio <= 2:
+            return f"request close to its typical grant ({_money(10**typical)})"
+        return (
+            f"request {'above' if ratio > 1 else 'below'} its typical grant ({_money(10**typical)})"
+        )
+    return ""
+
+
+def _similar_funded(
+    ctx: ExplainContext, features: ProposalFeatures, p: int, m: int
+) -> pd.DataFrame:
+    profiles = ctx.profiles
+    columns = ["proposal_id", "title", "similarity"]
+    if len(profiles.funded_proposals) == 0:
+        return pd.DataFrame(columns=columns)
+    funded_rows = profiles.funded_link[:, m].nonzero()[0]
+    if funded_rows.size == 0:
+        return pd.DataFrame(columns=columns)
+    sims = (ctx.donors.funded_words[funded_rows] @ features.words[p].T).toarray().ravel()
+    order = np.lexsort((funded_rows, -sims))
+    frame = profiles.funded_proposals.iloc[funded_rows[order]]
+    return pd.DataFrame(
+        {
+            "proposal_id": frame["proposal_id"].astype(str).to_numpy(),
+            "title": frame["title"].astype(str).to_numpy() if "title" in frame else "",
+            "similarity": np.round(sims[order].astype(float), 3),
+        }
+    )
+
+
+def _history_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> str:
+    n_funded = int(ctx.profiles.n_funded[m])
+    if n_funded == 0:
+        return ""
+    similar = _similar_funded(ctx, features, p, m)
+    n_similar = int((similar["similarity"] >= SIMILAR_PROJECT_COSINE).sum()) if len(similar) else 0
+    if n_similar:
+        return f"funded {_plural(n_similar, 'similar project')} of {n_funded}"
+    return f"funded {_plural(n_funded, 'project')}, none close to this one"
+
+
+def _shared_terms(
+    ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, n: int = 3
+) -> list[str]:
+    product = features.words[p].multiply(ctx.donors.profile_words[m]).tocsr()
+    if product.nnz == 0:
+        return []
+    order = np.argsort(-product.data, kind="stable")[:n]
+    return [str(ctx.text_model.terms_[product.indices[i]]) for i in order]
+
+
+def _ecosystems_shared(
+    ctx: ExplainContext, features: ProposalFeatures, p: int, m: int
+) -> list[str]:
+    both = (features.ecosystems[p] > 0) & (ctx.profiles.stated_ecosystems[m] > 0)
+    return [ECOSYSTEMS[i] for i in np.flatnonzero(both)]
+
+
+def component_sentences(
+    ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, values: np.ndarray
+) -> dict[str, str]:
+    """One short clause per component (empty when the component is missing for the pair)."""
+    sentences = dict.fromkeys(COMPONENTS, "")
+    value = dict(zip(COMPONENTS, values, strict=True))
+    if np.isfinite(value["targets"]):
+        shared = _shared_targets(ctx, features, p, m)
+        sentences["targets"] = (
+            f"shares Aichi {_join([str(t) for t in shared])}"
+            if shared
+            else "no shared Aichi targets"
+        )
+    if np.isfinite(value["geography"]):
+        sentences["geography"] = _geography_clause(ctx, features, p, m)
+    if np.isfinite(value["funding_fit"]):
+        sentences["funding_fit"] = _funding_clause(ctx, features, p, m)
+    if np.isfinite(value["history"]):
+        sentences["history"] = _history_clause(ctx, features, p, m)
+    if np.isfinite(value["thematic"]):
+        terms = _shared_terms(ctx, features, p, m)
+        if terms and value["thematic"] >= 0.3:
+            sentences["thematic"] = f"close to its priorities ({', '.join(terms)})"
+        elif terms:
+            sentences["thematic"] = f"some overlap with its priorities ({', '.join(terms)})"
+        else:
+            sentences["thematic"] = "little in common with its priorities"
+    if np.isfinite(value["ecosystems"]):
+        shared = _ecosystems_shared(ctx, features, p, m)
+        sentences["ecosystems"] = (
+            f"both work on {_join([_ECOSYSTEM_WORDS[e] for e in shared])}"
+            if shared
+            else "different ecosystems"
+        )
+    return sentences
+
+
+def pair_sentence(
+    ctx: ExplainContext,
+    features: ProposalFeatures,
+    p: int,
+    m: int,
+    values: np.ndarray,
+    weights: np.ndarray,
+    reason_code: int,
+    *,
+    max_clauses: int = 4,
+) -> str:
+    """The one-line explanation: clauses of the components that contribute most, then reasons."""
+    sentences = component_sentences(ctx, features, p, m, values)
+    contributions = np.where(np.isfinite(values), values * weights, -1.0)
+    order = np.argsort(-contributions, kind="stable")
+    clauses = [
+        sentences[COMPONENTS[i]]
+        for i in order
+        if contributions[i] > 0 and sentences[COMPONENTS[i]] and weights[i] > 0
+    ][:max_clauses]
+    if not clauses:
+        clauses = ["nothing known to compare"]
+    text = "; ".join(clauses)
+    if reason_code:
+        text = f"not eligible ({reason_text(reason_code)}); " + text
+    return text
+
+
+def pair_sentences(
+    ctx: ExplainContext,
+    features: ProposalFeatures,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    values: np.ndarray,
+    weights: np.ndarray,
+    reason_codes: np.ndarray,
+) -> list[str]:
+    """One-line explanations for many pairs; ``values`` is ``n x C`` (NaN where missing)."""
+    return [
+        pair_sentence(ctx, features, int(p), int(m), values[i], weights, int(reason_codes[i]))
+        for i, (p, m) in enumerate(zip(rows, cols, strict=True))
+    ]
+
+
+def explain_pair(
+    ctx: ExplainContext,
+    features: ProposalFeatures,
+    p: int,
+    m: int,
+    values: np.ndarray,
+    weights: np.ndarray,
+    reason_code: int,
+) -> PairExplanation:
+    """The full breakdown of one pair (positions ``p`` in ``features``, ``m`` among donors)."""
+    available = np.isfinite(values)
+    denominator = float(np.sum(weights[available]))
+    contributions = np.where(available, np.nan_to_num(values) * weights, np.nan)
+    if denominator > 0:
+        contributions = contributions / denominator
+        score = float(np.nansum(contributions))
+    else:
+        score = float("nan")
+    sentences = component_sentences(ctx, features, p, m, values)
+    table = pd.DataFrame(
+        {
+            "component": list(COMPONENTS),
+            "value": values.astype(float),
+            "weight": weights.astype(float),
+            "contribution": contributions.astype(float),
+            "sentence": [sentences[c] for c in COMPONENTS],
+        }
+    )
+    shared = _shared_targets(ctx, features, p, m)
+    return PairExplanation(
+        proposal_id=str(features.proposal_ids[p]),
+        donor_id=str(ctx.profiles.donor_ids[m]),
+        donor_name=str(ctx.profiles.names[m]),
+        score=score,
+        eligible=reason_code == 0,
+        reasons=reason_text(reason_code),
+        sentence=pair_sentence(ctx, features, p, m, values, weights, reason_code),
+        components=table,
+        shared_targets=shared,
+        shared_gbf_targets=_gbf_for(shared),
+        shared_ecosystems=_ecosystems_shared(ctx, features, p, m),
+        shared_terms=_shared_terms(ctx, features, p, m, n=8),
+        closest_funded=_similar_funded(ctx, features, p, m).head(5).reset_index(drop=True),
+    )

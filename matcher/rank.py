@@ -1,0 +1,669 @@
+"""Rank donors for proposals and proposals for donors, and the fitted :class:`Matcher`.
+
+Two ways to use the engine:
+
+* :func:`rank_matches` for a one-off ranking of any size: proposals are scored in chunks and
+  only each chunk's top-k is kept, so 100,000 x 1,000 never holds the full matrix;
+* ``Matcher().fit(donors, history, proposals=...)`` then ``.score(proposals)`` for an
+  interactive session: a :class:`ScoreSet` keeps every component matrix, so
+  :meth:`ScoreSet.combine` re-weights instantly, and :meth:`Matcher.score_one` ranks all
+  donors for one new proposal in milliseconds.
+
+Ties are broken deterministically: higher score first, then eligible before ineligible,
+then ``donor_id`` (or ``proposal_id``) in ascending order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from matcher.combine import (
+    combine_components,
+    eligibility,
+    reason_text,
+    resolve_weights,
+    stack_components,
+)
+from matcher.explain import ExplainContext, PairExplanation, explain_pair, pair_sentences
+from matcher.profile import DonorProfiles, build_donor_profiles, country_table
+from matcher.score import (
+    COMPONENTS,
+    DonorVectors,
+    ProposalFeatures,
+    ScoringParams,
+    TextModel,
+    component_scores,
+    donor_vectors,
+    proposal_features,
+    proposal_texts,
+)
+
+__all__ = ["Matcher", "ScoreSet", "rank_matches"]
+
+Direction = Literal["proposal", "donor", "both"]
+Weights = str | Mapping[str, float] | None
+
+RESULT_COLUMNS = [
+    "proposal_id",
+    "proposal_title",
+    "donor_id",
+    "donor_name",
+    "rank",
+    "score",
+    "eligible",
+    "reasons",
+    "explanation",
+    *(f"score_{c}" for c in COMPONENTS),
+]
+
+
+def _sort_key(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Score with eligible pairs first: ineligible ones rank after every eligible one."""
+    key = np.where(np.isnan(scores), -1.0, scores).astype(np.float64)
+    return np.where(codes == 0, key, key - 2.0)
+
+
+def _top_k_per_row(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Rows, columns and 1-based ranks of each row's k best columns (ties: lower tie_order)."""
+    n_rows, n_cols = key.shape
+    k = min(k, n_cols)
+    if n_rows == 0 or k <= 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    if k < n_cols:
+        kth = np.partition(key, n_cols - k, axis=1)[:, n_cols - k]
+        rows, cols = np.nonzero(key >= kth[:, None])
+    else:
+        rows, cols = np.nonzero(np.ones_like(key, dtype=bool))
+    values = key[rows, cols]
+    order = np.lexsort((tie_order[cols], -values, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    lengths = np.diff(np.r_[starts, rows.size])
+    ranks = np.arange(rows.size) - np.repeat(starts, lengths)
+    keep = ranks < k
+    return rows[keep], cols[keep], ranks[keep] + 1
+
+
+@dataclass
+class ScoreSet:
+    """Cached component matrices for P proposals x M donors, ready to re-weight.
+
+    ``values`` and ``available`` are ``C x P x M`` float32 (missing components are 0 in
+    ``values`` and 0 in ``available``); ``reason_codes`` is ``P x M`` (0 = eligible).
+    Proposals keep the order they were given in; donors are sorted by ``donor_id``.
+    """
+
+    proposal_ids: np.ndarray
+    proposal_titles: np.ndarray
+    donor_ids: np.ndarray
+    donor_names: np.ndarray
+    values: np.ndarray
+    available: np.ndarray
+    reason_codes: np.ndarray
+    weights: np.ndarray
+    features: ProposalFeatures
+    context: ExplainContext
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.proposal_ids), len(self.donor_ids))
+
+    @property
+    def eligible(self) -> np.ndarray:
+        """Boolean P x M mask: True where the donor can fund the proposal."""
+        return self.reason_codes == 0
+
+    def component(self, name: str) -> np.ndarray:
+        """One component as P x M float32, NaN where it is missing for the pair."""
+        index = COMPONENTS.index(name)
+        return np.where(self.available[index] > 0, self.values[index], np.nan).astype(np.float32)
+
+    def components(self) -> dict[str, np.ndarray]:
+        return {name: self.component(name) for name in COMPONENTS}
+
+    def combine(self, weights: Weights = None) -> np.ndarray:
+        """Scores (P x M, in [0, 1], NaN where no weighted component exists) for ``weights``.
+
+        Uses the cached matrices only; nothing is recomputed.
+        """
+        w = self.weights if weights is None else resolve_weights(weights)
+        return combine_components(self.values, self.available, w)
+
+    def reasons(self, proposal: int, donor: int) -> str:
+        return reason_text(int(self.reason_codes[proposal, donor]))
+
+    def _tie_order(self, by: str) -> np.ndarray:
+        ids = self.donor_ids if by == "proposal" else self.proposal_ids
+        order = np.empty(len(ids), dtype=np.int64)
+        order[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+        return order
+
+    def top_k(
+        self,
+        k: int = 20,
+        *,
+        by: Direction = "proposal",
+        weights: Weights = None,
+        eligible_only: bool = False,
+        explain: bool = True,
+    ) -> pd.DataFrame:
+        """The k best donors per proposal (``by="proposal"``) or proposals per donor."""
+        if by == "both":
+            frames = [
+                self.top_k(k, by=d, weights=weights, eligible_only=eligible_only, explain=explain)
+                for d in ("proposal", "donor")
+            ]
+            return pd.concat(
+                [f.assign(ranked_by=d) for f, d in zip(frames, ("proposal", "donor"), strict=True)],
+                ignore_index=True,
+            )
+        _check_direction(by)
+        w = self.weights if weights is None else resolve_weights(weights)
+        scores = combine_components(self.values, self.available, w)
+        key = _sort_key(scores, self.reason_codes)
+        if eligible_only:
+            key = np.where(self.reason_codes == 0, key, -np.inf)
+        if by == "proposal":
+            rows, cols, ranks = _top_k_per_row(key, k, self._tie_order("proposal"))
+            p_idx, m_idx = rows, cols
+        else:
+            rows, cols, ranks = _top_k_per_row(key.T, k, self._tie_order("donor"))
+            p_idx, m_idx = cols, rows
+        if eligible_only:
+            keep = self.reason_codes[p_idx, m_idx] == 0
+            p_idx, m_idx, ranks = p_idx[keep], m_idx[keep], ranks[keep]
+        values = np.where(
+            self.available[:, p_idx, m_idx] > 0, self.values[:, p_idx, m_idx], np.nan
+        ).T
+        codes = self.reason_codes[p_idx, m_idx]
+        explanations = (
+            pair_sentences(self.context, self.features, p_idx, m_idx, values, w, codes)
+            if explain
+            else [""] * len(p_idx)
+        )
+        return _result_frame(
+            proposal_ids=self.proposal_ids[p_idx],
+            titles=self.proposal_titles[p_idx],
+            donor_ids=self.donor_ids[m_idx],
+            donor_names=self.donor_names[m_idx],
+            ranks=ranks,
+            scores=scores[p_idx, m_idx],
+            codes=codes,
+            explanations=explanations,
+            values=values,
+        )
+
+    def explain_pair(
+        self, proposal_id: str, donor_id: str, *, weights: Weights = None
+    ) -> PairExplanation:
+        """Component breakdown, sentence and evidence for one pair."""
+        p = _position(self.proposal_ids, proposal_id, "proposal")
+        m = _position(self.donor_ids, donor_id, "donor")
+        w = self.weights if weights is None else resolve_weights(weights)
+        values = np.where(self.available[:, p, m] > 0, self.values[:, p, m], np.nan)
+        return explain_pair(
+            self.context, self.features, p, m, values, w, int(self.reason_codes[p, m])
+        )
+
+
+def _position(ids: np.ndarray, wanted: str, kind: str) -> int:
+    hits = np.flatnonzero(ids.astype(str) == str(wanted))
+    if hits.size == 0:
+        raise KeyError(f"no {kind} with id {wanted!r}")
+    return int(hits[0])
+
+
+def _check_direction(by: str) -> None:
+    if by not in ("proposal", "donor"):
+        raise ValueError(f"by must be 'proposal', 'donor' or 'both', got {by!r}")
+
+
+def _result_frame(
+    *,
+    proposal_ids: np.ndarray,
+    titles: np.ndarray,
+    donor_ids: np.ndarray,
+    donor_names: np.ndarray,
+    ranks: np.ndarray,
+    scores: np.ndarray,
+    codes: np.ndarray,
+    explanations: list[str],
+    values: np.ndarray,
+) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "proposal_id": pd.array(proposal_ids.astype(str), dtype="str"),
+            "proposal_title": pd.array(titles.astype(str), dtype="str"),
+            "donor_id": pd.array(donor_ids.astype(str), dtype="str"),
+            "donor_name": pd.array(donor_names.astype(str), dtype="str"),
+            "rank": ranks.astype(np.int64),
+            "score": np.round(scores.astype(np.float64), 4),
+            "eligible": codes == 0,
+            "reasons": pd.array([reason_text(int(c)) for c in codes], dtype="str"),
+            "explanation": pd.array(explanations, dtype="str"),
+        }
+    )
+    for i, name in enumerate(COMPONENTS):
+        frame[f"score_{name}"] = np.round(values[:, i].astype(np.float64), 4)
+    return frame
+
+
+class Matcher:
+    """Scores proposals against donors; fitted on donors and their funding history.
+
+    Parameters
+    ----------
+    weights
+        Preset name (see :data:`matcher.combine.WEIGHT_PRESETS`), ``"name=value,..."`` or a
+        mapping of component weights.
+    name_cutoff
+        Fuzzy-match cutoff (0-100) when resolving donor names in the history.
+    budget_factor
+        A request above this multiple of the donor's annual budget makes the pair ineligible.
+    chunk_size
+        Proposals scored at once by :meth:`rank`; bounds memory to about
+        ``chunk_size x donors x components x 4`` bytes.
+    params
+        Curve shapes (:class:`matcher.score.ScoringParams`); the defaults were tuned on the
+        LifeWeb funding history.
+    """
+
+    def __init__(
+        self,
+        *,
+        weights: Weights = "balanced",
+        name_cutoff: float = 88.0,
+        budget_factor: float = 2.0,
+        chunk_size: int = 2000,
+        params: ScoringParams | None = None,
+    ) -> None:
+        self.weights = weights
+        self.name_cutoff = name_cutoff
+        self.budget_factor = budget_factor
+        self.chunk_size = chunk_size
+        self.params = params
+
+    # ------------------------------------------------------------------ fitting
+    def fit(
+        self,
+        donors: pd.DataFrame,
+        history: pd.DataFrame | None = None,
+        *,
+        proposals: pd.DataFrame | None = None,
+    ) -> Matcher:
+        """Profile donors from their stated fields and (optionally) their funding history.
+
+        Parameters
+        ----------
+        donors
+            Contract donor frame.
+        history
+            Contract history frame (``proposal_id``, ``donor``, ``amount``, ``currency``,
+            ``year``) or None. Rows may be removed freely (e.g. to hide one proposal's
+            matches when evaluating).
+        proposals
+            Proposals the history refers to, for their text, countries and targets. History
+            rows naming a proposal that is not here still count for the donor's volume and
+            amounts.
+
+        Returns
+        -------
+        Matcher
+            ``self``, fitted.
+        """
+        base = self.params or ScoringParams()
+        self.params_ = ScoringParams(
+            **{**base.__dict__, "budget_factor": float(self.budget_factor)}
+        )
+        self.weights_ = resolve_weights(self.weights)
+        self.table_ = country_table()
+        profiles = build_donor_profiles(donors, history, proposals, name_cutoff=self.name_cutoff)
+        priorities = profiles.donors["priorities"].tolist()
+        funded_texts = (
+            proposal_texts(profiles.funded_proposals) if len(profiles.funded_proposals) else []
+        )
+        self.text_model_ = TextModel().fit(
+            [*priorities, *funded_texts], [*priorities, *(t[:1000] for t in funded_texts)]
+        )
+        undeclared = ~profiles.has_ecosystems
+        if undeclared.any():
+            detected = self.text_model_.ecosystems_in(
+                self.text_model_.words([priorities[i] for i in np.flatnonzero(undeclared)])
+            )
+            profiles.stated_ecosystems[undeclared] = detected.astype(np.float32)
+            profiles.has_ecosystems = profiles.stated_ecosystems.any(axis=1)
+        self.profiles_: DonorProfiles = profiles
+        self.donor_vectors_: DonorVectors = donor_vectors(profiles, self.text_model_, self.table_)
+        self.context_ = ExplainContext(profiles, self.donor_vectors_, self.text_model_, self.table_)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "profiles_"):
+            raise RuntimeError("this Matcher is not fitted yet; call fit(donors, history) first")
+
+    @property
+    def donor_ids_(self) -> np.ndarray:
+        self._check_fitted()
+        return self.profiles_.donor_ids
+
+    @property
+    def name_resolution_(self) -> pd.DataFrame:
+        """How each donor name in the history was resolved (exact, fuzzy, unresolved)."""
+        self._check_fitted()
+        return self.profiles_.name_resolution
+
+    # ------------------------------------------------------------------ scoring
+    def features(
+        self, proposals: pd.DataFrame, *, target_weights: np.ndarray | None = None
+    ) -> ProposalFeatures:
+        """Vectorise proposals with the fitted text model."""
+        self._check_fitted()
+        return proposal_features(
+            proposals, self.text_model_, self.table_, target_weights=target_weights
+        )
+
+    def _components(self, features: ProposalFeatures) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        components = component_scores(features, self.profiles_, self.donor_vectors_, self.params_)
+        codes = eligibility(features, self.profiles_, self.donor_vectors_, self.params_)
+        return components, codes
+
+    def score(
+        self, proposals: pd.DataFrame, *, target_weights: np.ndarray | None = None
+    ) -> ScoreSet:
+        """Score every proposal against every donor and keep the component matrices.
+
+        Meant for up to some 10,000 x 500 pairs (about 250 MB); use :meth:`rank` beyond.
+
+        Parameters
+        ----------
+        proposals
+            Contract proposal frame.
+        target_weights
+            Optional P x 20 Aichi weights (``matcher.tagger.proposal_target_weights``).
+        """
+        features = self.features(proposals, target_weights=target_weights)
+        components, codes = self._components(features)
+        values, available = stack_components(components)
+        return ScoreSet(
+            proposal_ids=features.proposal_ids,
+            proposal_titles=features.titles,
+            donor_ids=self.profiles_.donor_ids,
+            donor_names=self.profiles_.names,
+            values=values,
+            available=available,
+            reason_codes=codes,
+            weights=self.weights_,
+            features=features,
+            context=self.context_,
+        )
+
+    def score_one(
+        self,
+        proposal: pd.DataFrame | pd.Series | Mapping[str, object],
+        *,
+        weights: Weights = None,
+        top_k: int | None = None,
+        explain: bool = False,
+        target_weights: np.ndarray | None = None,
+    ) -> pd.DataFrame:
+        """Rank all donors for one (new) proposal: the fast path for a form or an API call."""
+        if isinstance(proposal, pd.DataFrame):
+            frame = proposal.head(1)
+        elif isinstance(proposal, pd.Series):
+            frame = proposal.to_frame().T
+        else:
+            frame = pd.DataFrame([dict(proposal)])
+        score_set = self.score(frame, target_weights=target_weights)
+        k = len(score_set.donor_ids) if top_k is None else top_k
+        return score_set.top_k(k, by="proposal", weights=weights, explain=explain)
+
+    def explain_pair(
+        self,
+        proposal: pd.DataFrame | pd.Series | Mapping[str, object],
+        donor_id: str,
+        *,
+        weights: Weights = None,
+    ) -> PairExplanation:
+        """Breakdown and evidence for one proposal (a one-row frame, Series or mapping) and donor."""
+        if isinstance(proposal, pd.DataFrame):
+            frame = proposal.head(1)
+        elif isinstance(proposal, pd.Series):
+            frame = proposal.to_frame().T
+        else:
+            frame = pd.DataFrame([dict(proposal)])
+        score_set = self.score(frame)
+        return score_set.explain_pair(
+            str(score_set.proposal_ids[0]), str(donor_id), weights=weights
+        )
+
+    def rank(
+        self,
+        proposals: pd.DataFrame,
+        *,
+        top_k: int = 20,
+        by: Direction = "proposal",
+        weights: Weights = None,
+        target_weights: np.ndarray | None = None,
+        eligible_only: bool = False,
+        explain: bool = True,
+    ) -> pd.DataFrame:
+        """Top-k both ways for any number of proposals, in chunks of ``chunk_size``.
+
+        Only the chunk's component matrices and each donor's running best candidates are held
+        in memory, never the whole proposals x donors matrix.
+        """
+        self._check_fitted()
+        if by not in ("proposal", "donor", "both"):
+            raise ValueError(f"by must be 'proposal', 'donor' or 'both', got {by!r}")
+        w = self.weights_ if weights is None else resolve_weights(weights)
+        proposals = proposals.reset_index(drop=True)
+        ids = proposals["proposal_id"].astype(str).to_numpy()
+        # Work in proposal_id order so a row's position is also its tie-break order.
+        order = np.argsort(ids, kind="stable")
+        proposals = proposals.iloc[order].reset_index(drop=True)
+        if target_weights is not None:
+            target_weights = np.asarray(target_weights)[order]
+        donor_tie = np.arange(self.profiles_.n_donors)
+        by_proposal: list[pd.DataFrame] = []
+        donor_candidates: list[tuple[np.ndarray, ...]] = []
+        for start in range(0, len(proposals), self.chunk_size):
+            chunk = proposals.iloc[start : start + self.chunk_size]
+            chunk_weights = (
+                None if target_weights is None else target_weights[start : start + self.chunk_size]
+            )
+            features = self.features(chunk, target_weights=chunk_weights)
+            components, codes = self._components(features)
+            values, available = stack_components(components)
+            del components
+            scores = combine_components(values, available, w)
+            key = _sort_key(scores, codes)
+            if eligible_only:
+                key = np.where(codes == 0, key, -np.inf)
+            if by in ("proposal", "both"):
+                rows, cols, ranks = _top_k_per_row(key, top_k, donor_tie)
+                if eligible_only:
+                    keep = codes[rows, cols] == 0
+                    rows, cols, ranks = rows[keep], cols[keep], ranks[keep]
+                pair_values = np.where(
+                    available[:, rows, cols] > 0, values[:, rows, cols], np.nan
+                ).T
+                pair_codes = codes[rows, cols]
+                explanations = (
+                    pair_sentences(self.context_, features, rows, cols, pair_values, w, pair_codes)
+                    if explain
+                    else [""] * len(rows)
+                )
+                by_proposal.append(
+                    _result_frame(
+                        proposal_ids=features.proposal_ids[rows],
+                        titles=features.titles[rows],
+                        donor_ids=self.profiles_.donor_ids[cols],
+                        donor_names=self.profiles_.names[cols],
+                        ranks=ranks,
+                        scores=scores[rows, cols],
+                        codes=pair_codes,
+                        explanations=explanations,
+                        values=pair_values,
+                    )
+                )
+            if by in ("donor", "both"):
+                chunk_tie = np.arange(len(chunk))
+                d_rows, d_cols, _ = _top_k_per_row(key.T, top_k, chunk_tie)
+                donor_candidates.append(
+                    (
+                        d_rows,
+                        d_cols + start,
+                        key[d_cols, d_rows],
+                        scores[d_cols, d_rows],
+                        codes[d_cols, d_rows],
+                        np.where(
+                            available[:, d_cols, d_rows] > 0, values[:, d_cols, d_rows], np.nan
+                        ).T,
+                    )
+                )
+        frames = []
+        if by in ("proposal", "both"):
+            result = pd.concat(by_proposal, ignore_index=True) if by_proposal else _empty_result()
+            frames.append(result.assign(ranked_by="proposal") if by == "both" else result)
+        if by in ("donor", "both"):
+            result = self._merge_donor_candidates(
+                donor_candidates, proposals, top_k, w, eligible_only, explain
+            )
+            frames.append(result.assign(ranked_by="donor") if by == "both" else result)
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _merge_donor_candidates(
+        self,
+        candidates: list[tuple[np.ndarray, ...]],
+        proposals: pd.DataFrame,
+        top_k: int,
+        weights: np.ndarray,
+        eligible_only: bool,
+        explain: bool,
+    ) -> pd.DataFrame:
+        if not candidates:
+            return _empty_result()
+        donor_pos, proposal_pos, key, scores, codes, values = (
+            np.concatenate([c[i] for c in candidates]) for i in range(6)
+        )
+        order = np.lexsort((proposal_pos, -key, donor_pos))
+        donor_pos, proposal_pos, scores, codes, values = (
+            a[order] for a in (donor_pos, proposal_pos, scores, codes, values)
+        )
+        starts = np.flatnonzero(np.r_[True, donor_pos[1:] != donor_pos[:-1]])
+        lengths = np.diff(np.r_[starts, donor_pos.size])
+        ranks = np.arange(donor_pos.size) - np.repeat(starts, lengths)
+        keep = ranks < top_k
+        if eligible_only:
+            keep &= codes == 0
+        donor_pos, proposal_pos, scores, codes, values, ranks = (
+            a[keep] for a in (donor_pos, proposal_pos, scores, codes, values, ranks)
+        )
+        if explain and len(proposal_pos):
+            unique, inverse = np.unique(proposal_pos, return_inverse=True)
+            explanations = [""] * len(proposal_pos)
+            for start in range(0, len(unique), self.chunk_size):
+                block = unique[start : start + self.chunk_size]
+                features = self.features(proposals.iloc[block])
+                selected = np.flatnonzero((inverse >= start) & (inverse < start + len(block)))
+                sentences = pair_sentences(
+                    self.context_,
+                    features,
+                    inverse[selected] - start,
+                    donor_pos[selected],
+                    values[selected],
+                    weights,
+                    codes[selected],
+                )
+                for i, sentence in zip(selected, sentences, strict=True):
+                    explanations[i] = sentence
+        else:
+            explanations = [""] * len(proposal_pos)
+        return _result_frame(
+            proposal_ids=proposals["proposal_id"].astype(str).to_numpy()[proposal_pos],
+            titles=proposals["title"].fillna("").astype(str).to_numpy()[proposal_pos]
+            if "title" in proposals
+            else np.array([""] * len(proposal_pos)),
+            donor_ids=self.profiles_.donor_ids[donor_pos],
+            donor_names=self.profiles_.names[donor_pos],
+            ranks=ranks + 1,
+            scores=scores,
+            codes=codes,
+            explanations=explanations,
+            values=values.reshape(len(proposal_pos), len(COMPONENTS)),
+        )
+
+
+def _empty_result() -> pd.DataFrame:
+    return _result_frame(
+        proposal_ids=np.array([], dtype=object),
+        titles=np.array([], dtype=object),
+        donor_ids=np.array([], dtype=object),
+        donor_names=np.array([], dtype=object),
+        ranks=np.array([], dtype=np.int64),
+        scores=np.array([], dtype=np.float64),
+        codes=np.array([], dtype=np.uint8),
+        explanations=[],
+        values=np.zeros((0, len(COMPONENTS))),
+    )
+
+
+def rank_matches(
+    proposals: pd.DataFrame,
+    donors: pd.DataFrame,
+    history: pd.DataFrame | None = None,
+    *,
+    top_k: int = 20,
+    by: Direction = "proposal",
+    weights: Weights = "balanced",
+    target_weights: np.ndarray | None = None,
+    eligible_only: bool = False,
+    explain: bool = True,
+    chunk_size: int = 2000,
+) -> pd.DataFrame:
+    """Rank the best donors for each proposal (or the best proposals for each donor).
+
+    Parameters
+    ----------
+    proposals, donors, history
+        Contract frames (:mod:`matcher.contract`). The history's proposals are looked up in
+        ``proposals`` for their text and countries.
+    top_k
+        Rows kept per proposal (or per donor).
+    by
+        ``"proposal"``: donors ranked for each proposal; ``"donor"``: proposals ranked for each
+        donor; ``"both"``: both, with a ``ranked_by`` column.
+    weights
+        Preset name, ``"name=value,..."`` or a mapping.
+    target_weights
+        Optional P x 20 Aichi weights for the targets component (e.g. from the tagger).
+    eligible_only
+        Drop ineligible pairs (by default they are kept, ranked after eligible ones).
+    explain
+        Write the one-line ``explanation`` (turn off for speed on very large inputs).
+    chunk_size
+        Proposals scored at once.
+
+    Returns
+    -------
+    DataFrame
+        ``proposal_id, proposal_title, donor_id, donor_name, rank, score, eligible, reasons,
+        explanation, score_<component>...``, sorted by proposal (or donor) id then rank.
+    """
+    matcher = Matcher(weights=weights, chunk_size=chunk_size).fit(
+        donors, history, proposals=proposals
+    )
+    return matcher.rank(
+        proposals,
+        top_k=top_k,
+        by=by,
+        target_weights=target_weights,
+        eligible_only=eligible_only,
+        explain=explain,
+    )

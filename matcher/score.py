@@ -1,0 +1,738 @@
+"""Score components: one proposals x donors matrix per component, each in [0, 1], NaN if missing.
+
+A component is *missing* for a pair when one side says nothing about it (a donor with no
+stated targets, a proposal with no requested amount): :mod:`matcher.combine` then leaves its
+weight out of that pair's normalisation instead of counting it as zero.
+
+Everything here is vectorised over whole blocks of proposals: sparse TF-IDF products for
+text, small dense products for targets and ecosystems, broadcasting for amounts. Character
+n-grams are computed only for the proposals that need them (non-Latin scripts, short text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from matcher.contract import ECOSYSTEMS
+from matcher.profile import (
+    N_AICHI,
+    CountryTable,
+    DonorProfiles,
+    _as_tuple,
+    _column,
+    country_matrix,
+    target_matrix,
+    to_usd,
+)
+
+__all__ = [
+    "COMPONENTS",
+    "ProposalFeatures",
+    "TextModel",
+    "component_scores",
+    "detect_ecosystems",
+    "proposal_features",
+    "proposal_texts",
+]
+
+COMPONENTS: tuple[str, ...] = (
+    "thematic",
+    "targets",
+    "geography",
+    "funding_fit",
+    "ecosystems",
+    "history",
+)
+"""Component names, in the order matrices are stacked and columns are written."""
+
+TEXT_FIELDS = ("title", "summary", "description", "objectives")
+
+# --------------------------------------------------------------------------- text
+
+# Key conservation terms in French, Spanish and Chinese, glossed into English so a proposal
+# written in those languages still meets donor priorities written in English. Keys are
+# lower-case and accent-free (French/Spanish) as produced by ``_fold_text``.
+_GLOSSES: dict[str, str] = {
+    # French
+    "aire protegee": "protected area",
+    "aires protegees": "protected areas",
+    "zone humide": "wetland",
+    "zones humides": "wetlands",
+    "foret": "forest",
+    "forets": "forests",
+    "forestier": "forest",
+    "mangroves": "mangroves",
+    "recif": "reef",
+    "recifs": "reefs",
+    "corallien": "coral",
+    "cotier": "coastal",
+    "cotiere": "coastal",
+    "littoral": "coastal",
+    "marin": "marine",
+    "marine": "marine",
+    "biodiversite": "biodiversity",
+    "especes": "species",
+    "espece": "species",
+    "envahissantes": "invasive",
+    "restauration": "restoration",
+    "montagne": "mountain",
+    "montagnes": "mountains",
+    "ile": "island",
+    "iles": "islands",
+    "insulaire": "island",
+    "eau douce": "freshwater",
+    "riviere": "river",
+    "fleuve": "river",
+    "lac": "lake",
+    "aride": "dryland",
+    "arides": "drylands",
+    "desert": "desert",
+    "savane": "savanna grassland",
+    "prairie": "grassland",
+    "peche": "fisheries",
+    "tourisme": "tourism",
+    "communautes": "communities",
+    "communaute": "community",
+    "autochtones": "indigenous",
+    "moyens de subsistance": "livelihoods",
+    "gestion": "management",
+    "climat": "climate",
+    "carbone": "carbon",
+    "faune": "wildlife",
+    "agriculture": "agriculture",
+    "agricole": "agriculture",
+    "corridor": "corridor",
+    "financement": "financing",
+    "durable": "sustainable",
+    # Spanish
+    "area protegida": "protected area",
+    "areas protegidas": "protected areas",
+    "humedal": "wetland",
+    "humedales": "wetlands",
+    "bosque": "forest",
+    "bosques": "forests",
+    "forestal": "forest",
+    "manglar": "mangrove",
+    "manglares": "mangroves",
+    "arrecife": "reef",
+    "arrecifes": "reefs",
+    "coral": "coral",
+    "costero": "coastal",
+    "costera": "coastal",
+    "marino": "marine",
+    "marina": "marine",
+    "biodiversidad": "biodiversity",
+    "especies": "species",
+    "invasoras": "invasive",
+    "restauracion": "restoration",
+    "montana": "mountain",
+    "montanas": "mountains",
+    "paramo": "mountain wetland",
+    "isla": "island",
+    "islas": "islands",
+    "agua dulce": "freshwater",
+    "rio": "river",
+    "rios": "rivers",
+    "lago": "lake",
+    "arido": "dryland",
+    "aridas": "drylands",
+    "desierto": "desert",
+    "pastizal": "grassland",
+    "pastizales": "grasslands",
+    "pesca": "fisheries",
+    "turismo": "tourism",
+    "comunidades": "communities",
+    "comunidad": "community",
+    "indigenas": "indigenous",
+    "medios de vida": "livelihoods",
+    "gestion sostenible": "sustainable management",
+    "manejo": "management",
+    "clima": "climate",
+    "carbono": "carbon",
+    "fauna": "wildlife",
+    "agricultura": "agriculture",
+    "corredor": "corridor",
+    "financiamiento": "financing",
+    "sostenible": "sustainable",
+    "conservacion": "conservation",
+    # Chinese
+    "自然保护区": "protected area",
+    "保护区": "protected area",
+    "湿地": "wetland",
+    "森林": "forest",
+    "林业": "forest",
+    "红树林": "mangrove",
+    "珊瑚礁": "coral reef",
+    "珊瑚": "coral",
+    "沿海": "coastal",
+    "海岸": "coastal",
+    "海洋": "marine",
+    "生物多样性": "biodiversity",
+    "物种": "species",
+    "入侵物种": "invasive species",
+    "外来入侵": "invasive species",
+    "恢复": "restoration",
+    "修复": "restoration",
+    "山地": "mountain",
+    "高山": "mountain",
+    "岛屿": "island",
+    "淡水": "freshwater",
+    "河流": "river",
+    "湖泊": "lake",
+    "干旱": "dryland",
+    "荒漠": "desert",
+    "草原": "grassland",
+    "渔业": "fisheries",
+    "旅游": "tourism",
+    "社区": "community",
+    "土著": "indigenous",
+    "生计": "livelihoods",
+    "管理": "management",
+    "气候": "climate",
+    "碳": "carbon",
+    "野生动物": "wildlife",
+    "农业": "agriculture",
+    "走廊": "corridor",
+    "保护": "conservation",
+    "可持续": "sustainable",
+}
+_GLOSS_PATTERN = re.compile(
+    "|".join(
+        (re.escape(k) if not k.isascii() else r"\b" + re.escape(k) + r"\b")
+        for k in sorted(_GLOSSES, key=len, reverse=True)
+    )
+)
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+
+# Words that flag an ecosystem when they appear in a text (after glossing into English).
+ECOSYSTEM_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "forests": ("forest", "forests", "rainforest", "woodland", "woodlands", "redd"),
+    "wetlands": ("wetland", "wetlands", "ramsar", "peatland", "peatlands", "marsh", "swamp"),
+    "marine_coastal": (
+        "marine",
+        "coastal",
+        "reef",
+        "reefs",
+        "coral",
+        "mangrove",
+        "mangroves",
+        "seagrass",
+        "ocean",
+        "fisheries",
+        "mpa",
+        "seascape",
+    ),
+    "drylands": ("dryland", "drylands", "desert", "arid", "semiarid", "sahel", "desertification"),
+    "mountains": ("mountain", "mountains", "alpine", "highlands", "andes", "himalaya", "montane"),
+    "islands": ("island", "islands", "archipelago", "atoll", "sids"),
+    "freshwater": ("freshwater", "river", "rivers", "lake", "lakes", "watershed", "basin"),
+    "grasslands": (
+        "grassland",
+        "grasslands",
+        "savanna",
+        "savannah",
+        "steppe",
+        "rangeland",
+        "rangelands",
+    ),
+    "agricultural": ("agriculture", "agricultural", "farming", "agroforestry", "crops", "farmers"),
+}
+
+_FRENCH_SPANISH_STOP = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "et",
+        "en",
+        "est",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "au",
+        "aux",
+        "ce",
+        "cette",
+        "qui",
+        "que",
+        "el",
+        "los",
+        "las",
+        "del",
+        "y",
+        "por",
+        "para",
+        "con",
+        "una",
+        "uno",
+        "es",
+        "son",
+        "se",
+        "su",
+        "sus",
+        "como",
+        "al",
+        "lo",
+    ]
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | _FRENCH_SPANISH_STOP)
+
+
+def _fold_text(text: str) -> str:
+    """Lower-case; for non-ASCII text also strip accents and append English glosses."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    glosses = [_GLOSSES[m.group(0)] for m in _GLOSS_PATTERN.finditer(folded)]
+    if glosses:
+        folded = folded + " " + " ".join(glosses)
+    return folded
+
+
+def _non_latin_share(text: str) -> float:
+    if text.isascii() or not text:
+        return 0.0
+    letters = sum(ch.isalpha() for ch in text)
+    return len(_NON_LATIN.findall(text)) / max(letters, 1)
+
+
+def proposal_texts(frame: pd.DataFrame) -> list[str]:
+    """Title, summary, description and objectives joined; the title twice, as it says most."""
+    parts = [_column(frame, name, "").fillna("").astype(str) for name in TEXT_FIELDS]
+    title = parts[0]
+    joined = title + ". " + title
+    for part in parts[1:]:
+        joined = joined + ". " + part
+    return joined.tolist()
+
+
+@dataclass
+class TextModel:
+    """Word TF-IDF (all text) and character n-gram TF-IDF (only text that needs it).
+
+    Fitted on the donor side (stated priorities and funded proposals, plus the ecosystem
+    keywords so they are always in the vocabulary); proposals are only transformed.
+    """
+
+    min_words_for_word_only: int = 40
+    non_latin_threshold: float = 0.3
+    char_ngram_range: tuple[int, int] = (2, 4)
+
+    def fit(self, documents: Sequence[str], short_documents: Sequence[str]) -> TextModel:
+        keywords = " ".join(w for words in ECOSYSTEM_KEYWORDS.values() for w in words)
+        self.word_ = TfidfVectorizer(
+            preprocessor=_fold_text,
+            stop_words=sorted(STOP_WORDS),
+            sublinear_tf=True,
+            dtype=np.float32,
+            token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+        )
+        corpus = [*documents, keywords] if documents else [keywords]
+        self.word_.fit(corpus)
+        self.char_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.char_ngram_range,
+            preprocessor=_fold_text,
+            sublinear_tf=True,
+            dtype=np.float32,
+            min_df=1,
+        )
+        self.char_.fit([*short_documents, keywords])
+        vocabulary = self.word_.vocabulary_
+        rows, cols = [], []
+        for e, name in enumerate(ECOSYSTEMS):
+            for word in ECOSYSTEM_KEYWORDS.get(name, ()):
+                if word in vocabulary:
+                    rows.append(vocabulary[word])
+                    cols.append(e)
+        self.ecosystem_terms_ = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(vocabulary), len(ECOSYSTEMS)),
+        )
+        self.terms_ = self.word_.get_feature_names_out()
+        return self
+
+    def words(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return self.word_.transform(texts).astype(np.float32)
+
+    def chars(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return self.char_.transform(texts).astype(np.float32)
+
+    def needs_char(self, texts: Sequence[str], word_matrix: sparse.csr_matrix) -> np.ndarray:
+        """Short texts and texts mostly in non-Latin scripts get the character n-gram variant."""
+        n_terms = np.diff(word_matrix.indptr)
+        short = n_terms < self.min_words_for_word_only
+        non_latin = np.array([_non_latin_share(t) > self.non_latin_threshold for t in texts])
+        return short | non_latin if len(texts) else short
+
+    def ecosystems_in(self, word_matrix: sparse.csr_matrix) -> np.ndarray:
+        """Ecosystems whose keywords occur in each text (bool rows x ECOSYSTEMS)."""
+        return np.asarray((word_matrix @ self.ecosystem_terms_).toarray() > 0)
+
+
+def detect_ecosystems(texts: Sequence[str], model: TextModel | None = None) -> np.ndarray:
+    """Ecosystems mentioned in each text (bool rows x ECOSYSTEMS), from the keyword list."""
+    if model is None:
+        model = TextModel().fit([], [])
+    return model.ecosystems_in(model.words(list(texts)))
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+@dataclass
+class ProposalFeatures:
+    """What the components need from a block of proposals, as arrays."""
+
+    proposal_ids: np.ndarray
+    titles: np.ndarray
+    words: sparse.csr_matrix  # P x V, L2-normalised
+    chars: sparse.csr_matrix | None  # rows of needs_char only (others zero), or None
+    needs_char: np.ndarray
+    countries: sparse.csr_matrix  # P x C binary
+    n_countries: np.ndarray
+    targets: np.ndarray  # P x 20 weights
+    ecosystems: np.ndarray  # P x E (declared, else detected)
+    ecosystems_detected: np.ndarray  # bool P: ecosystems came from the text
+    requested_usd: np.ndarray
+    currency: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.proposal_ids)
+
+
+def proposal_features(
+    proposals: pd.DataFrame,
+    model: TextModel,
+    table: CountryTable,
+    *,
+    target_weights: np.ndarray | None = None,
+) -> ProposalFeatures:
+    """Vectorise a block of proposals (contract frame) for scoring.
+
+    ``target_weights`` (P x 20, e.g. from :func:`matcher.tagger.proposal_target_weights`) replaces
+    the declared targets when given: declared targets 1.0, suggested ones their confidence.
+    """
+    texts = proposal_texts(proposals)
+    words = model.words(texts)
+    needs_char = model.needs_char(texts, words)
+    chars = None
+    if needs_char.any():
+        chars = sparse.csr_matrix((len(texts), len(model.char_.vocabulary_)), dtype=np.float32)
+        picked = np.flatnonzero(needs_char)
+        sub = model.chars([texts[i] for i in picked])
+        selector = sparse.csr_matrix(
+            (np.ones(picked.size, dtype=np.float32), (picked, np.arange(picked.size))),
+            shape=(len(texts), picked.size),
+        )
+        chars = (selector @ sub).tocsr()
+    countries = country_matrix(list(_column(proposals, "countries", ())), table)
+    if target_weights is not None:
+        targets = np.asarray(target_weights, dtype=np.float32)
+        if targets.shape != (len(proposals), N_AICHI):
+            raise ValueError(
+                f"target_weights must be {len(proposals)} x {N_AICHI}, got {targets.shape}"
+            )
+    else:
+        targets = target_matrix(
+            list(_column(proposals, "aichi_targets", ())),
+            list(_column(proposals, "gbf_targets", ())),
+        )
+    declared = _declared_ecosystems(_column(proposals, "ecosystems", ()))
+    detected = model.ecosystems_in(words).astype(np.float32)
+    use_detected = ~declared.any(axis=1)
+    ecosystems = np.where(use_detected[:, None], detected, declared).astype(np.float32)
+    currency = _column(proposals, "currency", "").fillna("").astype(str).str.upper().to_numpy()
+    requested = pd.to_numeric(_column(proposals, "requested_amount", np.nan), errors="coerce")
+    return ProposalFeatures(
+        proposal_ids=_column(proposals, "proposal_id", "").astype(str).to_numpy(dtype=object),
+        titles=_column(proposals, "title", "").fillna("").astype(str).to_numpy(dtype=object),
+        words=words,
+        chars=chars,
+        needs_char=needs_char,
+        countries=countries,
+        n_countries=np.asarray(countries.sum(axis=1)).ravel(),
+        targets=targets,
+        ecosystems=ecosystems,
+        ecosystems_detected=use_detected & ecosystems.any(axis=1),
+        requested_usd=to_usd(requested.to_numpy(np.float64), currency),
+        currency=currency,
+    )
+
+
+def _declared_ecosystems(values: pd.Series) -> np.ndarray:
+    position = {name: i for i, name in enumerate(ECOSYSTEMS)}
+    matrix = np.zeros((len(values), len(ECOSYSTEMS)), dtype=np.float32)
+    for row, names in enumerate(values):
+        for name in _as_tuple(names):
+            col = position.get(str(name).strip().lower().replace(" ", "_").replace("-", "_"))
+            if col is not None:
+                matrix[row, col] = 1.0
+    return matrix
+
+
+# --------------------------------------------------------------------------- donor side
+
+
+@dataclass
+class DonorVectors:
+    """Donor text vectors and geography indicator matrices, built once at fit time."""
+
+    profile_words: sparse.csr_matrix  # M x V: stated priorities + funded centroid, L2-normalised
+    has_text: np.ndarray
+    stated_words: sparse.csr_matrix  # M x V, L2-normalised priorities
+    funded_sum_words: sparse.csr_matrix  # M x V: sum of funded proposals' unit vectors
+    has_funded_text: np.ndarray
+    profile_chars: sparse.csr_matrix  # M x K
+    has_chars: np.ndarray
+    funded_country_any: sparse.csr_matrix  # C x M: 1 where the donor funded in that country
+    funded_area_any: sparse.csr_matrix  # C x M: 1 where the donor funded in that country's area
+    funded_region_any: sparse.csr_matrix  # C x M
+    funded_country_counts: sparse.csr_matrix  # C x M counts
+    funded_area_counts: sparse.csr_matrix  # C x M counts of funded proposals in the country's area
+    has_funded_geo: np.ndarray
+    stated_area_t: sparse.csr_matrix  # C x M
+    named_t: sparse.csr_matrix  # C x M
+    excluded_t: sparse.csr_matrix  # C x M
+    funded_words: sparse.csr_matrix  # F x V unit vectors of funded proposals (for evidence)
+
+
+def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable) -> DonorVectors:
+    """Text and geography matrices for all donors (revealed parts from the funded proposals)."""
+    priorities = profiles.donors["priorities"].tolist()
+    stated = model.words(priorities)
+    has_stated = np.diff(stated.indptr) > 0
+    if len(profiles.funded_proposals):
+        funded_texts = proposal_texts(profiles.funded_proposals)
+        funded = model.words(funded_texts)
+    else:
+        funded_texts = []
+        funded = sparse.csr_matrix((0, len(model.terms_)), dtype=np.float32)
+    link_t = profiles.funded_link.T.tocsr()  # M x F
+    funded_sum = (link_t @ funded).tocsr().astype(np.float32)
+    has_funded = np.diff(funded_sum.indptr) > 0
+    centroid = normalize(funded_sum)
+    # Stated and revealed count equally when a donor has both.
+    profile = normalize(stated + centroid).tocsr()
+    char_stated = model.chars(priorities) if priorities else None
+    if len(funded_texts):
+        char_funded = normalize(link_t @ model.chars([t[:1000] for t in funded_texts]))
+        profile_chars = normalize(char_stated + char_funded).tocsr()
+    else:
+        profile_chars = char_stated
+
+    def expand(counts: np.ndarray, of: np.ndarray | None) -> np.ndarray:
+        # counts: M x G over groups; return C x M with each country's group value.
+        return counts[:, of].T if of is not None else counts.T
+
+    country_counts = profiles.funded_countries  # M x C
+    area_counts = expand(profiles.funded_areas, table.area_of)  # C x M
+    region_counts = expand(profiles.funded_regions, table.region_of)
+    return DonorVectors(
+        profile_words=profile,
+        has_text=has_stated | has_funded,
+        stated_words=stated,
+        funded_sum_words=funded_sum,
+        has_funded_text=has_funded,
+        profile_chars=profile_chars,
+        has_chars=np.diff(profile_chars.indptr) > 0,
+        funded_country_any=sparse.csr_matrix((country_counts.T > 0).astype(np.float32)),
+        funded_area_any=sparse.csr_matrix((area_counts > 0).astype(np.float32)),
+        funded_region_any=sparse.csr_matrix((region_counts > 0).astype(np.float32)),
+        funded_country_counts=sparse.csr_matrix(country_counts.T.astype(np.float32)),
+        funded_area_counts=sparse.csr_matrix(area_counts.astype(np.float32)),
+        has_funded_geo=country_counts.sum(axis=1) > 0,
+        stated_area_t=profiles.stated_area.T.tocsr(),
+        named_t=profiles.named_countries.T.tocsr(),
+        excluded_t=profiles.excluded.T.tocsr(),
+        funded_words=funded,
+    )
+
+
+# --------------------------------------------------------------------------- components
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """Shape of the curves that turn raw similarities and distances into [0, 1] scores."""
+
+    thematic_scale: float = 0.12  # word cosine at which thematic reaches 1 - 1/e
+    char_scale: float = 0.35  # character n-gram cosine, same role
+    history_scale: float = 1.0  # summed closeness to funded proposals at 1 - 1/e
+    history_geo_weight: float = 0.5  # share of a funded proposal's closeness from geography
+    funding_sigma: float = 0.5  # decades outside the grant range at which fit falls to 0.61
+    typical_sigma_floor: float = 0.35  # minimum spread (decades) around the typical grant
+    revealed_area_credit: float = 0.6  # funded elsewhere in the same area
+    revealed_region_credit: float = 0.3  # funded elsewhere in the same region
+    budget_factor: float = 2.0  # ineligible when the request exceeds this x annual budget
+
+
+def _dense(matrix: sparse.spmatrix | np.ndarray) -> np.ndarray:
+    if sparse.issparse(matrix):
+        return matrix.toarray()
+    return np.asarray(matrix)
+
+
+def _saturate(raw: np.ndarray, scale: float) -> np.ndarray:
+    return (1.0 - np.exp(-np.maximum(raw, 0.0) / scale)).astype(np.float32)
+
+
+def thematic_scores(
+    features: ProposalFeatures, donors: DonorVectors, params: ScoringParams
+) -> np.ndarray:
+    """Cosine of the proposal text with the donor's priorities and funded proposals."""
+    cosine = _dense(features.words @ donors.profile_words.T)
+    value = _saturate(cosine, params.thematic_scale)
+    if features.chars is not None and features.needs_char.any():
+        rows = np.flatnonzero(features.needs_char)
+        char_cos = _dense(features.chars[rows] @ donors.profile_chars.T)
+        char_value = _saturate(char_cos, params.char_scale)
+        char_value[:, ~donors.has_chars] = 0.0
+        value[rows] = np.maximum(value[rows], char_value)
+    no_text = np.diff(features.words.indptr) == 0
+    if features.chars is not None:
+        no_text &= np.diff(features.chars.indptr) == 0
+    value[:, ~donors.has_text] = np.nan
+    value[no_text, :] = np.nan
+    return value
+
+
+def target_scores(features: ProposalFeatures, profiles: DonorProfiles) -> np.ndarray:
+    """Share of the proposal's target weight that the donor states as a priority."""
+    weights = features.targets
+    total = weights.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = (weights @ profiles.stated_targets.T) / total[:, None]
+    value = np.clip(value, 0.0, 1.0).astype(np.float32)
+    value[total <= 0, :] = np.nan
+    value[:, ~profiles.has_stated_targets] = np.nan
+    return value
+
+
+def ecosystem_scores(features: ProposalFeatures, profiles: DonorProfiles) -> np.ndarray:
+    """Share of the proposal's ecosystems that are among the donor's ecosystems."""
+    eco = features.ecosystems
+    total = eco.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = (eco @ profiles.stated_ecosystems.T) / total[:, None]
+    value = np.clip(value, 0.0, 1.0).astype(np.float32)
+    value[total <= 0, :] = np.nan
+    value[:, ~profiles.has_ecosystems] = np.nan
+    return value
+
+
+def geography_scores(
+    features: ProposalFeatures,
+    profiles: DonorProfiles,
+    donors: DonorVectors,
+    params: ScoringParams,
+) -> np.ndarray:
+    """Stated geography (share of the proposal's countries in the donor's area) averaged with
+    revealed geography (funded in the same country 1, same area 0.6, same region 0.3)."""
+    n_countries = features.n_countries.astype(np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan).astype(np.float32)[:, None]
+        in_area = _dense(features.countries @ donors.stated_area_t) * inv
+        named = _dense(features.countries @ donors.named_t) * inv
+        has_named = np.asarray(donors.named_t.sum(axis=0)).ravel() > 0
+        stated = np.where(has_named[None, :], 0.8 * in_area + 0.2 * named, in_area)
+        stated[:, ~profiles.has_stated_area] = np.nan
+        country_hit = _dense(features.countries @ donors.funded_country_any) * inv
+        area_hit = _dense(features.countries @ donors.funded_area_any) * inv
+        region_hit = _dense(features.countries @ donors.funded_region_any) * inv
+    revealed = np.maximum(
+        country_hit,
+        np.maximum(
+            params.revealed_area_credit * area_hit, params.revealed_region_credit * region_hit
+        ),
+    )
+    revealed[:, ~donors.has_funded_geo] = np.nan
+    both = np.stack([stated, revealed])
+    with np.errstate(invalid="ignore"):
+        count = np.sum(~np.isnan(both), axis=0)
+        value = np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), np.nan)
+    return np.clip(value, 0.0, 1.0).astype(np.float32)
+
+
+def funding_fit_scores(
+    features: ProposalFeatures, profiles: DonorProfiles, params: ScoringParams
+) -> np.ndarray:
+    """Requested amount against the grant range and the donor's typical grant, in decades."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_request = np.log10(np.where(features.requested_usd > 0, features.requested_usd, np.nan))
+        log_min = np.log10(np.where(profiles.min_grant_usd > 0, profiles.min_grant_usd, np.nan))
+        log_max = np.log10(np.where(profiles.max_grant_usd > 0, profiles.max_grant_usd, np.nan))
+    r = log_request[:, None]
+    below = np.where(np.isnan(log_min)[None, :], 0.0, np.maximum(log_min[None, :] - r, 0.0))
+    above = np.where(np.isnan(log_max)[None, :], 0.0, np.maximum(r - log_max[None, :], 0.0))
+    distance = below + above
+    in_range = np.exp(-(distance**2) / (2 * params.funding_sigma**2))
+    has_range = ~(np.isnan(log_min) & np.isnan(log_max))
+    in_range[:, ~has_range] = np.nan
+    spread = np.fmax(profiles.log_grant_spread, params.typical_sigma_floor)
+    typical = np.exp(-((r - profiles.typical_log_grant[None, :]) ** 2) / (2 * spread[None, :] ** 2))
+    both = np.stack([in_range, typical])
+    count = np.sum(~np.isnan(both), axis=0)
+    value = np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), np.nan)
+    value[np.isnan(log_request), :] = np.nan
+    return value.astype(np.float32)
+
+
+def history_scores(
+    features: ProposalFeatures,
+    profiles: DonorProfiles,
+    donors: DonorVectors,
+    params: ScoringParams,
+) -> np.ndarray:
+    """Summed closeness to every proposal the donor funded: text cosine and shared geography.
+
+    A sum, not a mean: a donor that funded many projects like this one is a likelier funder
+    than one that funded a single such project. Saturates towards 1.
+    """
+    text = _dense(features.words @ donors.funded_sum_words.T)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv = np.where(features.n_countries > 0, 1.0 / features.n_countries, 0.0)[:, None]
+    same_country = _dense(features.countries @ donors.funded_country_counts) * inv
+    same_area = _dense(features.countries @ donors.funded_area_counts) * inv
+    geo = 0.5 * same_country + 0.5 * same_area
+    # Text cosines between two projects sit around 0.1-0.4; bring them to a 0-1 scale first.
+    text_scaled = text / (params.thematic_scale * 3)
+    g = params.history_geo_weight
+    raw = (1 - g) * text_scaled + g * geo
+    value = _saturate(raw, params.history_scale)
+    value[:, profiles.n_funded == 0] = np.nan
+    return value
+
+
+def component_scores(
+    features: ProposalFeatures,
+    profiles: DonorProfiles,
+    donors: DonorVectors,
+    params: ScoringParams,
+) -> dict[str, np.ndarray]:
+    """All component matrices (P x M float32, NaN where missing) for a block of proposals."""
+    return {
+        "thematic": thematic_scores(features, donors, params),
+        "targets": target_scores(features, profiles),
+        "geography": geography_scores(features, profiles, donors, params),
+        "funding_fit": funding_fit_scores(features, profiles, params),
+        "ecosystems": ecosystem_scores(features, profiles),
+        "history": history_scores(features, profiles, donors, params),
+    }
