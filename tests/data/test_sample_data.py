@@ -446,3 +446,51 @@ def test_grant_ranges_are_ordered_numbers_in_usd_or_eur(donors: pd.DataFrame) ->
     assert (amounts["min_grant"] <= amounts["max_grant"]).all()
     assert (amounts["max_grant"] <= amounts["annual_budget"]).all()
     assert set(donors["currency"]) == {"USD", "EUR"}
+
+
+# ------------------------------------------------------------------ through the readers
+
+
+def test_readers_load_every_sample_proposal_with_its_values(data_dir: Path) -> None:
+    from matcher.load import load_proposals
+
+    report = load_proposals(data_dir / "proposals.csv")
+    assert (report.rows_in, report.n_loaded, report.n_rejected) == (62, 62, 0)
+    amazon = report.frame.set_index("proposal_id").loc["23236"]
+    assert amazon["countries"] == ("BOL", "BRA", "COL", "ECU", "GUY", "PER", "SUR", "VEN")
+    assert amazon["aichi_targets"] == (5, 11, 12, 14, 15)
+    assert amazon["requested_amount"] == 17_496_734.0
+    assert amazon["gbf_targets"] == ()
+    # The export's apostrophe before "-" is undone on reading: the text reads as written.
+    texts = report.frame["description"].tolist() + report.frame["objectives"].tolist()
+    assert any(text.startswith("-Fortes croissance") for text in texts)
+    assert not any(text.startswith("'") for text in texts)
+
+
+def test_readers_load_every_sample_donor_with_its_values(data_dir: Path) -> None:
+    from matcher.load import load_donors
+
+    report = load_donors(data_dir / "donors.csv")
+    assert (report.rows_in, report.n_loaded, report.n_rejected) == (35, 35, 0)
+    by_id = report.frame.set_index("donor_id")
+    assert by_id.loc["LDCF", "eligible_regions"] == ("LDC",)
+    assert by_id.loc["DE-IKI", "excluded_countries"] == ("DEU",)
+    assert bool(by_id.loc["DE-IKI", "active"])
+    assert not by_id.loc["MAVA", "active"]
+    assert by_id.loc["GEF", "max_grant"] == 30_000_000.0
+    assert "Global Environmental Facility" in by_id.loc["GEF", "aliases"]
+
+
+def test_readers_load_every_sample_funding_match_with_its_values(data_dir: Path) -> None:
+    from matcher.load import load_history
+
+    report = load_history(data_dir / "history.csv")
+    assert (report.rows_in, report.n_loaded, report.n_rejected) == (69, 69, 0)
+    first = report.frame.iloc[0]
+    assert (first["proposal_id"], first["donor"], first["amount"], first["year"]) == (
+        "23210",
+        "Protected Areas Conservation Trust Belize",
+        585_000.0,
+        2011,
+    )
+    assert report.frame["year"].isna().sum() == 14  # matches the export leaves undated
