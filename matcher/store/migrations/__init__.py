@@ -1,0 +1,1 @@
+"""Alembic migrations for the LifeWeb Match database, applied in place by ``open_store``."""
