@@ -111,6 +111,11 @@ def _short(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _amount_text(value: float) -> str:
+    """1250000.0 -> "1,250,000"; 2500000.5 -> "2,500,000.50"."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def _parse_column(values: Sequence[str], parser: Callable[[str], Any]) -> list[Any]:
     """Parse each distinct cell once; a 100k-row column usually has few distinct values."""
     parsed = {value: parser(value) for value in set(values)}
@@ -328,7 +333,9 @@ class _Normaliser:
                 if result.currency:
                     cell_currency[position][column] = result.currency
                 if not math.isnan(result.value) and not _PLAIN_NUMBER.fullmatch(cell):
-                    self.out.note(position, f'{column}: "{_short(cell)}" -> {result.value:g}')
+                    self.out.note(
+                        position, f'{column}: "{_short(cell)}" -> {_amount_text(result.value)}'
+                    )
             self.columns[column] = values
         for position in range(self.n):
             found = cell_currency[position]
@@ -443,8 +450,9 @@ def _normalise_donors(norm: _Normaliser) -> None:
         norm.out.reject(
             int(position),
             norm.header("min_grant"),
-            f"{low[position]:g}",
-            f"min_grant {low[position]:g} is larger than max_grant {high[position]:g}",
+            _amount_text(low[position]),
+            f"min_grant {_amount_text(low[position])} is larger than max_grant "
+            f"{_amount_text(high[position])}",
         )
 
 
@@ -584,9 +592,12 @@ def load(
         )
     header_of = {column: header for header, column in mapping.columns.items()}
     norm = _Normaliser(raw.frame, raw.source_rows, kind, header_of, mapping.currencies)
-    for position, problem in raw.row_problems.items():
-        norm.out.reject(position, "", "", problem)
     _KIND_NORMALISERS[kind](norm)
+    if raw.row_problems:
+        # In a row whose cells slid sideways, every later cell is wrong; report the cause only.
+        norm.out.problems = [p for p in norm.out.problems if p[0] not in raw.row_problems]
+        for position, (problem, line) in raw.row_problems.items():
+            norm.out.reject(position, "", line, problem)
 
     file_notes = list(raw.notes)
     for header, code in mapping.currencies.items():

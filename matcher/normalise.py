@@ -274,6 +274,9 @@ def _country_table() -> _CountryTable:
             stripped = _PARENTHETICAL.sub("", without_article)
             if stripped and stripped != without_article:
                 derived.setdefault(name_key(stripped), set()).add(iso3)
+                # "Venezuela (República Bolivariana de)" is also written "República Bolivariana de Venezuela".
+                qualifier = without_article[len(stripped) :].strip(" ()")
+                derived.setdefault(name_key(f"{qualifier} {stripped}"), set()).add(iso3)
     by_key = dict(exact)
     for key, codes in derived.items():
         if key not in by_key and len(codes) == 1:

@@ -53,8 +53,8 @@ class RawTable:
     """For each data row, the row number a person sees (header row of a plain CSV is 1)."""
     headers: tuple[str, ...]
     """Headers as written (before being made unique)."""
-    row_problems: dict[int, str] = field(default_factory=dict)
-    """Row position -> why the row's layout is broken (more cells than headers)."""
+    row_problems: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """Row position -> (why the row's layout is broken, the row's cells joined as they came)."""
     file_format: str = "csv"
     encoding: str = ""
     delimiter: str = ""
@@ -331,16 +331,17 @@ def read_table(
     width = len(headers)
     body: list[list[str]] = []
     body_numbers: list[int] = []
-    problems: dict[int, str] = {}
+    problems: dict[int, tuple[str, str]] = {}
     for cells, number in zip(rows[header_index + 1 :], numbers[header_index + 1 :], strict=True):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             where = f"the delimiter {_delimiter_name(delimiter)}" if delimiter else "extra cells"
-            problems[len(body)] = (
+            reason = (
                 f"row has {sum(1 for c in cells if c != '')} cells but the header has {width}; "
                 f"a value probably contains {where} without quotes"
             )
+            problems[len(body)] = (reason, (delimiter or ",").join(cells))
         cells = (list(cells) + [""] * width)[:width]
         body.append(cells)
         body_numbers.append(number)
