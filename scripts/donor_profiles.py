@@ -297,8 +297,8 @@ DONOR_PROFILES: tuple[dict[str, object], ...] = (
         ],
         "donor_type": "bilateral_government",
         "priorities": """
-            Norad manages much of Norway's development aid, including the International
-            Climate and Forest Initiative, which pays for verified reductions of
+            Norad manages much of Norway's development aid, including grants under the
+            International Climate and Forest Initiative, which pays for verified reductions of
             deforestation and supports forest monitoring, land rights of indigenous peoples
             and forest communities, and transparency in large tropical forest countries. Norad
             also runs programmes on ocean management and on fisheries for development, and
@@ -566,13 +566,14 @@ DONOR_PROFILES: tuple[dict[str, object], ...] = (
         "priorities": """
             ProEcoServ was a GEF-financed project run by UNEP to bring ecosystem services into
             national decision-making. It supported ecosystem service assessments, economic
-            valuation and scenario tools, and their use in land-use planning and policy, in
-            four pilot countries. The project closed in the mid-2010s.
+            valuation and scenario tools, and their use in land-use planning and policy, at
+            pilot sites in Chile, South Africa and Lesotho, Trinidad and Tobago, and Viet Nam.
+            The project ran from 2010 to 2015.
         """,
         "aichi_targets": [2, 14],
         "gbf_targets": [],
         "eligible_regions": [],
-        "eligible_countries": ["CHL", "TTO", "ZAF", "VNM"],
+        "eligible_countries": ["CHL", "LSO", "TTO", "VNM", "ZAF"],
         "excluded_countries": [],
         "min_grant": 20_000,
         "max_grant": 500_000,
@@ -996,11 +997,12 @@ DONOR_PROFILES: tuple[dict[str, object], ...] = (
             capacity of developing country Parties to implement the Convention: regional
             workshops on revising national biodiversity strategies and action plans, on
             national targets and on resource mobilisation, and pilot support to put those
-            plans into practice. Its later phase supports implementation of the
-            Kunming-Montreal Global Biodiversity Framework.
+            plans into practice. Later phases moved from revising the strategies to
+            implementing them, with thematic work on mainstreaming, spatial data and
+            socio-economic indicators.
         """,
         "aichi_targets": [17, 19, 20],
-        "gbf_targets": [19, 20],
+        "gbf_targets": [],
         "eligible_regions": [],
         "eligible_countries": [],
         "excluded_countries": ["JPN"],
