@@ -20,13 +20,16 @@ __all__ = ["escape_markdown", "flatten_for_display", "join_values", "one_line"]
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
 
 
-def escape_markdown(text: object) -> str:
-    """Backslash-escape ``text`` so Markdown shows it literally (one line, no HTML).
+def escape_markdown(text: object, *, keep_lines: bool = False) -> str:
+    """Backslash-escape ``text`` so Markdown shows it literally (no HTML, no links).
 
-    Line breaks become spaces: labels and titles are single lines.
+    By default line breaks become spaces (labels and titles are single lines); with
+    ``keep_lines`` each line is kept as a hard line break, for messages.
     """
-    flat = one_line(text)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
+    if not keep_lines:
+        return _MARKDOWN_SPECIALS.sub(r"\\\1", one_line(text))
+    lines = [one_line(line) for line in ("" if text is None else str(text)).splitlines()]
+    return "  \n".join(_MARKDOWN_SPECIALS.sub(r"\\\1", line) for line in lines)
 
 
 def one_line(text: object, *, limit: int | None = None) -> str:

@@ -1,0 +1,24 @@
+"""LifeWeb Match: the Streamlit entry point (``streamlit run app.py``).
+
+Sets the page config and routes between the pages in ``app_pages/``; the pages are thin
+scripts over ``ui/`` (UI logic) and ``matcher/`` (the engine and the database layer).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.navigation import app_pages
+from ui.pages import run_guarded
+
+st.set_page_config(
+    page_title="LifeWeb Match",
+    page_icon=":material/forest:",
+    layout="wide",
+    menu_items={
+        "About": "LifeWeb Match: donor and proposal matching for the CBD LifeWeb Initiative."
+    },
+)
+
+current_page = st.navigation(app_pages(), position="sidebar", expanded=True)
+run_guarded(current_page)

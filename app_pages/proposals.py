@@ -1,0 +1,18 @@
+"""Proposals: upload a file, review what was read, save it as a named round; browse and edit."""
+
+import streamlit as st
+
+from ui.import_panel import render_import
+from ui.records import render_proposal_browser
+
+st.title("Proposals")
+st.caption(
+    "Expressions of Interest from countries. Upload the file a focal point sent, check the "
+    "validation report, then save it as a round; stored proposals can be searched and edited."
+)
+
+upload_tab, stored_tab = st.tabs(["Upload a file", "Stored proposals"])
+with upload_tab:
+    render_import("proposals")
+with stored_tab:
+    render_proposal_browser()

@@ -1,0 +1,493 @@
+"""The Matches page's sections: view switch, filters, weights, rankings, one pair explained.
+
+Widget state round-trips through the URL (:class:`ui.filters.MatchView`): a link copied
+from the address bar opens the same donor or proposal, filters and weights. Streamlit drops
+a page's widget state when the user visits another page, so the last view is also kept in
+session state and restored on return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from matcher.combine import WEIGHT_PRESETS
+from matcher.contract import ECOSYSTEMS
+from matcher.errors import LifeWebMatchError
+from matcher.explain import PairExplanation
+from matcher.score import COMPONENTS
+from matcher.tagger import target_label, target_text
+from ui import matching, services
+from ui.charts import component_chart
+from ui.filters import GROUP_FLAGS, MatchView, pair_mask, proposal_mask, region_options
+from ui.matching import COMPONENT_LABELS, Analysis
+from ui.overview import country_names
+from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
+
+__all__ = [
+    "render_add_to_shortlist",
+    "render_controls",
+    "render_pair_detail",
+    "render_ranking",
+]
+
+SAVED_VIEW_KEY = "match_view_saved"
+ROWS_SHOWN = 50
+_VIEW_LABELS = {"donor": "Proposals for a donor", "proposal": "Donors for a proposal"}
+_ECOSYSTEM_LABELS = {e: e.replace("_", " and ") if e == "marine_coastal" else e for e in ECOSYSTEMS}
+
+
+def _key(name: str) -> str:
+    return f"mv_{name}"
+
+
+def _options(found: Analysis) -> dict[str, list]:
+    proposals = found.proposals
+    countries = sorted({c for cs in proposals["countries"] for c in (cs or ())})
+    statuses = sorted({str(s) for s in proposals["status"].fillna("") if str(s).strip()})
+    return {
+        "donor_id": [str(d) for d in found.scores.donor_ids],
+        "proposal_id": [str(p) for p in found.scores.proposal_ids],
+        "regions": region_options(),
+        "countries": countries,
+        "groups": list(GROUP_FLAGS),
+        "aichi_targets": list(range(1, 21)),
+        "gbf_targets": list(range(1, 24)),
+        "ecosystems": list(ECOSYSTEMS),
+        "statuses": statuses,
+        "preset": list(WEIGHT_PRESETS),
+    }
+
+
+def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
+    """Put a view's values into the widgets' session state (only valid options)."""
+    state = st.session_state
+    state[_key("view")] = view.view
+    for name in ("donor_id", "proposal_id"):
+        value = getattr(view, name)
+        state[_key(name)] = value if value in options[name] else options[name][0]
+    for name in (
+        "regions",
+        "countries",
+        "groups",
+        "aichi_targets",
+        "gbf_targets",
+        "ecosystems",
+        "statuses",
+    ):
+        state[_key(name)] = [v for v in getattr(view, name) if v in options[name]]
+    state[_key("amount_min")] = view.amount_min
+    state[_key("amount_max")] = view.amount_max
+    state[_key("min_score")] = float(view.min_score)
+    state[_key("eligible_only")] = bool(view.eligible_only)
+    preset = view.preset if view.preset in WEIGHT_PRESETS else matching.DEFAULT_PRESET
+    state[_key("preset")] = preset
+    weights = matching.weights_from(preset, view.weights)
+    for component in COMPONENTS:
+        state[_key(f"w_{component}")] = float(weights[component])
+
+
+def _apply_preset() -> None:
+    preset = st.session_state[_key("preset")]
+    for component, weight in WEIGHT_PRESETS[preset].items():
+        st.session_state[_key(f"w_{component}")] = float(weight)
+
+
+def _initial_view() -> MatchView:
+    params = st.query_params.to_dict()
+    if params:
+        return MatchView.from_query_params(params)
+    return _saved_view()
+
+
+def render_controls(found: Analysis) -> MatchView:
+    """View switch and picker on the page, filters and weights in the sidebar; syncs the URL."""
+    options = _options(found)
+    if _key("view") not in st.session_state:
+        _seed_widgets(_initial_view(), options)
+    titles = dict(
+        zip(
+            found.proposals["proposal_id"].astype(str),
+            found.proposals["title"].astype(str),
+            strict=True,
+        )
+    )
+    donor_names = dict(
+        zip(found.scores.donor_ids.astype(str), found.scores.donor_names.astype(str), strict=True)
+    )
+    view_name = st.segmented_control(
+        "Rank",
+        list(_VIEW_LABELS),
+        format_func=_VIEW_LABELS.get,
+        key=_key("view"),
+        required=True,
+    )
+    # Only one picker is on screen; the other keeps its value in the saved view.
+    saved = _saved_view()
+    for name in ("donor_id", "proposal_id"):
+        if _key(name) not in st.session_state:
+            value = getattr(saved, name)
+            st.session_state[_key(name)] = value if value in options[name] else options[name][0]
+    if view_name == "donor":
+        st.selectbox(
+            "Donor",
+            options["donor_id"],
+            key=_key("donor_id"),
+            format_func=lambda d: one_line(donor_names.get(d, d), limit=100),
+        )
+    else:
+        st.selectbox(
+            "Proposal",
+            options["proposal_id"],
+            key=_key("proposal_id"),
+            format_func=lambda p: f"{p} · {one_line(titles.get(p, ''), limit=100)}",
+        )
+    names = country_names()
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect("Region", options["regions"], key=_key("regions"), placeholder="Any region")
+        st.multiselect(
+            "Country",
+            options["countries"],
+            key=_key("countries"),
+            format_func=lambda c: f"{names.get(c, c)} ({c})",
+            placeholder="Any country",
+        )
+        st.multiselect(
+            "Country group",
+            options["groups"],
+            key=_key("groups"),
+            help="Least developed, landlocked developing, small island developing "
+            "States (UN lists)",
+            placeholder="Any",
+        )
+        st.multiselect(
+            "Aichi target",
+            options["aichi_targets"],
+            key=_key("aichi_targets"),
+            format_func=lambda t: target_label("aichi", t),
+            placeholder="Any",
+            help="Declared targets; for proposals that declare none, the targets "
+            "suggested from their text.",
+        )
+        st.multiselect(
+            "GBF target",
+            options["gbf_targets"],
+            key=_key("gbf_targets"),
+            format_func=lambda t: target_label("gbf", t),
+            placeholder="Any",
+            help="Declared GBF targets, and the successors of Aichi targets.",
+        )
+        st.multiselect(
+            "Ecosystem",
+            options["ecosystems"],
+            key=_key("ecosystems"),
+            format_func=_ECOSYSTEM_LABELS.get,
+            placeholder="Any",
+        )
+        low, high = st.columns(2)
+        low.number_input(
+            "Request from",
+            min_value=0.0,
+            step=50_000.0,
+            key=_key("amount_min"),
+            format="%.0f",
+            placeholder="any",
+        )
+        high.number_input(
+            "Request up to",
+            min_value=0.0,
+            step=50_000.0,
+            key=_key("amount_max"),
+            format="%.0f",
+            placeholder="any",
+        )
+        st.multiselect(
+            "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
+        )
+        st.slider("Minimum score", 0.0, 1.0, step=0.05, key=_key("min_score"))
+        st.toggle(
+            "Eligible only",
+            key=_key("eligible_only"),
+            help="Hide pairs the donor cannot fund (excluded country, outside its "
+            "regions, inactive, or a request far beyond its budget).",
+        )
+        st.header("Weights")
+        st.selectbox(
+            "Preset",
+            options["preset"],
+            key=_key("preset"),
+            on_change=_apply_preset,
+            format_func=lambda p: p.replace("_", " "),
+        )
+        for component in COMPONENTS:
+            st.slider(COMPONENT_LABELS[component], 0.0, 1.0, step=0.05, key=_key(f"w_{component}"))
+    view = _view_from_widgets()
+    st.session_state[SAVED_VIEW_KEY] = view
+    st.session_state[matching.WEIGHTS_STATE_KEY] = matching.weights_from(view.preset, view.weights)
+    st.query_params.from_dict(view.to_query_params())
+    return view
+
+
+def _saved_view() -> MatchView:
+    saved = st.session_state.get(SAVED_VIEW_KEY)
+    return saved if isinstance(saved, MatchView) else MatchView()
+
+
+def _view_from_widgets() -> MatchView:
+    state = st.session_state
+    saved = _saved_view()
+    preset = state[_key("preset")]
+    preset_weights = WEIGHT_PRESETS[preset]
+    overrides = {
+        c: float(state[_key(f"w_{c}")])
+        for c in COMPONENTS
+        if not np.isclose(float(state[_key(f"w_{c}")]), preset_weights[c])
+    }
+    if sum(float(state[_key(f"w_{c}")]) for c in COMPONENTS) <= 0:
+        overrides = {}
+    amount_min, amount_max = state[_key("amount_min")], state[_key("amount_max")]
+    return MatchView(
+        view=state[_key("view")] or "donor",
+        donor_id=str(state.get(_key("donor_id"), saved.donor_id)),
+        proposal_id=str(state.get(_key("proposal_id"), saved.proposal_id)),
+        regions=tuple(state[_key("regions")]),
+        countries=tuple(state[_key("countries")]),
+        groups=tuple(state[_key("groups")]),
+        aichi_targets=tuple(sorted(state[_key("aichi_targets")])),
+        gbf_targets=tuple(sorted(state[_key("gbf_targets")])),
+        ecosystems=tuple(state[_key("ecosystems")]),
+        amount_min=None if amount_min is None else float(amount_min),
+        amount_max=None if amount_max is None else float(amount_max),
+        statuses=tuple(state[_key("statuses")]),
+        min_score=float(state[_key("min_score")]),
+        eligible_only=bool(state[_key("eligible_only")]),
+        preset=preset,
+        weights=overrides,
+    )
+
+
+def _filtered(found: Analysis, view: MatchView) -> pd.DataFrame:
+    """Pairs for the chosen donor or proposal, after every filter, best first."""
+    weights = matching.weights_from(view.preset, view.weights)
+    if view.view == "donor":
+        pairs = matching.donor_pairs(view.donor_id, weights)
+        keep = found.proposals[proposal_mask(found.proposals, view)]["proposal_id"].astype(str)
+        pairs = pairs[pairs["proposal_id"].isin(set(keep))]
+    else:
+        pairs = matching.proposal_pairs(view.proposal_id, weights)
+    pairs = pairs[pair_mask(pairs, view)].reset_index(drop=True)
+    return pairs
+
+
+def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
+    """The ranked table for the view (top rows, with explanations); returns the shown rows."""
+    pairs = _filtered(found, view)
+    side = "proposals" if view.view == "donor" else "donors"
+    st.caption(
+        f"{len(pairs)} {side} match; showing the best {min(len(pairs), ROWS_SHOWN)}. "
+        f"Filters: {escape_markdown(view.describe())}."
+    )
+    if pairs.empty:
+        st.info(
+            "Nothing matches these filters. Loosen a filter or lower the minimum score.",
+            icon=":material/filter_alt_off:",
+        )
+        return pairs
+    shown = pairs.head(ROWS_SHOWN).copy()
+    weights = matching.weights_from(view.preset, view.weights)
+    shown["explanation"] = matching.explanations_for(shown, weights)
+    if view.view == "donor":
+        info = found.proposals.set_index(found.proposals["proposal_id"].astype(str))
+        shown["countries"] = shown["proposal_id"].map(info["countries"]).map(join_values)
+        shown["requested"] = pd.to_numeric(
+            shown["proposal_id"].map(info["requested_amount"]), errors="coerce"
+        )
+        shown["currency"] = shown["proposal_id"].map(info["currency"])
+        columns = ["proposal_id", "proposal_title", "countries", "requested", "currency"]
+    else:
+        columns = ["donor_name"]
+    components = [f"score_{c}" for c in COMPONENTS]
+    table = shown[["rank", *columns, "score", "eligible", "reasons", "explanation", *components]]
+    config = {
+        "score": st.column_config.ProgressColumn(
+            "score", min_value=0.0, max_value=1.0, format="%.2f"
+        ),
+        "requested": st.column_config.NumberColumn("requested", format="%,.0f"),
+        **{
+            f"score_{c}": st.column_config.NumberColumn(COMPONENT_LABELS[c], format="%.2f")
+            for c in COMPONENTS
+        },
+    }
+    st.dataframe(table, hide_index=True, column_config=config, key="match_table")
+    return shown
+
+
+def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) -> None:
+    """One pair: score, components as bars, the explanation in words and the evidence."""
+    if shown.empty:
+        return
+    st.subheader("Why this match")
+    if view.view == "donor":
+        labels = {
+            p: f"#{r} · {p} · {one_line(t, limit=80)}"
+            for p, r, t in zip(
+                shown["proposal_id"], shown["rank"], shown["proposal_title"], strict=True
+            )
+        }
+        picked = st.selectbox(
+            "Proposal to explain", list(labels), format_func=labels.get, key="mv_explain_proposal"
+        )
+        proposal_id, donor_id = picked, view.donor_id
+    else:
+        labels = {
+            d: f"#{r} · {one_line(n, limit=80)}"
+            for d, r, n in zip(shown["donor_id"], shown["rank"], shown["donor_name"], strict=True)
+        }
+        picked = st.selectbox(
+            "Donor to explain", list(labels), format_func=labels.get, key="mv_explain_donor"
+        )
+        proposal_id, donor_id = view.proposal_id, picked
+    weights = matching.weights_from(view.preset, view.weights)
+    detail = matching.explain(proposal_id, donor_id, weights)
+    if detail is None:
+        return
+    _render_explanation(detail)
+    _render_target_suggestions(found, proposal_id)
+
+
+def _render_explanation(detail: PairExplanation) -> None:
+    score_col, eligible_col = st.columns([1, 3])
+    score_col.metric("Score", "n/a" if np.isnan(detail.score) else f"{detail.score:.2f}")
+    if detail.eligible:
+        eligible_col.success(
+            "Eligible: the donor can fund this proposal.", icon=":material/check_circle:"
+        )
+    else:
+        eligible_col.warning(
+            f"Not eligible: {escape_markdown(detail.reasons)}.", icon=":material/block:"
+        )
+    st.markdown(escape_markdown(detail.sentence, keep_lines=True))
+    components = detail.components.assign(
+        component=detail.components["component"].map(lambda c: COMPONENT_LABELS.get(c, c))
+    )
+    chart_col, text_col = st.columns([2, 3])
+    chart_col.altair_chart(component_chart(components), width="stretch")
+    text_col.dataframe(
+        components[["component", "value", "weight", "contribution", "sentence"]],
+        hide_index=True,
+        column_config={
+            "value": st.column_config.NumberColumn(format="%.2f"),
+            "weight": st.column_config.NumberColumn(format="%.2f"),
+            "contribution": st.column_config.NumberColumn("share of score", format="%.2f"),
+        },
+    )
+    st.markdown("**Evidence**")
+    evidence = _evidence_lines(detail)
+    if evidence:
+        st.dataframe(pd.DataFrame(evidence, columns=["evidence", "details"]), hide_index=True)
+    else:
+        st.text("No shared targets, ecosystems or terms.")
+    if not detail.closest_funded.empty:
+        st.caption("Closest proposals this donor funded before")
+        st.dataframe(flatten_for_display(detail.closest_funded), hide_index=True)
+
+
+def _evidence_lines(detail: PairExplanation) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    for number in detail.shared_targets:
+        lines.append(("shared Aichi target", target_label("aichi", number)))
+    for number in detail.shared_gbf_targets:
+        lines.append(("GBF successor", target_label("gbf", number)))
+    if detail.shared_ecosystems:
+        lines.append(("shared ecosystems", ", ".join(detail.shared_ecosystems)))
+    if detail.shared_terms:
+        lines.append(("shared terms", ", ".join(detail.shared_terms)))
+    return lines
+
+
+def _render_target_suggestions(found: Analysis, proposal_id: str) -> None:
+    suggestions = found.suggestions
+    mine = suggestions[suggestions["proposal_id"].astype(str) == str(proposal_id)]
+    with st.expander(
+        f"Targets suggested from the proposal's text ({len(mine)})", icon=":material/target:"
+    ):
+        if mine.empty:
+            st.text("The text supports no Aichi target strongly enough to suggest one.")
+            return
+        table = pd.DataFrame(
+            {
+                "target": mine["aichi_target"].map(lambda t: target_label("aichi", int(t))),
+                "confidence": mine["confidence"].astype(float),
+                "evidence": mine["evidence"].astype(str),
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                "confidence": st.column_config.ProgressColumn(
+                    min_value=0.0, max_value=1.0, format="%.2f"
+                )
+            },
+        )
+        first = int(mine["aichi_target"].iloc[0])
+        st.caption(f"Official text of {escape_markdown(target_label('aichi', first))}")
+        st.text(target_text("aichi", first))
+
+
+def render_add_to_shortlist(view: MatchView, shown: pd.DataFrame) -> None:
+    """Put ranked proposals on one of this donor's shortlists (or a new one)."""
+    if view.view != "donor" or shown.empty:
+        return
+    store = services.get_store()
+    lists = store.shortlists()
+    mine = lists[lists["donor_id"].astype(str).isin([view.donor_id, ""])]
+    choices: dict[object, str] = {
+        int(r["shortlist_id"]): one_line(r["event_name"], limit=60)
+        + (f" · {one_line(r['donor_name'])}" if r["donor_name"] else " · all donors")
+        for _, r in mine.iterrows()
+    }
+    new_list = "new"
+    choices[new_list] = "New shortlist for this donor…"
+    titles = dict(zip(shown["proposal_id"], shown["proposal_title"], strict=True))
+    with (
+        st.expander("Add to a shortlist", icon=":material/playlist_add:"),
+        st.form("mv_add_to_shortlist", clear_on_submit=True),
+    ):
+        picked: Sequence[str] = st.multiselect(
+            "Proposals",
+            list(titles),
+            format_func=lambda p: f"{p} · {one_line(titles.get(p, ''), limit=80)}",
+            placeholder="Pick from the ranked proposals",
+        )
+        target = st.selectbox("Shortlist", list(choices), format_func=choices.get)
+        event_name = st.text_input("Event name (for a new shortlist)")
+        submitted = st.form_submit_button("Add to shortlist", type="primary")
+    if not submitted or not picked:
+        return
+    who = services.current_user()
+    try:
+        if target == new_list:
+            if not event_name.strip():
+                st.error("Name the event for the new shortlist.", icon=":material/error:")
+                return
+            target = store.create_shortlist(event_name.strip(), donor_id=view.donor_id, by=who)
+        on_list = set(store.shortlist_items(int(target))["proposal_id"].astype(str))
+        added = [p for p in picked if p not in on_list]
+        for proposal_id in added:
+            store.add_to_shortlist(int(target), proposal_id, by=who)
+    except (LifeWebMatchError, ValueError) as error:
+        st.error(escape_markdown(str(error)), icon=":material/error:")
+        return
+    finally:
+        services.mark_changed()
+    st.session_state["shortlist_pick"] = int(target)
+    st.success(
+        f"Added {len(added)} proposal(s) to the shortlist; open the Shortlists page to "
+        "order, annotate and export it.",
+        icon=":material/check_circle:",
+    )

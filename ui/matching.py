@@ -1,0 +1,253 @@
+"""The engine as the app uses it: one fitted, scored portfolio per database content.
+
+Fitting donor profiles and scoring every pair is the slow step, so its result (a
+:class:`matcher.rank.ScoreSet` with every component matrix, plus the tagger's target
+suggestions) is kept per portfolio fingerprint for all sessions; the first session to need
+it sees the work as a ``st.status`` with its stages. Re-weighting then only re-combines the
+cached matrices, and explanations are written for the rows on screen only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from matcher.combine import WEIGHT_PRESETS, parse_weights
+from matcher.explain import PairExplanation, pair_sentences
+from matcher.rank import Matcher, ScoreSet
+from matcher.score import COMPONENTS
+from matcher.tagger import proposal_target_weights, suggest_targets
+from ui import services
+
+__all__ = [
+    "COMPONENT_LABELS",
+    "Analysis",
+    "active_weights",
+    "analysis",
+    "donor_pairs",
+    "explain",
+    "explanations_for",
+    "proposal_pairs",
+]
+
+COMPONENT_LABELS: dict[str, str] = {
+    "thematic": "Thematic fit (text)",
+    "targets": "Aichi/GBF targets",
+    "geography": "Geography",
+    "funding_fit": "Funding fit",
+    "ecosystems": "Ecosystems",
+    "history": "Funding history",
+}
+DEFAULT_PRESET = "balanced"
+WEIGHTS_STATE_KEY = "match_weights"
+_KEEP_ANALYSES = 3
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A scored portfolio: the score set, and the proposals with suggested targets added."""
+
+    scores: ScoreSet
+    proposals: pd.DataFrame
+    suggestions: pd.DataFrame
+    proposal_position: dict[str, int]
+    donor_position: dict[str, int]
+
+
+class _AnalysisCache:
+    """The few newest analyses, by portfolio fingerprint; one computation at a time."""
+
+    def __init__(self) -> None:
+        self.items: OrderedDict[str, Analysis] = OrderedDict()
+        self.lock = threading.Lock()
+
+
+@st.cache_resource
+def _analysis_cache() -> _AnalysisCache:
+    return _AnalysisCache()
+
+
+def _with_suggested_targets(proposals: pd.DataFrame, suggestions: pd.DataFrame) -> pd.DataFrame:
+    by_proposal = (
+        suggestions.groupby("proposal_id")["aichi_target"].agg(lambda t: tuple(sorted(set(t))))
+        if not suggestions.empty
+        else pd.Series(dtype=object)
+    )
+    ids = proposals["proposal_id"].astype(str)
+    return proposals.assign(
+        suggested_aichi_targets=ids.map(by_proposal).map(
+            lambda v: v if isinstance(v, tuple) else ()
+        )
+    )
+
+
+def _compute(data: services.Portfolio) -> Analysis:
+    n_proposals, n_donors = len(data.proposals), len(data.donors)
+    with st.status(
+        f"Scoring {n_proposals:,} proposals against {n_donors:,} donors (once per change "
+        "of data; re-weighting afterwards is instant)…",
+        expanded=True,
+    ) as status:
+        progress = st.progress(0.0, text="Suggesting targets from the proposals' text…")
+        suggestions = suggest_targets(data.proposals)
+        target_weights = proposal_target_weights(data.proposals, suggestions)
+        progress.progress(0.25, text="Profiling donors from priorities and funding history…")
+        matcher = Matcher(weights=DEFAULT_PRESET).fit(
+            data.donors, data.history, proposals=data.proposals
+        )
+        progress.progress(0.5, text="Scoring every proposal-donor pair…")
+        scores = matcher.score(data.proposals, target_weights=target_weights)
+        progress.progress(1.0, text="Done.")
+        status.update(
+            label=f"Scored {n_proposals * n_donors:,} pairs.", state="complete", expanded=False
+        )
+    proposals = _with_suggested_targets(data.proposals, suggestions)
+    return Analysis(
+        scores=scores,
+        proposals=proposals,
+        suggestions=suggestions,
+        proposal_position={str(p): i for i, p in enumerate(scores.proposal_ids)},
+        donor_position={str(d): i for i, d in enumerate(scores.donor_ids)},
+    )
+
+
+def analysis() -> Analysis | None:
+    """The scored current portfolio (cached); ``None`` when there are no proposals or donors."""
+    data = services.portfolio()
+    if data.is_empty:
+        return None
+    cache = _analysis_cache()
+    key = f"{services.database_url()}|{data.fingerprint}"
+    with cache.lock:
+        found = cache.items.get(key)
+        if found is None:
+            found = _compute(data)
+            cache.items[key] = found
+            while len(cache.items) > _KEEP_ANALYSES:
+                cache.items.popitem(last=False)
+        else:
+            cache.items.move_to_end(key)
+    return found
+
+
+# --- weights ---------------------------------------------------------------------------
+def weights_from(preset: str, overrides: Mapping[str, float]) -> dict[str, float]:
+    """The preset's weights with the user's changes; an unknown preset falls back to balanced."""
+    base = dict(WEIGHT_PRESETS.get(preset, WEIGHT_PRESETS[DEFAULT_PRESET]))
+    for name, value in overrides.items():
+        if name in base:
+            base[name] = float(value)
+    if sum(base.values()) <= 0:
+        return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
+    return parse_weights(base)
+
+
+def active_weights() -> dict[str, float]:
+    """The weights the user last set on the Matches page (the balanced preset before that)."""
+    stored = st.session_state.get(WEIGHTS_STATE_KEY)
+    if isinstance(stored, Mapping) and sum(stored.values()) > 0:
+        return dict(stored)
+    return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
+
+
+# --- pair tables -----------------------------------------------------------------------
+def _pairs(
+    found: Analysis,
+    p_idx: np.ndarray,
+    m_idx: np.ndarray,
+    weights: Mapping[str, float],
+    tie_column: str,
+) -> pd.DataFrame:
+    scores = found.scores
+    combined = scores.combine(dict(weights))[p_idx, m_idx].astype(np.float64)
+    codes = scores.reason_codes[p_idx, m_idx]
+    frame = pd.DataFrame(
+        {
+            "proposal_id": scores.proposal_ids[p_idx].astype(str),
+            "proposal_title": scores.proposal_titles[p_idx].astype(str),
+            "donor_id": scores.donor_ids[m_idx].astype(str),
+            "donor_name": scores.donor_names[m_idx].astype(str),
+            "score": np.round(combined, 4),
+            "eligible": codes == 0,
+            "reasons": [scores.reasons(int(p), int(m)) for p, m in zip(p_idx, m_idx, strict=True)],
+        }
+    )
+    for i, name in enumerate(COMPONENTS):
+        values = np.where(
+            scores.available[i, p_idx, m_idx] > 0, scores.values[i, p_idx, m_idx], np.nan
+        )
+        frame[f"score_{name}"] = np.round(values.astype(np.float64), 4)
+    # Same order as the engine's rankings: eligible first, then score, then the other
+    # side's id, so a tie always breaks the same way.
+    tie_ids = frame[tie_column].to_numpy().astype(str)
+    order = np.lexsort(
+        (
+            tie_ids,
+            -np.nan_to_num(frame["score"].to_numpy(), nan=-1.0),
+            ~frame["eligible"].to_numpy(),
+        )
+    )
+    frame = frame.iloc[order].reset_index(drop=True)
+    frame.insert(4, "rank", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def donor_pairs(donor_id: str, weights: Mapping[str, float]) -> pd.DataFrame:
+    """Every proposal scored for one donor, best first (eligible before ineligible)."""
+    found = analysis()
+    if found is None or str(donor_id) not in found.donor_position:
+        return pd.DataFrame(columns=["proposal_id", "score"])
+    n_proposals = len(found.scores.proposal_ids)
+    m = found.donor_position[str(donor_id)]
+    return _pairs(found, np.arange(n_proposals), np.full(n_proposals, m), weights, "proposal_id")
+
+
+def proposal_pairs(proposal_id: str, weights: Mapping[str, float]) -> pd.DataFrame:
+    """Every donor scored for one proposal, best first (eligible before ineligible)."""
+    found = analysis()
+    if found is None or str(proposal_id) not in found.proposal_position:
+        return pd.DataFrame(columns=["donor_id", "score"])
+    n_donors = len(found.scores.donor_ids)
+    p = found.proposal_position[str(proposal_id)]
+    return _pairs(found, np.full(n_donors, p), np.arange(n_donors), weights, "donor_id")
+
+
+def explanations_for(pairs: pd.DataFrame, weights: Mapping[str, float]) -> list[str]:
+    """One-line explanations for the given pairs only (the rows on screen)."""
+    found = analysis()
+    if found is None or pairs.empty:
+        return [""] * len(pairs)
+    p_idx = np.array([found.proposal_position[str(p)] for p in pairs["proposal_id"]])
+    m_idx = np.array([found.donor_position[str(d)] for d in pairs["donor_id"]])
+    scores = found.scores
+    values = np.where(
+        scores.available[:, p_idx, m_idx] > 0, scores.values[:, p_idx, m_idx], np.nan
+    ).T
+    w = np.array([parse_weights(dict(weights))[c] for c in COMPONENTS], dtype=np.float32)
+    return list(
+        pair_sentences(
+            scores.context,
+            scores.features,
+            p_idx,
+            m_idx,
+            values,
+            w,
+            scores.reason_codes[p_idx, m_idx],
+        )
+    )
+
+
+def explain(
+    proposal_id: str, donor_id: str, weights: Mapping[str, float]
+) -> PairExplanation | None:
+    """The full breakdown of one pair: components, sentence and evidence."""
+    found = analysis()
+    if found is None:
+        return None
+    return found.scores.explain_pair(str(proposal_id), str(donor_id), weights=dict(weights))

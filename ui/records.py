@@ -1,0 +1,414 @@
+"""Browsing, searching and editing stored proposals and donor profiles.
+
+Edits go through the persistence layer with the version the form was opened at: if a
+colleague saved the same record meanwhile, the store refuses (``StaleWriteError``) and the
+page says so instead of overwriting their change. List fields are typed as people write
+them ("Kenya, Uganda"; "11, 15") and parsed by the same normalisers the readers use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from matcher.contract import ECOSYSTEMS, REGION_GROUPS
+from matcher.errors import LifeWebMatchError
+from matcher.normalise import parse_amount, parse_countries, parse_regions, suggest_countries
+from matcher.tagger import target_label
+from ui import services
+from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
+
+__all__ = [
+    "FormProblem",
+    "parse_country_field",
+    "parse_money_field",
+    "render_donor_browser",
+    "render_proposal_browser",
+    "search_frame",
+]
+
+PROPOSAL_TABLE_COLUMNS = (
+    "proposal_id",
+    "title",
+    "countries",
+    "requested_amount",
+    "secured_amount",
+    "currency",
+    "aichi_targets",
+    "gbf_targets",
+    "ecosystems",
+    "status",
+    "submitted_on",
+)
+DONOR_TABLE_COLUMNS = (
+    "donor_id",
+    "name",
+    "donor_type",
+    "aichi_targets",
+    "eligible_regions",
+    "min_grant",
+    "max_grant",
+    "annual_budget",
+    "currency",
+    "active",
+)
+
+
+class FormProblem(LifeWebMatchError, ValueError):
+    """A value typed into an edit form cannot be used; the message says which and why."""
+
+
+def search_frame(frame: pd.DataFrame, query: str, columns: Iterable[str]) -> pd.DataFrame:
+    """Rows where every word of ``query`` appears (any case) in one of ``columns``."""
+    words = one_line(query).casefold().split()
+    if not words or frame.empty:
+        return frame
+    present = [c for c in columns if c in frame.columns]
+    haystack = pd.Series("", index=frame.index)
+    for column in present:
+        haystack = haystack + " " + frame[column].map(join_values).astype(str).str.casefold()
+    mask = pd.Series(True, index=frame.index)
+    for word in words:
+        mask &= haystack.str.contains(word, regex=False)
+    return frame[mask]
+
+
+def parse_country_field(text: str, *, field_name: str = "countries") -> tuple[str, ...]:
+    """ISO alpha-3 codes from a typed list of countries; unknown names raise with suggestions."""
+    parsed = parse_countries(text)
+    if parsed.unknown:
+        hints = []
+        for name in parsed.unknown:
+            near = suggest_countries(name)
+            hint = f"'{name}'" + (f" (did you mean {', '.join(near)}?)" if near else "")
+            hints.append(hint)
+        raise FormProblem(f"Unknown country in {field_name}: {'; '.join(hints)}.")
+    return parsed.codes
+
+
+def parse_money_field(text: str, *, field_name: str) -> float:
+    """A typed amount ("1.2 million", "850,000"); blank gives NaN; bad or negative raises."""
+    if not one_line(text):
+        return math.nan
+    parsed = parse_amount(text)
+    if parsed.problem or math.isnan(parsed.value):
+        reason = parsed.problem or "no number"
+        raise FormProblem(f"{field_name}: {reason}.")
+    return float(parsed.value)
+
+
+def _parse_region_field(text: str) -> tuple[str, ...]:
+    parsed = parse_regions(text)
+    if parsed.unknown:
+        raise FormProblem(
+            "Unknown region or group: "
+            + ", ".join(f"'{u}'" for u in parsed.unknown)
+            + ". Use UN M49 region names (e.g. 'Eastern Africa') or LDC, LLDC, SIDS."
+        )
+    return parsed.values
+
+
+def _money_text(value: object) -> str:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return "" if pd.isna(number) else f"{number:,.0f}"
+
+
+def _as_ints(value: object) -> list[int]:
+    if isinstance(value, tuple | list):
+        return sorted({int(v) for v in value})
+    return []
+
+
+def _target_format(framework: str) -> Callable[[int], str]:
+    def label(number: int) -> str:
+        return target_label(framework, number)
+
+    return label
+
+
+@dataclass(frozen=True)
+class _Record:
+    record_id: str
+    version: int | None
+    row: pd.Series
+
+
+def _pick_record(
+    frame: pd.DataFrame, id_column: str, label_column: str, key: str
+) -> _Record | None:
+    if frame.empty:
+        return None
+    ids = frame[id_column].astype(str).tolist()
+    labels = dict(zip(ids, frame[label_column].map(lambda t: one_line(t, limit=90)), strict=True))
+    chosen = st.selectbox(
+        "Record to view or edit", ids, key=key, format_func=lambda i: f"{i} · {labels.get(i, '')}"
+    )
+    row = frame[frame[id_column].astype(str) == chosen].iloc[0]
+    version = row.get("version")
+    return _Record(chosen, None if pd.isna(version) else int(version), row)
+
+
+def _save(kind: str, record: _Record, changes: dict[str, object]) -> None:
+    store = services.get_store()
+    update = getattr(store, f"update_{kind}")
+    try:
+        update(
+            record.record_id, changes, expected_version=record.version, by=services.current_user()
+        )
+    except LifeWebMatchError as error:
+        st.error(escape_markdown(str(error), keep_lines=True), icon=":material/error:")
+        return
+    services.mark_changed()
+    st.session_state[f"{kind}_saved_message"] = f"Saved {kind} {record.record_id}."
+    st.rerun()
+
+
+def _show_saved(kind: str) -> None:
+    message = st.session_state.pop(f"{kind}_saved_message", None)
+    if message:
+        st.success(escape_markdown(message), icon=":material/check_circle:")
+
+
+# --- proposals -------------------------------------------------------------------------
+def render_proposal_browser() -> None:
+    """Search the stored proposals, show them as a table, and edit one in a form."""
+    data = services.portfolio()
+    proposals = data.proposals
+    _show_saved("proposal")
+    if proposals.empty:
+        st.info(
+            "No proposals are stored yet. Upload a file in the first tab.", icon=":material/info:"
+        )
+        return
+    query = st.text_input(
+        "Search proposals",
+        key="proposal_search",
+        placeholder="id, title, country code, words of the summary",
+    )
+    found = search_frame(
+        proposals, query, ("proposal_id", "title", "countries", "summary", "status")
+    )
+    st.caption(f"{len(found)} of {len(proposals)} proposals")
+    shown = [c for c in PROPOSAL_TABLE_COLUMNS if c in found.columns]
+    st.dataframe(flatten_for_display(found[shown]), hide_index=True, key="proposal_table")
+    record = _pick_record(found, "proposal_id", "title", "proposal_pick")
+    if record is None:
+        return
+    _render_proposal_detail(record)
+
+
+def _render_proposal_detail(record: _Record) -> None:
+    row = record.row
+    with st.expander("Full text", expanded=False):
+        for column in ("summary", "description", "objectives", "nbsap_alignment"):
+            if column in row and one_line(row[column]):
+                st.caption(column.replace("_", " ").capitalize())
+                st.text(str(row[column]))
+    key = f"proposal_{record.record_id}_{record.version}"
+    with st.form(f"edit_{key}"):
+        st.caption(
+            f"Edit proposal {escape_markdown(record.record_id)} "
+            f"(version {record.version if record.version is not None else 'n/a'}); "
+            "the previous version is kept."
+        )
+        title = st.text_input("Title", value=one_line(row.get("title", "")))
+        countries = st.text_input(
+            "Countries",
+            value=join_values(row.get("countries", ()), ", "),
+            help="Names or ISO codes, separated by commas: 'Kenya, Uganda' or 'KEN, UGA'.",
+        )
+        left, right, currency_col = st.columns([2, 2, 1])
+        requested = left.text_input(
+            "Requested amount", value=_money_text(row.get("requested_amount"))
+        )
+        secured = right.text_input(
+            "Secured amount (co-funding found)", value=_money_text(row.get("secured_amount"))
+        )
+        currency = currency_col.text_input("Currency", value=one_line(row.get("currency", "")))
+        aichi = st.multiselect(
+            "Aichi targets",
+            list(range(1, 21)),
+            default=_as_ints(row.get("aichi_targets")),
+            format_func=_target_format("aichi"),
+        )
+        gbf = st.multiselect(
+            "GBF targets",
+            list(range(1, 24)),
+            default=_as_ints(row.get("gbf_targets")),
+            format_func=_target_format("gbf"),
+        )
+        ecosystems = st.multiselect(
+            "Ecosystems",
+            list(ECOSYSTEMS),
+            default=[e for e in row.get("ecosystems", ()) or () if e in ECOSYSTEMS],
+        )
+        status = st.text_input("Funding status", value=one_line(row.get("status", "")))
+        summary = st.text_area("Summary", value=str(row.get("summary", "") or ""))
+        submitted = st.form_submit_button("Save changes", type="primary")
+    if not submitted:
+        return
+    try:
+        changes: dict[str, object] = {
+            "title": title.strip(),
+            "countries": parse_country_field(countries),
+            "requested_amount": parse_money_field(requested, field_name="Requested amount"),
+            "secured_amount": parse_money_field(secured, field_name="Secured amount"),
+            "currency": currency.strip().upper(),
+            "aichi_targets": tuple(aichi),
+            "gbf_targets": tuple(gbf),
+            "ecosystems": tuple(ecosystems),
+            "status": status.strip(),
+            "summary": summary.strip(),
+        }
+        if not changes["title"]:
+            raise FormProblem("A proposal needs a title.")
+        if not changes["countries"]:
+            raise FormProblem("A proposal needs at least one country.")
+    except FormProblem as problem:
+        st.error(escape_markdown(str(problem)), icon=":material/error:")
+        return
+    _save("proposal", record, changes)
+
+
+# --- donors ----------------------------------------------------------------------------
+def render_donor_browser() -> None:
+    """Donor profiles as a table, one profile editable, and that donor's funding history."""
+    data = services.portfolio()
+    donors = data.donors
+    _show_saved("donor")
+    if donors.empty:
+        st.info(
+            "No donor profiles are stored yet. Upload a donor file below.", icon=":material/info:"
+        )
+        return
+    query = st.text_input(
+        "Search donors",
+        key="donor_search",
+        placeholder="name, alias, type, words of the priorities",
+    )
+    found = search_frame(donors, query, ("donor_id", "name", "aliases", "donor_type", "priorities"))
+    st.caption(f"{len(found)} of {len(donors)} donors")
+    shown = [c for c in DONOR_TABLE_COLUMNS if c in found.columns]
+    st.dataframe(flatten_for_display(found[shown]), hide_index=True, key="donor_table")
+    record = _pick_record(found, "donor_id", "name", "donor_pick")
+    if record is None:
+        return
+    profile_tab, history_tab = st.tabs(["Profile", "Funding history"])
+    with profile_tab:
+        _render_donor_form(record)
+    with history_tab:
+        _render_donor_history(record, data.history)
+
+
+def donor_history(history: pd.DataFrame, donor: pd.Series) -> pd.DataFrame:
+    """Funding records whose donor name is the donor's name, id or one of its aliases."""
+    if history.empty:
+        return history
+    names = {one_line(donor.get("name", "")).casefold(), str(donor.get("donor_id", "")).casefold()}
+    names |= {one_line(a).casefold() for a in donor.get("aliases", ()) or ()}
+    names.discard("")
+    mask = history["donor"].map(lambda d: one_line(d).casefold() in names)
+    return history[mask]
+
+
+def _render_donor_history(record: _Record, history: pd.DataFrame) -> None:
+    funded = donor_history(history, record.row)
+    if funded.empty:
+        st.text("No funding recorded for this donor under its name or aliases.")
+        return
+    total = funded.groupby(funded["currency"].fillna("").astype(str))["amount"].sum()
+    st.caption(
+        "Recorded funding: "
+        + "; ".join(
+            f"{amount:,.0f} {escape_markdown(currency)}" for currency, amount in total.items()
+        )
+    )
+    st.dataframe(flatten_for_display(funded), hide_index=True)
+
+
+def _render_donor_form(record: _Record) -> None:
+    row = record.row
+    key = f"donor_{record.record_id}_{record.version}"
+    with st.form(f"edit_{key}"):
+        st.caption(
+            f"Edit donor {escape_markdown(record.record_id)} "
+            f"(version {record.version if record.version is not None else 'n/a'}); "
+            "the previous version is kept."
+        )
+        name = st.text_input("Name", value=one_line(row.get("name", "")))
+        priorities = st.text_area(
+            "Priorities", value=str(row.get("priorities", "") or ""), height=160
+        )
+        aichi = st.multiselect(
+            "Priority Aichi targets",
+            list(range(1, 21)),
+            default=_as_ints(row.get("aichi_targets")),
+            format_func=_target_format("aichi"),
+        )
+        gbf = st.multiselect(
+            "Priority GBF targets",
+            list(range(1, 24)),
+            default=_as_ints(row.get("gbf_targets")),
+            format_func=_target_format("gbf"),
+        )
+        regions = st.text_input(
+            "Eligible regions and groups",
+            value=join_values(row.get("eligible_regions", ()), ", "),
+            help=f"UN M49 names such as 'Eastern Africa', or {', '.join(REGION_GROUPS)}. "
+            "Blank means no regional restriction.",
+        )
+        eligible = st.text_input(
+            "Eligible countries", value=join_values(row.get("eligible_countries", ()), ", ")
+        )
+        excluded = st.text_input(
+            "Excluded countries", value=join_values(row.get("excluded_countries", ()), ", ")
+        )
+        low, high, budget, currency_col = st.columns([2, 2, 2, 1])
+        min_grant = low.text_input("Minimum grant", value=_money_text(row.get("min_grant")))
+        max_grant = high.text_input("Maximum grant", value=_money_text(row.get("max_grant")))
+        annual_budget = budget.text_input(
+            "Annual budget", value=_money_text(row.get("annual_budget"))
+        )
+        currency = currency_col.text_input("Currency", value=one_line(row.get("currency", "")))
+        ecosystems = st.multiselect(
+            "Ecosystems",
+            list(ECOSYSTEMS),
+            default=[e for e in row.get("ecosystems", ()) or () if e in ECOSYSTEMS],
+        )
+        active = st.checkbox("Active (accepting proposals)", value=bool(row.get("active", True)))
+        submitted = st.form_submit_button("Save changes", type="primary")
+    if not submitted:
+        return
+    try:
+        changes: dict[str, object] = {
+            "name": name.strip(),
+            "priorities": priorities.strip(),
+            "aichi_targets": tuple(aichi),
+            "gbf_targets": tuple(gbf),
+            "eligible_regions": _parse_region_field(regions),
+            "eligible_countries": parse_country_field(eligible, field_name="eligible countries"),
+            "excluded_countries": parse_country_field(excluded, field_name="excluded countries"),
+            "min_grant": parse_money_field(min_grant, field_name="Minimum grant"),
+            "max_grant": parse_money_field(max_grant, field_name="Maximum grant"),
+            "annual_budget": parse_money_field(annual_budget, field_name="Annual budget"),
+            "currency": currency.strip().upper(),
+            "ecosystems": tuple(ecosystems),
+            "active": bool(active),
+        }
+        if not changes["name"]:
+            raise FormProblem("A donor needs a name.")
+        low_value, high_value = changes["min_grant"], changes["max_grant"]
+        if (
+            isinstance(low_value, float)
+            and isinstance(high_value, float)
+            and low_value > high_value
+        ):
+            raise FormProblem("The minimum grant is above the maximum grant.")
+    except FormProblem as problem:
+        st.error(escape_markdown(str(problem)), icon=":material/error:")
+        return
+    _save("donor", record, changes)

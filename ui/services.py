@@ -1,0 +1,125 @@
+"""Cached access to the database and the engine, shared by every page.
+
+* The store (one per database URL) is a ``st.cache_resource``: one connection pool for all
+  sessions. On a fresh install the empty database is seeded from the shipped sample data.
+* The portfolio (proposals, donors, history frames) is cached per database URL and a
+  revision number the app bumps after each write, so every page sees a save at once; a
+  short TTL picks up writes from other processes (the CLI, a colleague). It is a shared
+  resource, not copied per rerun: pages treat the frames as read-only.
+* The fitted engine and its score matrices are a ``st.cache_resource`` keyed by a
+  fingerprint of the portfolio's content: re-weighting reuses them, a new upload refits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from threading import Lock
+
+import pandas as pd
+import streamlit as st
+
+from matcher.load import flatten
+from matcher.reference import data_dir
+from matcher.store import Store, open_store
+from matcher.store.config import DB_URL_ENV
+
+__all__ = [
+    "Portfolio",
+    "current_user",
+    "database_url",
+    "get_store",
+    "mark_changed",
+    "portfolio",
+]
+
+PORTFOLIO_TTL_SECONDS = 60
+
+
+def database_url() -> str:
+    """The database this app process uses: ``$LIFEWEB_DB_URL`` or the store's default."""
+    return os.environ.get(DB_URL_ENV, "").strip()
+
+
+@st.cache_resource(show_spinner="Opening the database and loading the sample data (first start)…")
+def _store_for(url: str) -> Store:
+    store = open_store(url or None)
+    store.seed_if_empty(data_dir())
+    return store
+
+
+def get_store() -> Store:
+    """The store for this process's database, seeded with the sample data when empty."""
+    return _store_for(database_url())
+
+
+@dataclass
+class _Revisions:
+    counts: dict[str, int] = field(default_factory=dict)
+    lock: Lock = field(default_factory=Lock)
+
+
+@st.cache_resource
+def _revisions() -> _Revisions:
+    return _Revisions()
+
+
+def revision() -> int:
+    """How many times this process has written to the current database."""
+    return _revisions().counts.get(database_url(), 0)
+
+
+def mark_changed() -> None:
+    """Call after any write: every page reloads the portfolio and rescoring follows."""
+    state = _revisions()
+    with state.lock:
+        url = database_url()
+        state.counts[url] = state.counts.get(url, 0) + 1
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The stored proposals, donors and funding history as contract frames."""
+
+    proposals: pd.DataFrame
+    donors: pd.DataFrame
+    history: pd.DataFrame
+    fingerprint: str
+
+    @property
+    def is_empty(self) -> bool:
+        return self.proposals.empty or self.donors.empty
+
+
+def _fingerprint(*frames: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    for frame in frames:
+        flat = flatten(frame)
+        digest.update(",".join(map(str, flat.columns)).encode())
+        if len(flat):
+            hashed = pd.util.hash_pandas_object(flat.astype(str), index=False)
+            digest.update(hashed.to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+@st.cache_resource(ttl=PORTFOLIO_TTL_SECONDS, show_spinner=False)
+def _portfolio(url: str, revision_number: int) -> Portfolio:
+    store = _store_for(url)
+    # ``meta`` adds each row's version, which an edit form must send back.
+    proposals = store.proposals(meta=True)
+    donors = store.donors(meta=True)
+    history = store.history()
+    return Portfolio(proposals, donors, history, _fingerprint(proposals, donors, history))
+
+
+def portfolio() -> Portfolio:
+    """The current proposals, donors and history (cached; refreshed after each write)."""
+    get_store()
+    return _portfolio(database_url(), revision())
+
+
+def current_user() -> str:
+    """Who is recording changes: the name typed in the sidebar, else ``"app user"``."""
+    name = str(st.session_state.get("user_name", "")).strip()
+    return name or "app user"

@@ -1,0 +1,144 @@
+"""Shortlist tables and their export: what the CSV and Excel downloads contain.
+
+The bytes always come from :mod:`matcher.export` (formula-safe, CSV with a UTF-8 BOM), so a
+proposal titled ``=HYPERLINK(...)`` arrives in the spreadsheet as text. The built-in table
+download is switched off in ``.streamlit/config.toml``; these are the only exports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from matcher.export import to_csv_bytes, to_excel_bytes
+from ui.safe import join_values, one_line
+
+__all__ = [
+    "EXPORT_LEADING_COLUMNS",
+    "ShortlistExport",
+    "export_filename",
+    "moved",
+    "shortlist_export",
+    "shortlist_table",
+]
+
+EXPORT_LEADING_COLUMNS = (
+    "position",
+    "proposal_id",
+    "title",
+    "countries",
+    "requested_amount",
+    "currency",
+    "donor_id",
+    "donor_name",
+    "score",
+    "eligible",
+    "reasons",
+    "explanation",
+)
+EXPORT_TRAILING_COLUMNS = ("note", "decision", "decision_amount", "decided_at", "recorded_by")
+
+
+@dataclass(frozen=True)
+class ShortlistExport:
+    """The exported table and its two formula-safe encodings."""
+
+    table: pd.DataFrame
+    filename_stem: str
+
+    @property
+    def csv_bytes(self) -> bytes:
+        """UTF-8 with BOM, so Excel shows accents and CJK text correctly."""
+        return to_csv_bytes(self.table, bom=True)
+
+    @property
+    def excel_bytes(self) -> bytes:
+        return to_excel_bytes(self.table, sheet_name="Shortlist")
+
+
+def shortlist_table(
+    items: pd.DataFrame,
+    *,
+    donor_id: str,
+    donor_name: str,
+    scores: pd.DataFrame,
+    latest: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per shortlisted proposal, in shortlist order, with scores and the latest decision.
+
+    Parameters
+    ----------
+    items
+        The store's shortlist items: ``position``, ``proposal_id``, ``title``, ``countries``,
+        ``requested_amount``, ``currency``, ``note``.
+    donor_id, donor_name
+        The donor the shortlist is for ("" for a list not tied to one donor).
+    scores
+        Pair scores with that donor: ``proposal_id``, ``score``, ``eligible``, ``reasons``,
+        ``explanation`` and ``score_<component>`` columns; may be empty.
+    latest
+        The newest decision per (proposal, donor) pair (``proposal_id``, ``donor_id``,
+        ``status``, ``amount``, ``decided_at``, ``recorded_by``).
+    """
+    ordered = items.sort_values("position", kind="stable").reset_index(drop=True)
+    ids = ordered["proposal_id"].astype(str)
+    table = pd.DataFrame(
+        {
+            "position": range(1, len(ordered) + 1),
+            "proposal_id": ids,
+            "title": ordered["title"].astype(str),
+            "countries": ordered["countries"].map(join_values),
+            "requested_amount": pd.to_numeric(ordered["requested_amount"], errors="coerce"),
+            "currency": ordered["currency"].fillna("").astype(str),
+            "donor_id": donor_id,
+            "donor_name": donor_name,
+        }
+    )
+    component_columns = [c for c in scores.columns if c.startswith("score_")]
+    unique_scores = scores.drop_duplicates("proposal_id")
+    by_proposal = unique_scores.set_index(unique_scores["proposal_id"].astype(str))
+    for column in ("score", "eligible", "reasons", "explanation", *component_columns):
+        table[column] = ids.map(by_proposal[column]) if column in by_proposal else pd.NA
+    table["reasons"] = table["reasons"].map(join_values)
+    table["explanation"] = table["explanation"].fillna("").astype(str)
+    table["note"] = ordered["note"].fillna("").astype(str).to_numpy()
+    mine = latest[latest["donor_id"].astype(str) == str(donor_id)] if donor_id else latest.iloc[0:0]
+    mine = mine.drop_duplicates("proposal_id", keep="last")
+    mine = mine.set_index(mine["proposal_id"].astype(str))
+    for export_name, source in (
+        ("decision", "status"),
+        ("decision_amount", "amount"),
+        ("decided_at", "decided_at"),
+        ("recorded_by", "recorded_by"),
+    ):
+        table[export_name] = ids.map(mine[source]) if source in mine else pd.NA
+    table["decision"] = table["decision"].fillna("").astype(str)
+    table["recorded_by"] = table["recorded_by"].fillna("").astype(str)
+    table["decided_at"] = table["decided_at"].map(
+        lambda t: "" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M UTC")
+    )
+    return table[list(EXPORT_LEADING_COLUMNS) + component_columns + list(EXPORT_TRAILING_COLUMNS)]
+
+
+def moved(order: list[str], proposal_id: str, step: int) -> list[str]:
+    """``order`` with ``proposal_id`` moved ``step`` places (clamped to the ends)."""
+    if proposal_id not in order:
+        return list(order)
+    result = [p for p in order if p != proposal_id]
+    position = min(max(order.index(proposal_id) + step, 0), len(result))
+    result.insert(position, proposal_id)
+    return result
+
+
+def export_filename(event_name: str, donor_name: str) -> str:
+    """A safe file name stem: ``shortlist-<event>-<donor>`` in lower-case ASCII words."""
+    words = re.sub(r"[^A-Za-z0-9]+", "-", f"{one_line(event_name)} {one_line(donor_name)}")
+    stem = words.strip("-").lower()[:80] or "shortlist"
+    return f"shortlist-{stem}"
+
+
+def shortlist_export(table: pd.DataFrame, *, event_name: str, donor_name: str) -> ShortlistExport:
+    """Wrap a shortlist table for download (``.csv_bytes`` / ``.excel_bytes``)."""
+    return ShortlistExport(table=table, filename_stem=export_filename(event_name, donor_name))
