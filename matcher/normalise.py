@@ -66,9 +66,10 @@ _WHITESPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
 # --------------------------------------------------------------------------- HTML
 
-_BLOCK_TAGS = re.compile(r"<\s*(br|/p|/h[1-6]|/div|/tr|/ul|/ol|p|h[1-6]|div|tr)\b[^>]*>", re.I)
-_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
-_ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_BLOCK_TAGS = re.compile(r"<(br|/p|/h[1-6]|/div|/tr|/ul|/ol|p|h[1-6]|div|tr)\b[^>]*>", re.I)
+_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
+_TABLE_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -95,6 +96,7 @@ def html_to_text(text: str) -> str:
     if "<" in text or "&" in text:
         text = _COMMENT.sub("", text)
         text = _LIST_ITEM.sub("\n- ", text)
+        text = _TABLE_CELL_END.sub(" ", text)
         text = _BLOCK_TAGS.sub("\n", text)
         text = _ANY_TAG.sub("", text)
         text = html.unescape(text)

@@ -217,20 +217,28 @@ def _distinct_cells(row: Sequence[str]) -> float:
     return float(len({c.strip() for c in row if c.strip()}))
 
 
-def _find_header(rows: Sequence[Sequence[str]], score: Callable[[Sequence[str]], float]) -> int:
-    """Index of the header row among the first rows: a title row above it has fewer distinct cells."""
+def _find_header(
+    rows: Sequence[Sequence[str]], score: Callable[[Sequence[str]], float] | None
+) -> int:
+    """Index of the header row among the first rows.
+
+    With a scorer (known column names), the best-scoring row wins; otherwise, or when no
+    row scores, the first row at least half as wide as the widest: a title row above the
+    header, merged across or not, holds a single distinct value.
+    """
     candidates = [
         i for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if any(c.strip() for c in row)
     ]
     if not candidates:
         raise UnreadableFileError("The file holds no rows")
+    if score is not None:
+        best = max(candidates, key=lambda i: (score(rows[i]), -i))
+        if score(rows[best]) > 0:
+            return best
     widest = max(_distinct_cells(rows[i]) for i in candidates)
-    best = max(
-        candidates, key=lambda i: (score(rows[i]), _distinct_cells(rows[i]) >= widest / 2, -i)
+    return next(
+        i for i in candidates if _distinct_cells(rows[i]) >= min(widest, max(2.0, widest / 2))
     )
-    if score(rows[best]) <= 0:
-        best = next(i for i in candidates if _distinct_cells(rows[i]) >= max(2.0, widest / 2))
-    return best
 
 
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
@@ -279,7 +287,7 @@ def read_table(
         Text encoding of a CSV; default UTF-8 (with or without BOM) or UTF-16 with BOM.
     header_score : callable, optional
         Scores a candidate header row (e.g. how many cells are known column names); the
-        best of the first rows wins. Default: the row with the most distinct cells.
+        best of the first rows wins. Default: the first row at least half as wide as the widest.
     max_bytes, max_rows : int
         Limits; a larger file is refused with a message saying how to split it.
 
@@ -298,7 +306,6 @@ def read_table(
     if not data.strip():
         raise UnreadableFileError("The file is empty")
     notes: list[str] = []
-    score = header_score or _distinct_cells
     if data.startswith(_XLS_MAGIC):
         raise UnreadableFileError(
             "This is an old Excel .xls file; save it as .xlsx or CSV UTF-8 and load that."
@@ -320,7 +327,7 @@ def read_table(
         file_format = "csv"
         notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
     rows = _restore_neutralised(rows)
-    header_index = _find_header(rows, score)
+    header_index = _find_header(rows, header_score)
     headers = [c.strip() for c in rows[header_index]]
     while headers and not headers[-1]:
         headers.pop()

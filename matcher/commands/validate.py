@@ -83,6 +83,19 @@ def _summary_text(report: LoadReport, path: Path) -> str:
     return "\n".join(lines)
 
 
+# --- target tagger (issue 6): proposals gain suggested Aichi and crosswalked GBF targets ---
+def _normalised_output(report: LoadReport) -> pd.DataFrame:
+    """The frame ``--out`` writes: proposals with the tagger's target columns added."""
+    if report.kind != "proposals" or report.frame.empty:
+        return report.frame
+    from matcher.tagger import with_target_columns  # scikit-learn only when proposals are written
+
+    return with_target_columns(report.frame)
+
+
+# --- end of target tagger part ---
+
+
 def run(args: argparse.Namespace) -> int:
     """Load ``args.file``, write the outputs asked for, report; returns the exit status."""
     from matcher.errors import UnreadableFileError
@@ -99,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     try:
         if args.out:
-            write_table(flatten(report.frame), args.out)
+            write_table(flatten(_normalised_output(report)), args.out)
         if args.errors:
             write_table(_errors_table(report), args.errors)
     except OSError as error:
