@@ -30,6 +30,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import reference
+from matcher.contract import PROPOSAL_COLUMNS
 from matcher.normalise import html_to_text
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "suggest_targets",
     "target_label",
     "target_text",
+    "with_target_columns",
 ]
 
 N_AICHI: Final = 20
@@ -777,6 +779,64 @@ def proposal_target_weights(
     confidence = suggestions.loc[usable, "confidence"].to_numpy(dtype=np.float32)
     np.maximum.at(weights, (row_index, target_index), np.clip(confidence, 0.0, 1.0))
     return weights
+
+
+def with_target_columns(
+    proposals: pd.DataFrame, suggestions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """A copy of ``proposals`` with the tagger's targets beside the declared ones.
+
+    Two columns are inserted right after the contract columns, so exports and the
+    ``validate`` output show them next to ``aichi_targets`` and ``gbf_targets``:
+
+    * ``suggested_aichi_targets``: the Aichi targets the text supports (tuple of int,
+      most confident first), whether declared or not;
+    * ``crosswalked_gbf_targets``: the declared GBF targets plus the GBF successors of
+      the declared Aichi targets (tuple of int). The contract's ``gbf_targets`` stays
+      what the proposal declared.
+
+    Parameters
+    ----------
+    proposals
+        A proposals frame (:mod:`matcher.contract`).
+    suggestions
+        Output of :func:`suggest_targets`; computed when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    if suggestions is None:
+        suggestions = suggest_targets(proposals)
+    suggested: dict[object, tuple[int, ...]] = {
+        pid: tuple(int(t) for t in group["aichi_target"])
+        for pid, group in suggestions.groupby("proposal_id", sort=False)
+    }
+    ids = _proposal_ids(proposals)
+    aichi = proposals["aichi_targets"] if "aichi_targets" in proposals else [()] * len(proposals)
+    gbf = proposals["gbf_targets"] if "gbf_targets" in proposals else [()] * len(proposals)
+    crosswalked = [
+        tuple(sorted(set(_as_targets(declared_gbf)) | set(gbf_for_aichi(_as_targets(declared)))))
+        for declared, declared_gbf in zip(aichi, gbf, strict=True)
+    ]
+    frame = proposals.copy()
+    position = max(
+        (frame.columns.get_loc(c) + 1 for c in PROPOSAL_COLUMNS if c in frame.columns), default=0
+    )
+    for offset, (name, values) in enumerate(
+        (
+            ("suggested_aichi_targets", [suggested.get(pid, ()) for pid in ids]),
+            ("crosswalked_gbf_targets", crosswalked),
+        )
+    ):
+        if name in frame.columns:
+            frame = frame.drop(columns=name)
+        frame.insert(
+            min(position + offset, len(frame.columns)),
+            name,
+            pd.Series(values, index=frame.index, dtype=object),
+        )
+    return frame
 
 
 # --------------------------------------------------------------------------- review
