@@ -33,6 +33,7 @@ __all__ = [
     "DonorProfiles",
     "build_donor_profiles",
     "country_table",
+    "places_named",
     "resolve_donor_names",
     "target_matrix",
     "to_usd",
@@ -188,6 +189,125 @@ def _as_tuple(value: object) -> tuple:
     return (value,)
 
 
+# --------------------------------------------------------------------------- places in text
+
+# Places donors name in their priorities that are not UN regions. Membership is the usual
+# one (ICIMOD's eight Hindu Kush-Himalaya countries, the Amazon basin countries, ...).
+PLACE_GROUPS: dict[str, tuple[str, ...]] = {
+    "andes": ("ARG", "BOL", "CHL", "COL", "ECU", "PER", "VEN"),
+    "andean": ("ARG", "BOL", "CHL", "COL", "ECU", "PER", "VEN"),
+    "amazon": ("BOL", "BRA", "COL", "ECU", "GUF", "GUY", "PER", "SUR", "VEN"),
+    "himalaya": ("AFG", "BGD", "BTN", "CHN", "IND", "MMR", "NPL", "PAK"),
+    "hindu kush": ("AFG", "BGD", "BTN", "CHN", "IND", "MMR", "NPL", "PAK"),
+    "black sea": ("ARM", "AZE", "BGR", "GEO", "MDA", "ROU", "RUS", "TUR", "UKR"),
+    "balkans": ("ALB", "BIH", "HRV", "MKD", "MNE", "SRB"),
+    "western balkans": ("ALB", "BIH", "MKD", "MNE", "SRB"),
+    "congo basin": ("CAF", "CMR", "COD", "COG", "GAB", "GNQ"),
+    "sahel": ("BFA", "MLI", "MRT", "NER", "SEN", "TCD", "SDN", "NGA"),
+    "mekong": ("CHN", "KHM", "LAO", "MMR", "THA", "VNM"),
+    "coral triangle": ("IDN", "MYS", "PHL", "PNG", "SLB", "TLS"),
+    "alps": ("AUT", "CHE", "DEU", "FRA", "ITA", "LIE", "MCO", "SVN"),
+    "mediterranean": (
+        "ALB",
+        "BIH",
+        "CYP",
+        "DZA",
+        "EGY",
+        "ESP",
+        "FRA",
+        "GRC",
+        "HRV",
+        "ISR",
+        "ITA",
+        "LBN",
+        "LBY",
+        "MAR",
+        "MCO",
+        "MLT",
+        "MNE",
+        "PSE",
+        "SVN",
+        "SYR",
+        "TUN",
+        "TUR",
+    ),
+    "horn of africa": ("DJI", "ERI", "ETH", "SOM"),
+    "mesoamerica": ("BLZ", "CRI", "GTM", "HND", "MEX", "NIC", "PAN", "SLV"),
+}
+PLACE_REGIONS: dict[str, tuple[str, ...]] = {
+    "east africa": ("Eastern Africa",),
+    "eastern africa": ("Eastern Africa",),
+    "west africa": ("Western Africa",),
+    "western africa": ("Western Africa",),
+    "central africa": ("Middle Africa",),
+    "north africa": ("Northern Africa",),
+    "northern africa": ("Northern Africa",),
+    "southern africa": ("Southern Africa",),
+    "south africa": (),  # a country, matched by name
+    "africa": ("Africa",),
+    "african": ("Africa",),
+    "southeast asia": ("South-eastern Asia",),
+    "south-east asia": ("South-eastern Asia",),
+    "south east asia": ("South-eastern Asia",),
+    "south asia": ("Southern Asia",),
+    "southern asia": ("Southern Asia",),
+    "central asia": ("Central Asia",),
+    "east asia": ("Eastern Asia",),
+    "middle east": ("Western Asia",),
+    "asia": ("Asia",),
+    "asia-pacific": ("Asia", "Oceania"),
+    "latin america": ("Latin America and the Caribbean",),
+    "central america": ("Central America",),
+    "south america": ("South America",),
+    "caribbean": ("Caribbean",),
+    "americas": ("Americas",),
+    "pacific": ("Melanesia", "Micronesia", "Polynesia"),
+    "oceania": ("Oceania",),
+    "least developed countries": ("LDC",),
+    "small island developing states": ("SIDS",),
+    "small island states": ("SIDS",),
+    "landlocked developing countries": ("LLDC",),
+}
+_DIRECTIONS = "east|eastern|west|western|central|north|northern|south|southern"
+_COORDINATED = re.compile(rf"\b({_DIRECTIONS}) and ({_DIRECTIONS}) (africa|asia|america|europe)\b")
+
+
+@cache
+def _place_pattern() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    table = country_table()
+    frame = reference.countries()
+    places: dict[str, set[str]] = {}
+    for column in ("name_en", "display_name", "unterm_en_short"):
+        for name, code in zip(frame[column], frame["iso3"], strict=True):
+            name = re.sub(r"\s*\(the\)$", "", str(name)).strip()
+            key = _fold(name)
+            if len(key) >= 4 and code in table.index:
+                places.setdefault(key, set()).add(code)
+    for key, codes in PLACE_GROUPS.items():
+        places.setdefault(key, set()).update(codes)
+    for key, regions in PLACE_REGIONS.items():
+        if regions:
+            places.setdefault(key, set()).update(table.countries_in(regions))
+    alternatives = sorted(places, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in alternatives) + r")\b")
+    return pattern, {k: frozenset(v) for k, v in places.items()}
+
+
+def places_named(text: str) -> set[str]:
+    """ISO codes of the countries a text names, directly or through a region or a place group.
+
+    ``"East and West Africa, the Himalaya-Hindu Kush region"`` gives the countries of Eastern and
+    Western Africa and the eight Hindu Kush-Himalaya countries.
+    """
+    pattern, places = _place_pattern()
+    folded = _COORDINATED.sub(r"\1 \3 and \2 \3", _fold(text).replace("-", " - "))
+    folded = folded.replace(" - ", " ").replace("south east asia", "southeast asia")
+    codes: set[str] = set()
+    for match in pattern.finditer(folded):
+        codes |= places.get(match.group(1), frozenset())
+    return codes
+
+
 # --------------------------------------------------------------------------- targets
 
 
@@ -321,6 +441,8 @@ class DonorProfiles:
     stated_area: sparse.csr_matrix  # M x C: eligible countries and countries of eligible regions
     has_stated_area: np.ndarray
     named_countries: sparse.csr_matrix  # M x C: eligible countries named one by one
+    text_focus: sparse.csr_matrix  # M x C: countries the priorities text names (soft focus)
+    has_text_focus: np.ndarray
     excluded: sparse.csr_matrix  # M x C
     min_grant_usd: np.ndarray
     max_grant_usd: np.ndarray
@@ -429,6 +551,14 @@ def build_donor_profiles(
     ):
         area_lists.append(tuple(table.countries_in(regions) | set(countries)))
     stated_area = country_matrix(area_lists, table)
+    focus_lists = []
+    for row in donors.itertuples(index=False):
+        focus = places_named(row.priorities) - set(row.excluded_countries)
+        if str(getattr(row, "donor_type", "")) == "bilateral_government":
+            # "Germany's International Climate Initiative" names the donor, not where it works.
+            focus -= places_named(" ; ".join([row.name, *map(str, row.aliases)]))
+        focus_lists.append(tuple(focus))
+    text_focus = country_matrix(focus_lists, table)
     currency = _column(donors, "currency", "USD").fillna("USD").astype(str).to_numpy()
 
     profiles = DonorProfiles(
@@ -443,6 +573,8 @@ def build_donor_profiles(
         stated_area=stated_area,
         has_stated_area=np.asarray(stated_area.sum(axis=1)).ravel() > 0,
         named_countries=country_matrix(list(donors["eligible_countries"]), table),
+        text_focus=text_focus,
+        has_text_focus=np.asarray(text_focus.sum(axis=1)).ravel() > 0,
         excluded=country_matrix(list(donors["excluded_countries"]), table),
         min_grant_usd=to_usd(_float_column(donors, "min_grant"), currency),
         max_grant_usd=to_usd(_float_column(donors, "max_grant"), currency),

@@ -205,12 +205,14 @@ _GLOSSES: dict[str, str] = {
     "保护": "conservation",
     "可持续": "sustainable",
 }
-_GLOSS_PATTERN = re.compile(
-    "|".join(
-        (re.escape(k) if not k.isascii() else r"\b" + re.escape(k) + r"\b")
-        for k in sorted(_GLOSSES, key=len, reverse=True)
-    )
+_GLOSSES = {key: gloss for key, gloss in _GLOSSES.items() if key != gloss}
+_WORD_GLOSSES = {k: v for k, v in _GLOSSES.items() if k.isascii() and " " not in k}
+_PHRASE_GLOSSES = {k: v for k, v in _GLOSSES.items() if k.isascii() and " " in k}
+_CJK_GLOSS_PATTERN = re.compile(
+    "|".join(re.escape(k) for k in sorted(_GLOSSES, key=len, reverse=True) if not k.isascii())
 )
+_LATIN_WORD = re.compile(r"[a-z]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 # Words that flag an ecosystem when they appear in a text (after glossing into English).
@@ -293,14 +295,40 @@ _FRENCH_SPANISH_STOP = frozenset(
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | _FRENCH_SPANISH_STOP)
 
 
+def _accent_table() -> dict[int, str]:
+    """Latin letters with diacritics -> base letters, applied with ``str.translate`` (C speed)."""
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        base = "".join(
+            ch for ch in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(ch)
+        )
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    table.update({0x2019: "'", 0x2018: "'", 0x201C: '"', 0x201D: '"', 0x2013: "-", 0x2014: "-"})
+    return table
+
+
+_ACCENT_TABLE = _accent_table()
+_PUNCTUATION_TABLE = {code: " " for code in (0x2019, 0x2018, 0x201C, 0x201D, 0x2013, 0x2014, 0xA0)}
+
+
 def _fold_text(text: str) -> str:
     """Lower-case; for non-ASCII text also strip accents and append English glosses."""
     text = text.lower()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    glosses = [_GLOSSES[m.group(0)] for m in _GLOSS_PATTERN.finditer(folded)]
+    folded = text.translate(_ACCENT_TABLE)
+    if folded.isascii() and text.translate(_PUNCTUATION_TABLE).isascii():
+        return folded  # English with typographic quotes or dashes: nothing to gloss
+    words = _LATIN_WORD.findall(folded)
+    glosses = [_WORD_GLOSSES[w] for w in words if w in _WORD_GLOSSES]
+    for size in (2, 3):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in _PHRASE_GLOSSES:
+                glosses.append(_PHRASE_GLOSSES[phrase])
+    if _CJK.search(folded):
+        glosses.extend(_GLOSSES[m.group(0)] for m in _CJK_GLOSS_PATTERN.finditer(folded))
     if glosses:
         folded = folded + " " + " ".join(glosses)
     return folded
@@ -510,6 +538,7 @@ class DonorVectors:
     has_funded_geo: np.ndarray
     stated_area_t: sparse.csr_matrix  # C x M
     named_t: sparse.csr_matrix  # C x M
+    text_focus_t: sparse.csr_matrix  # C x M
     excluded_t: sparse.csr_matrix  # C x M
     funded_words: sparse.csr_matrix  # F x V unit vectors of funded proposals (for evidence)
 
@@ -561,6 +590,7 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
         has_funded_geo=country_counts.sum(axis=1) > 0,
         stated_area_t=profiles.stated_area.T.tocsr(),
         named_t=profiles.named_countries.T.tocsr(),
+        text_focus_t=profiles.text_focus.T.tocsr(),
         excluded_t=profiles.excluded.T.tocsr(),
         funded_words=funded,
     )
@@ -644,8 +674,9 @@ def geography_scores(
     donors: DonorVectors,
     params: ScoringParams,
 ) -> np.ndarray:
-    """Stated geography (share of the proposal's countries in the donor's area) averaged with
-    revealed geography (funded in the same country 1, same area 0.6, same region 0.3)."""
+    """Mean of the parts the donor has: eligible area (share of the proposal's countries inside
+    it), focus named in its priorities (share inside), and revealed geography (funded in the
+    same country 1, same area 0.6, same region 0.3)."""
     n_countries = features.n_countries.astype(np.float32)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan).astype(np.float32)[:, None]
@@ -654,6 +685,8 @@ def geography_scores(
         has_named = np.asarray(donors.named_t.sum(axis=0)).ravel() > 0
         stated = np.where(has_named[None, :], 0.8 * in_area + 0.2 * named, in_area)
         stated[:, ~profiles.has_stated_area] = np.nan
+        focus = _dense(features.countries @ donors.text_focus_t) * inv
+        focus[:, ~profiles.has_text_focus] = np.nan
         country_hit = _dense(features.countries @ donors.funded_country_any) * inv
         area_hit = _dense(features.countries @ donors.funded_area_any) * inv
         region_hit = _dense(features.countries @ donors.funded_region_any) * inv
@@ -664,10 +697,10 @@ def geography_scores(
         ),
     )
     revealed[:, ~donors.has_funded_geo] = np.nan
-    both = np.stack([stated, revealed])
+    parts = np.stack([stated, focus, revealed])
     with np.errstate(invalid="ignore"):
-        count = np.sum(~np.isnan(both), axis=0)
-        value = np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), np.nan)
+        count = np.sum(~np.isnan(parts), axis=0)
+        value = np.where(count > 0, np.nansum(parts, axis=0) / np.maximum(count, 1), np.nan)
     return np.clip(value, 0.0, 1.0).astype(np.float32)
 
 
