@@ -689,11 +689,7 @@ def suggest_targets(
     scored = scored.sort_values(
         ["row", "confidence", "aichi_target"], ascending=[True, False, True]
     )
-    ids = (
-        proposals["proposal_id"].to_numpy(dtype=object)
-        if "proposal_id" in proposals
-        else np.arange(len(proposals)).astype(str).astype(object)
-    )
+    ids = _proposal_ids(proposals)
     successors, _ = _crosswalk_maps()
     return pd.DataFrame(
         {
@@ -842,6 +838,32 @@ def with_target_columns(
 # --------------------------------------------------------------------------- review
 
 
+def _add_weak_support(records: list[dict[str, object]], weak: pd.DataFrame) -> None:
+    """Say so when a declared target has some support, just below the suggestion threshold."""
+    support = {
+        (pid, int(target)): (confidence, evidence, terms)
+        for pid, target, confidence, evidence, terms in zip(
+            weak["proposal_id"],
+            weak["aichi_target"],
+            weak["confidence"],
+            weak["evidence"],
+            weak["matched_terms"],
+            strict=True,
+        )
+    }
+    for record in records:
+        found = support.get((record["proposal_id"], int(record["aichi_target"])))  # type: ignore[call-overload]
+        if record["flag"] != "declared_unsupported" or found is None:
+            continue
+        confidence, evidence, terms = found
+        record["confidence"] = float(confidence)
+        record["evidence"] = evidence
+        record["message"] = str(record["message"]).replace(
+            "but nothing in the title, summary, description or objectives supports it.",
+            f"but the text supports it only weakly (confidence {confidence:.2f}; terms: {terms}).",
+        )
+
+
 def review_targets(
     proposals: pd.DataFrame,
     suggestions: pd.DataFrame | None = None,
@@ -887,8 +909,9 @@ def review_targets(
         for pid, group in suggestions.groupby("proposal_id", sort=False)
     }
     records: list[dict[str, object]] = []
-    for pid, targets, aichi_cell, gbf_cell in zip(
-        ids, _declared_aichi(proposals), declared_aichi, declared_gbf, strict=True
+    unsupported_rows: list[int] = []
+    for position, (pid, targets, aichi_cell, gbf_cell) in enumerate(
+        zip(ids, _declared_aichi(proposals), declared_aichi, declared_gbf, strict=True)
     ):
         suggested = by_proposal.get(pid)
         suggested_targets = set() if suggested is None else set(suggested.index.astype(int))
@@ -904,6 +927,8 @@ def review_targets(
                     + ")"
                 )
             )
+            if not unsupported_rows or unsupported_rows[-1] != position:
+                unsupported_rows.append(position)
             records.append(
                 {
                     "proposal_id": pid,
@@ -915,6 +940,8 @@ def review_targets(
                     "in the title, summary, description or objectives supports it.",
                 }
             )
+    for pid, targets in zip(ids, _declared_aichi(proposals), strict=True):
+        suggested = by_proposal.get(pid)
         if suggested is None:
             continue
         for target, row in suggested.iterrows():
@@ -932,6 +959,10 @@ def review_targets(
                     "but the proposal does not declare it.",
                 }
             )
+    if unsupported_rows:
+        _add_weak_support(
+            records, suggest_targets(proposals.iloc[unsupported_rows], min_confidence=0)
+        )
     if not records:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in REVIEW_COLUMNS}).astype(
             {"aichi_target": np.int64, "confidence": np.float64}

@@ -83,3 +83,17 @@ def test_weights_for_lifeweb_eois_give_declared_rows_exactly_their_tags(lifeweb_
             assert sorted(np.flatnonzero(weights[row]) + 1) == sorted(targets)
             assert set(weights[row][weights[row] > 0]) == {1.0}
     assert (weights.max(axis=1) > 0).all()
+
+
+def test_declared_target_with_only_weak_support_says_so_with_the_evidence(make_proposals):
+    proposals = make_proposals(
+        {"summary": "New protected areas. A school visit is planned.", "aichi_targets": (1, 11)}
+    )
+    review = review_targets(proposals)
+    assert review["aichi_target"].tolist() == [1]
+    row = review.iloc[0]
+    assert row["flag"] == "declared_unsupported"
+    assert 0 < row["confidence"] < 0.3
+    assert row["evidence"] == "A school visit is planned."
+    assert "supports it only weakly (confidence" in row["message"]
+    assert "terms: school" in row["message"]
