@@ -19,9 +19,6 @@ currency = st.segmented_control(
     key="overview_currency",
 )
 overview_panel.render_funding(analysis, services.portfolio(), currency)
-left, right = st.columns(2)
-with left:
-    overview_panel.render_orphans(analysis)
-with right:
-    overview_panel.render_crowding(analysis)
 overview_panel.render_map(analysis, currency)
+overview_panel.render_orphans(analysis)
+overview_panel.render_crowding(analysis)

@@ -65,7 +65,7 @@ def component_chart(components: pd.DataFrame) -> alt.Chart:
     value_bars = base.mark_bar(color="#a5d6a7").encode(
         x=alt.X(
             "value:Q",
-            title="component value (pale) and weighted contribution (dark)",
+            title="value (pale), share of score (dark)",
             scale=alt.Scale(domain=[0, 1]),
         ),
     )
@@ -78,13 +78,11 @@ def funding_chart(
 ) -> alt.Chart:
     """Grouped bars of requested vs matched funding per ``category`` value.
 
-    ``totals`` is long: ``category``, ``measure`` (requested / matched), ``amount``.
+    ``totals`` is long: ``category``, ``measure`` (requested / matched), ``amount``,
+    ``proposals``; categories are drawn in the order they first appear.
     """
-    sort_order = (
-        totals[totals["measure"] == "requested"]
-        .sort_values("amount", ascending=False)[category]
-        .tolist()
-    )
+    # Categories in the order the table gives (targets by number, regions by request).
+    sort_order = list(dict.fromkeys(totals[category]))
     return (
         alt.Chart(totals)
         .mark_bar()
@@ -112,18 +110,30 @@ def funding_chart(
 def crowding_chart(crowding: pd.DataFrame) -> alt.Chart:
     """Heat map of donors x countries: how many of a donor's top matches sit in each country.
 
-    ``crowding`` has ``donor``, ``country`` (display name), ``matches``.
+    ``crowding`` has ``donor``, ``country`` (display name), ``matches`` and ``donors_here``;
+    countries are drawn in the order given (most crowded first).
     """
+    country_order = list(dict.fromkeys(crowding["country"]))
     return (
         alt.Chart(crowding)
         .mark_rect()
         .encode(
-            x=alt.X("country:N", title="country", sort="-color"),
-            y=alt.Y("donor:N", title="donor"),
+            x=alt.X(
+                "country:N",
+                title="country",
+                sort=country_order,
+                axis=alt.Axis(labelAngle=-40, labelLimit=140),
+            ),
+            y=alt.Y("donor:N", title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color("matches:Q", title="top matches", scale=alt.Scale(scheme="greens")),
-            tooltip=["donor:N", "country:N", "matches:Q"],
+            tooltip=[
+                "donor:N",
+                "country:N",
+                "matches:Q",
+                alt.Tooltip("donors_here:Q", title="donors with top matches here"),
+            ],
         )
-        .properties(height=alt.Step(18))
+        .properties(height=alt.Step(22))
     )
 
 

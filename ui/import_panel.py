@@ -107,7 +107,9 @@ def _render_encoding_choice(data: bytes, key: str, *, failed: bool) -> None:
 
 def render_validation_report(report: LoadReport) -> None:
     """Counts, then tabs: rejected rows, header mapping, normalisations, near-duplicates, rows."""
-    st.subheader("Validation report")
+    st.subheader("Validation report", anchor=False)
+    for note in getattr(report, "file_notes", ()):
+        st.caption(escape_markdown(f"File read as: {note}"))
     loaded, rejected = report.n_loaded, report.n_rejected
     rows_in = getattr(report, "rows_in", loaded + rejected)
     col_in, col_loaded, col_rejected, col_dupes = st.columns(4)

@@ -123,7 +123,8 @@ def analysis() -> Analysis | None:
     if data.is_empty:
         return None
     cache = _analysis_cache()
-    key = f"{services.database_url()}|{data.fingerprint}"
+    # Keyed by content alone: two databases holding the same rows share one analysis.
+    key = data.fingerprint
     with cache.lock:
         found = cache.items.get(key)
         if found is None:

@@ -116,17 +116,26 @@ def funding_by_target(
 
     A proposal serving several targets counts in full under each, so the bars show where
     money is asked for, not a partition of it. GBF targets include the primary successors
-    of a proposal's Aichi targets. Proposals without targets are grouped as "none".
+    of a proposal's Aichi targets. Where a proposal declares no target and the frame has a
+    ``suggested_aichi_targets`` column (the tagger's), the suggestions are used instead.
+    Proposals with neither are grouped as "none".
     """
     frame, unconverted = _requested_and_matched(proposals, history, currency)
+    aichi = [tuple(_as_tuple(a)) for a in proposals["aichi_targets"]]
+    if "suggested_aichi_targets" in proposals.columns:
+        # Most real EOIs declare no target: the tagger's suggestions stand in for them.
+        aichi = [
+            declared or tuple(_as_tuple(suggested))
+            for declared, suggested in zip(aichi, proposals["suggested_aichi_targets"], strict=True)
+        ]
     if framework == "gbf":
         targets = [
-            sorted(effective_gbf_targets(_as_tuple(a), _as_tuple(g)))
-            for a, g in zip(proposals["aichi_targets"], proposals["gbf_targets"], strict=True)
+            sorted(effective_gbf_targets(a, _as_tuple(g)))
+            for a, g in zip(aichi, proposals["gbf_targets"], strict=True)
         ]
         prefix = "GBF "
     else:
-        targets = [sorted(int(t) for t in _as_tuple(a)) for a in proposals["aichi_targets"]]
+        targets = [sorted(int(t) for t in a) for a in aichi]
         prefix = "Aichi "
     frame["target"] = [[f"{prefix}{t}" for t in ts] or ["none"] for ts in targets]
     exploded = frame.explode("target")
@@ -151,17 +160,15 @@ def funding_by_region(
     frame, unconverted = _requested_and_matched(proposals, history, currency)
     table = reference.countries().set_index("iso3")
     frame["region"] = [
-        sorted(
-            {
-                table.at[c, "region"]
-                for c in _as_tuple(cs)
-                if c in table.index and table.at[c, "region"]
-            }
-        )
+        sorted({table.at[c, "region"] for c in _as_tuple(cs) if c in table.index} - {""})
         or ["unknown"]
         for cs in proposals["countries"]
     ]
-    return FundingTotals(_long_totals(frame.explode("region"), "region"), unconverted)
+    totals = _long_totals(frame.explode("region"), "region")
+    requested = totals[totals["measure"] == "requested"].set_index("region")["amount"]
+    totals["order"] = -totals["region"].map(requested)
+    totals = totals.sort_values(["order", "measure"], ascending=[True, False], kind="stable")
+    return FundingTotals(totals.drop(columns="order").reset_index(drop=True), unconverted)
 
 
 def orphans(proposals: pd.DataFrame, eligible_donors: pd.Series) -> pd.DataFrame:

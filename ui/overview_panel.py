@@ -42,8 +42,9 @@ def render_funding(found: Analysis, data: Portfolio, currency: str) -> None:
     st.subheader("Requested and matched funding", anchor=False)
     st.caption(
         f"Amounts in {currency} at the newest shipped ECB reference rate. Matched = "
-        "funding recorded in the funding history. A proposal counts under each of its "
-        "targets and regions, so bars overlap rather than add up."
+        "funding recorded in the funding history. Targets are the declared ones, or for "
+        "proposals that declare none, those suggested from their text. A proposal counts "
+        "under each of its targets and regions, so bars overlap rather than add up."
     )
     aichi_tab, gbf_tab, region_tab = st.tabs(["By Aichi target", "By GBF target", "By region"])
     with aichi_tab:
