@@ -130,65 +130,68 @@ def worker_bare(paths: DatasetPaths) -> dict[str, object]:
     return {"stages": watch.stages, "seconds": watch.total, "peak_mb": peak_memory_mb()}
 
 
-def worker_cold(paths: DatasetPaths) -> dict[str, object]:
+def _read_with_readers(paths: DatasetPaths) -> tuple:
+    from matcher.load import load_donors, load_history, load_proposals
+
+    return (
+        load_proposals(paths.proposals).frame,
+        load_donors(paths.donors).frame,
+        load_history(paths.history).frame,
+    )
+
+
+def worker_cold(paths: DatasetPaths, *, explain: bool = False) -> dict[str, object]:
     """The engine end to end from CSV files: read, profile, score, top 20 both ways."""
     from matcher.rank import Matcher
 
-    from matcher import load as readers
-
     watch = Stopwatch()
-    proposals = readers.load_proposals(paths.proposals).frame
-    donors = readers.load_donors(paths.donors).frame
-    history = readers.load_history(paths.history).frame
+    proposals, donors, history = _read_with_readers(paths)
     watch.lap("read (readers)")
     matcher = Matcher().fit(donors, history, proposals=proposals)
     watch.lap("profile donors")
-    by_proposal, by_donor = matcher.top_k_both_ways(proposals, top_k=TOP_K)
-    watch.lap("score + top-20 both ways")
+    ranked = matcher.rank(proposals, top_k=TOP_K, by="both", explain=explain)
+    watch.lap("score + top-20 both ways" + (" + explanations" if explain else ""))
     return {
         "stages": watch.stages,
         "seconds": watch.total,
         "peak_mb": peak_memory_mb(),
-        "rows": [len(by_proposal), len(by_donor)],
+        "rows": len(ranked),
     }
+
+
+def worker_cold_explained(paths: DatasetPaths) -> dict[str, object]:
+    """As :func:`worker_cold`, with the one-line explanation written for every ranked pair."""
+    return worker_cold(paths, explain=True)
 
 
 def worker_warm(paths: DatasetPaths) -> dict[str, object]:
     """Re-weighting cached scores and re-ranking; one new proposal against every donor."""
+    from matcher.combine import WEIGHT_PRESETS
     from matcher.rank import Matcher
 
-    from matcher import load as readers
-
-    proposals = readers.load_proposals(paths.proposals).frame
-    donors = readers.load_donors(paths.donors).frame
-    history = readers.load_history(paths.history).frame
+    proposals, donors, history = _read_with_readers(paths)
     matcher = Matcher().fit(donors, history, proposals=proposals)
     score_set = matcher.score(proposals)
-    weight_sets = _alternating_weights(score_set)
+    presets = list(WEIGHT_PRESETS)
     reweight_ms = []
-    for run in range(12):
+    for run in range(14):
         started = time.perf_counter()
-        score_set.combine(weight_sets[run % len(weight_sets)]).top_k_both_ways(TOP_K)
+        score_set.top_k(TOP_K, by="both", weights=presets[run % len(presets)], explain=False)
         reweight_ms.append((time.perf_counter() - started) * 1000)
+    step = max(len(proposals) // 300, 1)
+    rows = [proposals.iloc[[i]] for i in range(0, len(proposals), step)]
+    for row in rows[:5]:  # warm-up: the first calls import lazily and fill caches
+        matcher.score_one(row, top_k=TOP_K)
     new_proposal_ms = []
-    rows = [proposals.iloc[[i]] for i in range(0, len(proposals), len(proposals) // 300)]
-    for row in rows[:5]:  # warm-up: first calls fill caches and import lazily
-        matcher.score(row).combine("balanced").top_k_both_ways(TOP_K)
     for row in rows:
         started = time.perf_counter()
-        matcher.score(row).combine("balanced").top_k_both_ways(TOP_K)
+        matcher.score_one(row, top_k=TOP_K)
         new_proposal_ms.append((time.perf_counter() - started) * 1000)
     return {
         "reweight_ms": _distribution(reweight_ms[2:]),
         "new_proposal_ms": _distribution(new_proposal_ms),
         "peak_mb": peak_memory_mb(),
     }
-
-
-def _alternating_weights(score_set: object) -> list[object]:
-    from matcher.combine import WEIGHT_PRESETS
-
-    return list(WEIGHT_PRESETS)
 
 
 def _distribution(values_ms: list[float]) -> dict[str, float]:
@@ -204,6 +207,7 @@ def _distribution(values_ms: list[float]) -> dict[str, float]:
 WORKERS: dict[str, Callable[[DatasetPaths], dict[str, object]]] = {
     "bare": worker_bare,
     "cold": worker_cold,
+    "cold_explained": worker_cold_explained,
     "warm": worker_warm,
 }
 

@@ -19,16 +19,24 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from matcher.reference import data_dir
+
 __all__ = [
     "CUTOFFS",
+    "DEFAULT_DONORS",
+    "DEFAULT_HISTORY",
+    "DEFAULT_PROPOSALS",
     "EvaluationResult",
     "HeldOutCase",
     "donor_name_index",
+    "evaluate_files",
     "evaluate_history",
+    "format_table",
     "held_out_cases",
     "popularity_scores",
     "ranking_metrics",
@@ -38,6 +46,10 @@ __all__ = [
 
 CUTOFFS: tuple[int, ...] = (1, 3, 5)
 """The k of hit@k reported by the evaluation."""
+
+DEFAULT_PROPOSALS: Path = data_dir() / "lifeweb" / "eoi_projects.csv"
+DEFAULT_HISTORY: Path = data_dir() / "lifeweb" / "funding_matches.csv"
+DEFAULT_DONORS: Path = data_dir() / "donors.csv"
 
 GROUP_ALL = "all"
 GROUP_NOT_GERMANY_ALONE = "not_germany_alone"
@@ -140,7 +152,7 @@ def donor_name_index(donors: pd.DataFrame) -> dict[str, str]:
     for donor_id, name, aliases in zip(
         donors["donor_id"], donors["name"], donors["aliases"], strict=True
     ):
-        spellings = [name, *(aliases if isinstance(aliases, tuple | list) else ())]
+        spellings = [name, *_alias_list(aliases)]
         for spelling in spellings:
             key = _name_key(spelling)
             if not key:
@@ -151,6 +163,15 @@ def donor_name_index(donors: pd.DataFrame) -> dict[str, str]:
     for key in ambiguous:
         del index[key]
     return index
+
+
+def _alias_list(aliases: object) -> list[str]:
+    """Aliases are a tuple in the contract; a ``;``- or ``|``-joined string is read too."""
+    if isinstance(aliases, tuple | list):
+        return [str(a) for a in aliases]
+    if isinstance(aliases, str):
+        return [part for part in re.split(r"[;|]", aliases) if part.strip()]
+    return []
 
 
 def resolve_donor(name: object, index: Mapping[str, str]) -> str | None:
@@ -252,8 +273,9 @@ def popularity_scores(
 # the replay
 # --------------------------------------------------------------------------------------------
 
-EngineScorer = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame], np.ndarray]
-"""(one proposal, donors, history without it) -> one ranking score per donor."""
+EngineScorer = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame], np.ndarray]
+"""(held-out proposal, all proposals, donors, history without the held-out proposal's matches)
+-> one ranking score per donor, in the donors' row order."""
 
 
 @dataclass(frozen=True)
@@ -266,6 +288,17 @@ class EvaluationResult:
     n_cases: int
     n_cases_without_rankable_donor: int
     weights: object = field(default=None)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for ``--json``."""
+        return {
+            "table": self.table.to_dict(orient="records"),
+            "passes": self.passes(),
+            "n_cases": self.n_cases,
+            "n_cases_without_rankable_donor": self.n_cases_without_rankable_donor,
+            "unresolved_donors": list(self.unresolved_donors),
+            "weights": dict(self.weights) if isinstance(self.weights, Mapping) else self.weights,
+        }
 
     def passes(self) -> dict[str, bool]:
         """Does the engine beat the baseline on hit@3 and MRR in each group?"""
@@ -312,9 +345,9 @@ def evaluate_history(
     proposals, donors, history
         Contract frames; ``history`` must keep the LifeWeb export's ``is_external_named_donor``.
     engine_scorer
-        Called once per held-out EOI with that EOI alone, the donors, and the history WITHOUT
-        that EOI's matches; returns one score per donor (row order of ``donors``), ``-inf`` for
-        donors it would not show.
+        Called once per held-out EOI with that EOI alone, all proposals (the texts a funding
+        record refers to), the donors, and the history WITHOUT that EOI's matches; returns one
+        score per donor (row order of ``donors``), ``-inf`` for donors it would not show.
     cutoffs
         The k values of hit@k.
 
@@ -344,7 +377,9 @@ def evaluate_history(
         truth = np.isin(donor_ids, case.donor_ids)
         proposal = proposals_by_id.loc[[case.proposal_id]].reset_index(drop=True)
         history_without = history[history_keys != case.proposal_id]
-        engine = np.asarray(engine_scorer(proposal, donors, history_without), dtype=float)
+        engine = np.asarray(
+            engine_scorer(proposal, proposals, donors, history_without), dtype=float
+        )
         baseline = popularity_scores(history_without, donor_ids, name_index)
         for method, scores in ((METHOD_ENGINE, engine), (METHOD_BASELINE, baseline)):
             metrics = ranking_metrics(scores, truth, cutoffs=cutoffs)
@@ -374,3 +409,113 @@ def _best_rank(scores: np.ndarray, truth: np.ndarray) -> float:
     ahead = int((scores > best_true).sum())
     tied = int((scores == best_true).sum())
     return ahead + (tied + 1) / 2
+
+
+# --------------------------------------------------------------------------------------------
+# the engine, files and output
+# --------------------------------------------------------------------------------------------
+
+
+def matcher_scorer(
+    weights: str | Mapping[str, float] | None = "balanced", *, eligible_first: bool = False
+) -> EngineScorer:
+    """An :data:`EngineScorer` that refits the engine on each reduced history.
+
+    The donor profiles (stated and revealed) and the text model are rebuilt from the
+    history as given, so the held-out EOI's own matches never reach them. By default donors
+    are ordered by score alone: eligibility describes donors as they are today (several
+    LifeWeb-era programmes are now inactive), not when the EOI was funded.
+    """
+    from matcher.rank import Matcher
+
+    def score(
+        proposal: pd.DataFrame,
+        proposals: pd.DataFrame,
+        donors: pd.DataFrame,
+        history: pd.DataFrame,
+    ) -> np.ndarray:
+        fitted = Matcher(weights=weights).fit(donors, history, proposals=proposals)
+        score_set = fitted.score(proposal)
+        combined = np.nan_to_num(score_set.combine(weights)[0], nan=-1.0).astype(float)
+        if eligible_first:
+            combined = np.where(score_set.eligible[0], combined, combined - 2.0)
+        position = {str(d): i for i, d in enumerate(score_set.donor_ids)}
+        return combined[[position[str(d)] for d in donors["donor_id"]]]
+
+    return score
+
+
+def evaluate_files(
+    proposals: str | Path = DEFAULT_PROPOSALS,
+    donors: str | Path = DEFAULT_DONORS,
+    history: str | Path = DEFAULT_HISTORY,
+    *,
+    weights: str | Mapping[str, float] | None = "balanced",
+    eligible_first: bool = False,
+) -> EvaluationResult:
+    """Read the three files with the project's readers and replay the history.
+
+    Parameters
+    ----------
+    proposals, donors, history
+        Paths; the defaults are the shipped LifeWeb export and donor profiles.
+    weights
+        Engine weights (preset or ``name=value,...``).
+    eligible_first
+        Rank donors the engine marks ineligible after all eligible ones.
+
+    Returns
+    -------
+    EvaluationResult
+    """
+    from matcher.combine import parse_weights
+    from matcher.load import load_donors, load_history, load_proposals
+
+    parsed_weights = parse_weights(weights)
+    proposal_frame = load_proposals(proposals).frame
+    donor_frame = load_donors(donors).frame
+    history_frame = load_history(history).frame
+    result = evaluate_history(
+        proposal_frame,
+        donor_frame,
+        history_frame,
+        matcher_scorer(parsed_weights, eligible_first=eligible_first),
+    )
+    return EvaluationResult(
+        per_case=result.per_case,
+        table=result.table,
+        unresolved_donors=result.unresolved_donors,
+        n_cases=result.n_cases,
+        n_cases_without_rankable_donor=result.n_cases_without_rankable_donor,
+        weights=parsed_weights,
+    )
+
+
+def format_table(result: EvaluationResult) -> str:
+    """The summary as a markdown table (engine vs baseline, per group), with the counts."""
+    metric_columns = [c for c in result.table.columns if c.startswith("hit@")] + ["MRR"]
+    header = ["group", "method", "EOIs", *metric_columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * 2 + " ---: |" * (len(header) - 2)]
+    for group in GROUPS:
+        for method in (METHOD_ENGINE, METHOD_BASELINE):
+            row = result.table[
+                (result.table["group"] == group) & (result.table["method"] == method)
+            ].iloc[0]
+            cells = [group, method, str(int(row["n_eoi"]))]
+            cells += [f"{row[c]:.3f}" for c in metric_columns]
+            lines.append("| " + " | ".join(cells) + " |")
+    passes = result.passes()
+    lines.append("")
+    lines.append(
+        f"{result.n_cases} EOIs funded by an external named donor; "
+        f"{result.n_cases_without_rankable_donor} without any donor in the donor file "
+        f"(not scored); true donors not in the donor file: "
+        f"{', '.join(result.unresolved_donors) if result.unresolved_donors else 'none'}."
+    )
+    lines.append(
+        "engine beats the popularity baseline: "
+        + ", ".join(f"{name} {'yes' if ok else 'NO'}" for name, ok in passes.items())
+    )
+    if isinstance(result.weights, Mapping):
+        lines.append("weights: " + ", ".join(f"{k}={v:g}" for k, v in result.weights.items()))
+    return "\n".join(lines)

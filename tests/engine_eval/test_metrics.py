@@ -121,7 +121,9 @@ def test_replay_hides_the_held_out_matches_from_the_engine_and_averages_per_grou
     proposals = pd.DataFrame({"proposal_id": ["1", "2", "3", "4"], "title": list("abcd")})
     seen_histories: dict[str, set[str]] = {}
 
-    def gef_first(proposal: pd.DataFrame, donors: pd.DataFrame, history: pd.DataFrame):
+    def gef_first(
+        proposal: pd.DataFrame, _all: pd.DataFrame, _donors: pd.DataFrame, history: pd.DataFrame
+    ) -> np.ndarray:
         seen_histories[proposal["proposal_id"].iloc[0]] = set(history["proposal_id"])
         return np.array([0.5, 1.0, 0.0])
 
