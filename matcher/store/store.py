@@ -331,8 +331,9 @@ class Store:
 
     def _table_rows(self, connection: sa.Connection, spec: KindSpec) -> list[Mapping[str, Any]]:
         table = spec.table
+        # Rows in the order they were first imported, each batch in file order.
         order = (
-            sa.func.coalesce(table.c.upload_id, 0),
+            table.c.created_at,
             sa.func.coalesce(table.c.source_row, 0),
             table.c[spec.key_column],
         )
@@ -566,9 +567,6 @@ class Store:
             _pause_for_crash_test(written)
 
         for key, row, stored in updated:
-            self._supersede(
-                connection, spec.record_kind, key, stored, who, f"import of {filename}", upload_id
-            )
             outcome = connection.execute(
                 sa.update(table)
                 .where(key_column == key, table.c.version == stored["version"])
@@ -576,6 +574,9 @@ class Store:
             )
             if outcome.rowcount != 1:
                 raise _ConcurrentImport(key)
+            self._supersede(
+                connection, spec.record_kind, key, stored, who, f"import of {filename}", upload_id
+            )
             written += 1
             _pause_for_crash_test(written)
         return result(upload_id)
@@ -803,7 +804,6 @@ class Store:
                 )
             if all(stored[column] == value for column, value in encoded.items()):
                 return int(stored["version"])
-            self._supersede(connection, spec.record_kind, record_id, stored, who, "edit")
             outcome = connection.execute(
                 sa.update(table)
                 .where(key_column == record_id, table.c.version == expected_version)
@@ -819,6 +819,8 @@ class Store:
                     sa.select(table.c.version).where(key_column == record_id)
                 ).scalar()
                 raise StaleWriteError(spec.record_kind, record_id, expected_version, current)
+            # The update above holds the row lock and proved ``stored`` is still current.
+            self._supersede(connection, spec.record_kind, record_id, stored, who, "edit")
             return expected_version + 1
 
         return self._write(run)
