@@ -192,7 +192,7 @@ def _history_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: 
     similar = _similar_funded(ctx, features, p, m)
     n_similar = int((similar["similarity"] >= SIMILAR_PROJECT_COSINE).sum()) if len(similar) else 0
     if n_similar:
-        return f"funded {_plural(n_similar, 'similar project')} of {n_funded}"
+        return f"funded {_plural(n_similar, 'similar project')} ({n_funded} in all)"
     return f"funded {_plural(n_funded, 'project')}, none close to this one"
 
 

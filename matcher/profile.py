@@ -392,7 +392,7 @@ def resolve_donor_names(
     Returns
     -------
     DataFrame
-        One row per distinct name: ``name``, ``donor_id`` (``None`` when unresolved),
+        One row per distinct name: ``name``, ``donor_id`` (missing when unresolved),
         ``method`` (``exact``, ``fuzzy`` or ``unresolved``) and ``score``.
     """
     donors = donors.reset_index(drop=True)

@@ -1,0 +1,107 @@
+"""``lifeweb-match rank``: files in, formula-safe CSV out, clear errors with exit status 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from matcher.cli import main
+
+PROPOSALS = """proposal_id,title,countries,description,requested_amount,currency,aichi_targets
+E1,"=HYPERLINK(""http://x"",""click"")",FJI,marine protected area coral reef fisheries,500000,USD,11
+E2,Andean cloud forest corridor,PER,forest corridor cloud forest protected areas andes,900000,USD,15
+"""
+DONORS = """donor_id,name,aliases,priorities,aichi_targets,min_grant,max_grant,currency
+OCEAN,Ocean Fund,,marine coral reef fisheries and mangroves in small island states,11,100000,2000000,USD
+FOREST,Forest Trust,Forest Foundation,tropical forest corridors and protected areas in the Andes,15,100000,2000000,USD
+"""
+HISTORY = """proposal_id,donor,amount,currency,year
+E1,Ocean Fund,500000,USD,2012
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {}
+    for name, text in (("proposals", PROPOSALS), ("donors", DONORS), ("history", HISTORY)):
+        paths[name] = tmp_path / f"{name}.csv"
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+def test_rank_writes_every_column_and_neutralises_formulas(files, tmp_path) -> None:
+    out = tmp_path / "ranking.csv"
+    status = main(
+        ["rank", "--proposals", str(files["proposals"]), "--donors", str(files["donors"]),
+         "--history", str(files["history"]), "--top", "2", "--out", str(out)]
+    )  # fmt: skip
+    assert status == 0
+    ranking = pd.read_csv(out, keep_default_na=False)
+    for column in ("proposal_id", "proposal_title", "donor_id", "donor_name", "rank", "score",
+                   "eligible", "reasons", "explanation", "score_thematic", "score_targets",
+                   "score_geography", "score_funding_fit", "score_ecosystems", "score_history"):  # fmt: skip
+        assert column in ranking.columns
+    assert len(ranking) == 4
+    e1 = ranking[ranking["proposal_id"] == "E1"].sort_values("rank")
+    assert e1["donor_id"].tolist() == ["OCEAN", "FOREST"]
+    assert e1["proposal_title"].iloc[0].startswith("'=HYPERLINK")
+    assert "shares Aichi 11" in e1["explanation"].iloc[0]
+
+
+def test_rank_by_donor_with_weights_given_by_name(files, tmp_path) -> None:
+    out = tmp_path / "by_donor.csv"
+    status = main(
+        ["rank", "--proposals", str(files["proposals"]), "--donors", str(files["donors"]),
+         "--by", "donor", "--top", "1", "--weights", "thematic=1", "--out", str(out)]
+    )  # fmt: skip
+    assert status == 0
+    ranking = pd.read_csv(out, keep_default_na=False)
+    assert ranking.set_index("donor_id")["proposal_id"].to_dict() == {"FOREST": "E2", "OCEAN": "E1"}
+
+
+def test_rank_accepts_the_lifeweb_export_as_it_is(lifeweb_export_dir, tmp_path) -> None:
+    out = tmp_path / "lifeweb.csv"
+    status = main(
+        ["rank", "--proposals", str(lifeweb_export_dir / "eoi_projects.csv"),
+         "--donors", str(lifeweb_export_dir / "donors.csv"),
+         "--history", str(lifeweb_export_dir / "funding_matches.csv"),
+         "--top", "3", "--declared-targets-only", "--out", str(out)]
+    )  # fmt: skip
+    assert status == 0
+    ranking = pd.read_csv(out, keep_default_na=False, dtype={"proposal_id": str})
+    assert ranking["proposal_id"].nunique() == 62
+    belize = ranking[ranking["proposal_id"] == "23210"]
+    # Its own funders are in the history, so they come first.
+    assert set(belize["donor_name"]) & {"Global Environmental Facility", "The Nature Conservancy"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"proposals": "missing.csv"}, "does not exist"),
+        ({"proposals": "binary"}, "binary"),
+        ({"weights": "colour=1"}, "unknown score component"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_no_traceback(
+    files, tmp_path, capsys, change, message
+) -> None:
+    proposals = str(files["proposals"])
+    weights = change.get("weights", "balanced")
+    if change.get("proposals") == "missing.csv":
+        proposals = str(tmp_path / "missing.csv")
+    elif change.get("proposals") == "binary":
+        binary = tmp_path / "binary.csv"
+        binary.write_bytes(b"\x00\x01\x02\xff garbage")
+        proposals = str(binary)
+    status = main(
+        ["rank", "--proposals", proposals, "--donors", str(files["donors"]),
+         "--weights", weights, "--out", str(tmp_path / "never.csv")]
+    )  # fmt: skip
+    error = capsys.readouterr().err
+    assert status == 2
+    assert message in error
+    assert "Traceback" not in error
+    assert not (tmp_path / "never.csv").exists()

@@ -1,0 +1,131 @@
+"""Score components on a hand-checked portfolio: each value in [0, 1] or missing (NaN)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher.rank import Matcher
+
+from .conftest import donors_frame, proposals_frame
+
+# Donors are sorted by id: FOREST, OCEAN, QUIET. Proposals keep their order: P1..P4.
+FOREST, OCEAN, QUIET = 0, 1, 2
+
+
+@pytest.fixture
+def stated_only(portfolio):
+    proposals, donors, _ = portfolio
+    return Matcher().fit(donors, None, proposals=proposals).score(proposals)
+
+
+@pytest.fixture
+def with_history(portfolio):
+    proposals, donors, history = portfolio
+    return Matcher().fit(donors, history, proposals=proposals).score(proposals)
+
+
+def test_targets_are_the_share_of_the_proposals_targets_the_donor_states(stated_only) -> None:
+    targets = stated_only.component("targets")
+    assert targets[0, OCEAN] == pytest.approx(1.0)  # P1 declares 6 and 11; OCEAN states both
+    assert targets[0, FOREST] == pytest.approx(0.5)  # FOREST states 11 of them
+    assert targets[1, FOREST] == pytest.approx(1.0)  # P2: 11 and 15
+    assert targets[1, OCEAN] == pytest.approx(0.5)
+    assert np.isnan(targets[2]).all()  # P3 declares none
+    assert np.isnan(targets[:, QUIET]).all()  # a donor without targets is neutral, not zero
+
+
+def test_gbf_targets_meet_aichi_targets_through_the_crosswalk() -> None:
+    proposals = proposals_frame([{"proposal_id": "G", "title": "x", "aichi_targets": (11,)}])
+    donors = donors_frame([{"donor_id": "D", "name": "D", "gbf_targets": (3,)}])
+    targets = Matcher().fit(donors).score(proposals).component("targets")
+    assert targets[0, 0] == pytest.approx(1.0)  # GBF 3 is Aichi 11's primary successor
+
+
+def test_funding_fit_is_one_inside_the_range_and_falls_on_a_log_scale(stated_only) -> None:
+    fit = stated_only.component("funding_fit")
+    assert fit[0, OCEAN] == pytest.approx(1.0)  # 500k inside 100k-2M
+    # 50M against a 3M ceiling: 1.22 decades above, Gaussian with sigma 0.5 decade.
+    decades = np.log10(50e6 / 3e6)
+    assert fit[2, FOREST] == pytest.approx(np.exp(-(decades**2) / (2 * 0.5**2)), rel=1e-5)
+    assert np.isnan(fit[3]).all()  # P4 asks for no amount
+    assert np.isnan(fit[:, QUIET]).all()  # no grant range, no history
+
+
+def test_typical_grant_from_history_joins_the_range(with_history) -> None:
+    fit = with_history.component("funding_fit")
+    # P1 asks 500k; OCEAN's only grant was 400k: typical part exp(-d^2 / (2 * 0.35^2)).
+    decades = np.log10(5e5 / 4e5)
+    typical = np.exp(-(decades**2) / (2 * 0.35**2))
+    assert fit[0, OCEAN] == pytest.approx((1.0 + typical) / 2, rel=1e-5)
+
+
+def test_geography_from_eligible_regions_and_places_in_priorities(stated_only) -> None:
+    geography = stated_only.component("geography")
+    assert geography[0, OCEAN] == pytest.approx(1.0)  # Fiji is a SIDS
+    assert geography[1, OCEAN] == pytest.approx(0.0)  # Peru is not
+    assert geography[1, FOREST] == pytest.approx(1.0)  # Peru is in the Andes
+    assert geography[0, FOREST] == pytest.approx(0.0)
+    assert np.isnan(geography[:, QUIET]).all()
+
+
+def test_revealed_geography_credits_same_country_and_same_area(with_history) -> None:
+    geography = with_history.component("geography")
+    # FOREST funded in Peru: P2 (Peru) full credit from the Andes focus and the history.
+    assert geography[1, FOREST] == pytest.approx(1.0)
+    # P3 (Bolivia): funded next door in South America (0.6), averaged with the Amazon focus
+    # named in its priorities, which leaves out Bolivia because FOREST excludes it (0).
+    assert geography[2, FOREST] == pytest.approx((0.0 + 0.6) / 2)
+
+
+def test_ecosystems_declared_or_detected_in_text(stated_only) -> None:
+    ecosystems = stated_only.component("ecosystems")
+    # P1 declares marine_coastal and islands; OCEAN declares marine_coastal only.
+    assert ecosystems[0, OCEAN] == pytest.approx(0.5)
+    # P4 declares none; "wetland" in its text is detected; OCEAN does not work on wetlands.
+    assert ecosystems[3, OCEAN] == pytest.approx(0.0)
+
+
+def test_history_is_missing_without_history_and_higher_for_the_funder(with_history) -> None:
+    history = with_history.component("history")
+    assert np.isnan(history[:, QUIET]).all()
+    assert history[0, OCEAN] > history[0, FOREST]  # OCEAN funded P1 itself
+    assert history[1, FOREST] > history[1, OCEAN]
+
+
+def test_thematic_prefers_the_donor_whose_priorities_read_alike(stated_only) -> None:
+    thematic = stated_only.component("thematic")
+    assert thematic[0, OCEAN] > thematic[0, FOREST]
+    assert thematic[1, FOREST] > thematic[1, OCEAN]
+    assert np.isnan(thematic[:, QUIET]).all()  # no priorities text, no history
+
+
+def test_every_component_is_in_unit_interval_or_missing(with_history) -> None:
+    for name, matrix in with_history.components().items():
+        finite = matrix[np.isfinite(matrix)]
+        assert ((finite >= 0) & (finite <= 1)).all(), name
+
+
+def test_eligibility_reasons_are_kept_apart_from_the_score(stated_only) -> None:
+    assert stated_only.reasons(1, OCEAN) == "outside eligible regions"
+    assert stated_only.reasons(2, FOREST) == "excluded country; request far beyond budget"
+    assert stated_only.reasons(0, QUIET) == "inactive donor"
+    assert stated_only.reasons(0, OCEAN) == ""
+    assert stated_only.eligible[0, OCEAN]
+    # Ineligibility does not change the score itself.
+    assert np.isfinite(stated_only.combine()[2, FOREST])
+
+
+def test_chinese_text_meets_english_priorities_through_glosses() -> None:
+    proposals = proposals_frame(
+        [{"proposal_id": "C", "title": "湿地自然保护区建设", "description": "保护湿地和候鸟"}]
+    )
+    donors = donors_frame(
+        [
+            {"donor_id": "W", "name": "Wetlands", "priorities": "wetland protected area"},
+            {"donor_id": "M", "name": "Mountains", "priorities": "alpine mountain farming"},
+        ]
+    )
+    thematic = Matcher().fit(donors).score(proposals).component("thematic")
+    assert thematic[0, 1] > 0.5  # donors sorted: M, W
+    assert thematic[0, 0] < 0.2
