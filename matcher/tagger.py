@@ -99,16 +99,11 @@ _SEP_REGEX: Final = r"[\s\-]+"
 _STEM_REGEX: Final = r"\w*"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
-_SENTENCE_SPLIT = re.compile(
-    # the leading lookahead lets the engine skip ordinary characters quickly (2x faster)
-    r"(?=[\s。！？；|•▪●◦])"
-    r"(?:(?<=[.!?;:])\s+(?=[^\sa-z])"  # end of a sentence, next one not lower-case
-    r"|[。！？；\n]+"  # CJK sentence ends, line breaks (HTML blocks become lines)
-    r"|\s*\|\|\s*"  # the LifeWeb export's list separator
-    r"|\s*[•▪●◦]\s*"  # bullets
-    r"|\s+->\s+)"  # LifeWeb objectives: "objective -> result"
-)
-_WHITESPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Sentence boundaries. Fixed separators are replaced by line breaks with str.replace (C
+# speed); the one regex only looks at ". X" (a sentence end followed by a space and
+# anything but a lower-case letter). Together 2-3x faster than one big split pattern.
+_LINE_BREAKERS: Final = ("||", " -> ", "•", "▪", "●", "◦", "。", "！", "？", "；")
+_SENTENCE_END = re.compile(r"([.!?;:]) (?=[^\sa-z])")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("`", "'"), ("´", "'"), ("–", "-"), ("—", "-"), ("‐", "-"))
 
@@ -423,12 +418,24 @@ def _proposal_texts(proposals: pd.DataFrame, columns: Sequence[str]) -> list[str
     return ["\n".join(parts) for parts in zip(*cells, strict=True)]
 
 
+def _sentence_pieces(text: str) -> list[str]:
+    """Candidate sentences: lines (HTML blocks became lines), list items, sentence ends."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())  # collapses spaces, tabs and no-break spaces
+        for separator in _LINE_BREAKERS:
+            if separator in line:
+                line = line.replace(separator, "\n")
+        pieces.extend(_SENTENCE_END.sub("\\1\n", line).split("\n"))
+    return pieces
+
+
 def _split_sentences(texts: Sequence[str]) -> _Sentences:
     owner: list[int] = []
     original: list[str] = []
     for row, text in enumerate(texts):
         seen: set[str] = set()
-        for piece in _SENTENCE_SPLIT.split(_WHITESPACE.sub(" ", text)):
+        for piece in _sentence_pieces(text):
             sentence = piece.strip(" -–—*>|")
             # the LifeWeb export repeats paragraphs across fields; count each once
             if len(sentence) < 3 or sentence in seen:
