@@ -102,7 +102,7 @@ def shortlist_table(
     for column in ("score", "eligible", "reasons", "explanation", *component_columns):
         table[column] = ids.map(by_proposal[column]) if column in by_proposal else pd.NA
     table["reasons"] = table["reasons"].map(join_values)
-    table["explanation"] = table["explanation"].fillna("").astype(str)
+    table["explanation"] = table["explanation"].map(_text)
     table["note"] = ordered["note"].fillna("").astype(str).to_numpy()
     mine = latest[latest["donor_id"].astype(str) == str(donor_id)] if donor_id else latest.iloc[0:0]
     mine = mine.drop_duplicates("proposal_id", keep="last")
@@ -114,12 +114,16 @@ def shortlist_table(
         ("recorded_by", "recorded_by"),
     ):
         table[export_name] = ids.map(mine[source]) if source in mine else pd.NA
-    table["decision"] = table["decision"].fillna("").astype(str)
-    table["recorded_by"] = table["recorded_by"].fillna("").astype(str)
+    table["decision"] = table["decision"].map(_text)
+    table["recorded_by"] = table["recorded_by"].map(_text)
     table["decided_at"] = table["decided_at"].map(
         lambda t: "" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M UTC")
     )
     return table[list(EXPORT_LEADING_COLUMNS) + component_columns + list(EXPORT_TRAILING_COLUMNS)]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def moved(order: list[str], proposal_id: str, step: int) -> list[str]:
@@ -135,8 +139,8 @@ def moved(order: list[str], proposal_id: str, step: int) -> list[str]:
 def export_filename(event_name: str, donor_name: str) -> str:
     """A safe file name stem: ``shortlist-<event>-<donor>`` in lower-case ASCII words."""
     words = re.sub(r"[^A-Za-z0-9]+", "-", f"{one_line(event_name)} {one_line(donor_name)}")
-    stem = words.strip("-").lower()[:80] or "shortlist"
-    return f"shortlist-{stem}"
+    stem = words.strip("-").lower()[:80].strip("-")
+    return f"shortlist-{stem}" if stem else "shortlist"
 
 
 def shortlist_export(table: pd.DataFrame, *, event_name: str, donor_name: str) -> ShortlistExport:

@@ -6,10 +6,15 @@ check what the page shows and, for writes, what reached the database.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from matcher.store import open_store
 from ui.pages import UNEXPECTED_ERROR_MESSAGE
+
+APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
 
 PAGES = {
     "app_pages/matches.py": "Matches",
@@ -200,3 +205,215 @@ def test_search_narrows_the_stored_proposals(app):
     summary = next(c for c in texts(at.caption) if " of 62 proposals" in c)
     shown = int(summary.split()[0])
     assert 0 < shown < 62
+
+
+# --- Matches: filters, URL state, weights ----------------------------------------------------
+def match_summary(at: AppTest) -> str:
+    return next(c for c in texts(at.caption) if " match; showing" in c)
+
+
+def test_a_shared_link_reproduces_donor_view_and_filters(app):
+    app.query_params.update(
+        {"donor_id": "ES", "countries": "LAO,KHM", "min_score": "0.1", "eligible_only": "1"}
+    )
+    at = app.run()
+    assert_clean(at)
+    assert at.selectbox(key="mv_donor_id").value == "ES"
+    assert at.multiselect(key="mv_countries").value == ["LAO", "KHM"]
+    assert at.toggle(key="mv_eligible_only").value is True
+    table = at.dataframe[0].value
+    assert set(table["countries"]) <= {"LAO", "KHM", "KHM; LAO", "LAO; KHM"}
+    assert table["eligible"].all()
+    assert (table["score"] >= 0.1).all()
+    assert at.query_params["countries"] == "LAO,KHM"
+
+
+def test_filtering_in_the_sidebar_updates_the_table_and_the_url(app):
+    at = app.run()
+    everything = int(match_summary(at).split()[0])
+    at.multiselect(key="mv_regions").set_value(["South-eastern Asia"]).run()
+    assert_clean(at)
+    narrowed = int(match_summary(at).split()[0])
+    assert 0 < narrowed < everything
+    assert at.query_params["regions"] == "South-eastern Asia"
+    at.multiselect(key="mv_groups").set_value(["SIDS"]).run()
+    assert at.query_params["groups"] == "SIDS"
+
+
+def test_filter_that_matches_nothing_says_so(app):
+    at = app.run()
+    at.number_input(key="mv_amount_min").set_value(9e12).run()
+    assert_clean(at)
+    assert match_summary(at).startswith("0 proposals match")
+    assert any("Nothing matches these filters" in i for i in texts(at.info))
+
+
+def test_malformed_link_opens_the_default_view(app):
+    app.query_params.update({"view": "sideways", "min_score": "lots", "donor_id": "NO-SUCH"})
+    at = app.run()
+    assert_clean(at)
+    assert at.segmented_control(key="mv_view").value == "donor"
+    assert at.slider(key="mv_min_score").value == 0.0
+
+
+def test_preset_sets_the_sliders_and_a_moved_slider_goes_into_the_url(app):
+    at = app.run()
+    at.selectbox(key="mv_preset").set_value("thematic_only").run()
+    assert_clean(at)
+    assert at.slider(key="mv_w_thematic").value == 1.0
+    assert at.slider(key="mv_w_history").value == 0.0
+    assert at.query_params["preset"] == "thematic_only"
+    before = at.dataframe[0].value[["proposal_id", "score"]]
+    at.slider(key="mv_w_geography").set_value(1.0).run()
+    assert_clean(at)
+    assert at.query_params["w_geography"] == "1"
+    after = at.dataframe[0].value[["proposal_id", "score"]]
+    assert not before.reset_index(drop=True).equals(after.reset_index(drop=True))
+
+
+def test_proposal_view_ranks_donors_and_explains_a_pair(app):
+    app.query_params.update({"view": "proposal", "proposal_id": "23210"})
+    at = app.run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert "donor_name" in table.columns
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    components = next(d.value for d in at.dataframe if "contribution" in d.value.columns)
+    assert len(components) == 6
+    available = components.dropna(subset=["value"])
+    assert available["contribution"].sum() == pytest.approx(float(at.metric[0].value), abs=0.01)
+
+
+# --- Shortlists: create, add, reorder, annotate, decide, remove ------------------------------
+def create_shortlist(at: AppTest, event: str, donor_id: str) -> AppTest:
+    next(t for t in at.text_input if t.label == "Event").set_value(event)
+    donor_box = next(s for s in at.selectbox if s.label == "Donor")
+    donor_box.set_value(donor_id)
+    next(b for b in at.button if b.label == "Create shortlist").click()
+    return at.run()
+
+
+def add_proposals(at: AppTest, proposal_ids: list[str]) -> AppTest:
+    box = next(m for m in at.multiselect if m.label == "Add proposals")
+    box.set_value(proposal_ids)
+    next(b for b in at.button if b.label == "Add to shortlist").click()
+    return at.run()
+
+
+def shortlist_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "position" in d.value.columns)
+
+
+def test_shortlist_add_reorder_annotate_decide_and_remove(app, store):
+    at = open_page(app, "app_pages/shortlists.py")
+    assert any("No shortlist yet" in i for i in texts(at.info))
+    create_shortlist(at, "Mekong roundtable", "ES")
+    assert_clean(at)
+    assert any("Created shortlist" in s for s in texts(at.success))
+    add_proposals(at, ["23300", "23298"])
+    assert_clean(at)
+    assert shortlist_table(at)["proposal_id"].tolist() == ["23300", "23298"]
+    assert shortlist_table(at)["score"].notna().all()
+
+    at.selectbox(key="shortlist_item_1").set_value("23298").run()
+    next(b for b in at.button if b.label == "Move up").click()
+    at.run()
+    assert_clean(at)
+    assert shortlist_table(at)["proposal_id"].tolist() == ["23298", "23300"]
+
+    next(t for t in at.text_input if t.label == "Note on this proposal").set_value(
+        "Strong fit: *ask* for co-funding"
+    )
+    next(b for b in at.button if b.label == "Save note").click()
+    at.run()
+    assert shortlist_table(at).loc[0, "note"] == "Strong fit: *ask* for co-funding"
+
+    next(s for s in at.selectbox if s.label == "Decision").set_value("contacted")
+    next(t for t in at.text_input if t.label == "Amount (optional)").set_value("€300k")
+    next(b for b in at.button if b.label == "Record decision").click()
+    at.run()
+    assert_clean(at)
+    log = store.decisions()
+    assert log[["proposal_id", "donor_id", "status", "amount"]].values.tolist() == [
+        ["23298", "ES", "contacted", 300000.0]
+    ]
+    assert shortlist_table(at).loc[0, "decision"] == "contacted"
+
+    next(b for b in at.button if b.label == "Remove from list").click()
+    at.run()
+    assert_clean(at)
+    assert shortlist_table(at)["proposal_id"].tolist() == ["23300"]
+    assert store.shortlist_items(1)["proposal_id"].tolist() == ["23300"]
+    assert len(at.download_button) == 2
+
+
+def test_matches_page_adds_ranked_proposals_to_a_new_donor_shortlist(app, store):
+    app.query_params.update({"donor_id": "ES"})
+    at = app.run()
+    top_two = at.dataframe[0].value["proposal_id"].head(2).tolist()
+    box = next(m for m in at.multiselect if m.label == "Proposals")
+    box.set_value(top_two)
+    next(t for t in at.text_input if t.label == "Event name (for a new shortlist)").set_value(
+        "Madrid donor meeting"
+    )
+    next(b for b in at.button if b.label == "Add to shortlist").click()
+    at.run()
+    assert_clean(at)
+    lists = store.shortlists()
+    assert lists[["event_name", "donor_id", "n_proposals"]].values.tolist() == [
+        ["Madrid donor meeting", "ES", 2]
+    ]
+    assert store.shortlist_items(int(lists.iloc[0]["shortlist_id"]))["proposal_id"].tolist() == (
+        top_two
+    )
+
+
+# --- Donors ------------------------------------------------------------------------------------
+def test_donor_profile_edit_and_funding_history(app, store):
+    at = open_page(app, "app_pages/donors.py")
+    at.selectbox(key="donor_pick").set_value("DE-IKI").run()
+    history = next(d.value for d in at.dataframe if "amount" in d.value.columns)
+    assert len(history) > 0
+    next(t for t in at.text_input if t.label == "Minimum grant").set_value("2 million")
+    next(t for t in at.text_input if t.label == "Maximum grant").set_value("1 million")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert any("minimum grant is above the maximum" in e for e in texts(at.error))
+    next(t for t in at.text_input if t.label == "Minimum grant").set_value("250,000")
+    next(t for t in at.text_input if t.label == "Eligible regions and groups").set_value(
+        "Eastern Africa, SIDS"
+    )
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert_clean(at)
+    record = store.record("donors", "DE-IKI")
+    assert record["min_grant"] == 250_000.0
+    assert record["eligible_regions"] == ("Eastern Africa", "SIDS")
+    assert record["version"] == 2
+
+
+# --- Overview and the empty database ---------------------------------------------------------
+def test_overview_draws_funding_orphans_crowding_and_the_offline_map(app):
+    at = open_page(app, "app_pages/overview.py")
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 5  # Aichi, GBF, region, map, crowding
+    assert any("Natural Earth" in c for c in texts(at.caption))
+    assert [m.label for m in at.metric] == ["Orphan proposals"]
+    at.segmented_control(key="overview_currency").set_value("EUR").run()
+    assert_clean(at)
+
+
+def test_database_without_proposals_explains_what_to_do(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'donors-only.db'}"
+    handle = open_store(url)
+    handle.import_file(Path(__file__).resolve().parents[2] / "data" / "donors.csv", "donors")
+    handle.close()
+    monkeypatch.setenv("LIFEWEB_DB_URL", url)
+    at = AppTest.from_file(str(APP_FILE), default_timeout=120).run()
+    assert_clean(at)
+    assert any("no proposals or no donors" in i for i in texts(at.info))
+    at.switch_page("app_pages/overview.py").run()
+    assert_clean(at)
+    at.switch_page("app_pages/proposals.py").run()
+    assert_clean(at)
+    assert any("No proposals are stored yet" in i for i in texts(at.info))
