@@ -421,6 +421,8 @@ def _proposal_texts(proposals: pd.DataFrame, columns: Sequence[str]) -> list[str
 def _sentence_pieces(text: str) -> list[str]:
     """Candidate sentences: lines (HTML blocks became lines), list items, sentence ends."""
     pieces: list[str] = []
+    if _SEPARATOR in text:  # the separator between sentences must not occur inside one
+        text = text.replace(_SEPARATOR, " ")
     for line in text.split("\n"):
         line = " ".join(line.split())  # collapses spaces, tabs and no-break spaces
         for separator in _LINE_BREAKERS:
