@@ -681,7 +681,7 @@ class Store:
         )
         if not rows:
             raise RecordNotFoundError(spec.record_kind, record_id)
-        return decode_rows(spec, rows, meta=True).iloc[0].to_dict()
+        return decode_rows(spec, rows, meta=True).to_dict(orient="records")[0]
 
     def versions(self, kind: str, record_id: str) -> pd.DataFrame:
         """Every version of one record, oldest first, the current one last.

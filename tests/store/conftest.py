@@ -1,7 +1,7 @@
 """Fixtures for the persistence tests: a fresh database per test, on SQLite and PostgreSQL.
 
 SQLite is a real file in ``tmp_path``. PostgreSQL tests (marker ``postgres``) use the server
-at ``$LIFEWEB_TEST_PG_URL`` and get a database of their own, dropped afterwards; without
+at ``$LIFEWEB_TEST_PG_URL`` and get a schema of their own, dropped afterwards; without
 that variable they skip, unless ``LIFEWEB_REQUIRE_POSTGRES=1`` (CI), where they fail.
 """
 
@@ -53,26 +53,28 @@ def pg_admin_url() -> sa.URL:
     return url
 
 
-def _fresh_postgres_database(admin_url: sa.URL) -> Iterator[str]:
+def _fresh_postgres_schema(admin_url: sa.URL) -> Iterator[str]:
+    """A schema of its own for one test (a new database costs seconds on a slow disk)."""
     name = f"lifeweb_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
+            connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+        url = admin_url.update_query_dict({"options": f"-csearch_path={name}"})
+        yield url.render_as_string(hide_password=False)
         with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     finally:
         admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL database."""
+    """A URL of an empty database: a SQLite file, or a fresh schema on the PostgreSQL server."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'lifeweb.db'}"
     else:
-        yield from _fresh_postgres_database(request.getfixturevalue("pg_admin_url"))
+        yield from _fresh_postgres_schema(request.getfixturevalue("pg_admin_url"))
 
 
 @pytest.fixture
