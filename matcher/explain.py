@@ -8,8 +8,10 @@ with the evidence itself: shared targets, the closest funded proposals and share
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -196,14 +198,84 @@ def _history_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: 
     return f"funded {_plural(n_funded, 'project')}, none close to this one"
 
 
+_GENERIC_TERMS = frozenset(
+    [
+        "project",
+        "projects",
+        "programme",
+        "programmes",
+        "program",
+        "support",
+        "supports",
+        "development",
+        "national",
+        "region",
+        "regional",
+        "set",
+        "work",
+        "works",
+        "working",
+        "countries",
+        "country",
+        "including",
+        "include",
+        "funds",
+        "fund",
+        "funding",
+        "grant",
+        "grants",
+        "new",
+        "based",
+        "use",
+        "area",
+        "level",
+        "also",
+        "well",
+        "within",
+        "government",
+        "local",
+        "years",
+        "year",
+        "activities",
+        "activity",
+        "plan",
+        "plans",
+        "implementation",
+        "key",
+        "main",
+        "large",
+        "small",
+    ]
+)
+
+
+@cache
+def _country_name_words() -> frozenset[str]:
+    """Words of country names ("costa", "rica"): geography, said elsewhere in the sentence."""
+    from matcher.reference import countries
+
+    words: set[str] = set()
+    for name in countries()["name_en"]:
+        words.update(w for w in re.findall(r"[a-z]+", str(name).lower()) if len(w) > 3)
+    return frozenset(words - {"islands", "island"})
+
+
 def _shared_terms(
     ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, n: int = 3
 ) -> list[str]:
+    """The words that weigh most in both texts, leaving out generic words and place names."""
     product = features.words[p].multiply(ctx.donors.profile_words[m]).tocsr()
     if product.nnz == 0:
         return []
-    order = np.argsort(-product.data, kind="stable")[:n]
-    return [str(ctx.text_model.terms_[product.indices[i]]) for i in order]
+    skip = _GENERIC_TERMS | _country_name_words()
+    terms = []
+    for i in np.argsort(-product.data, kind="stable"):
+        term = str(ctx.text_model.terms_[product.indices[i]])
+        if len(term) > 2 and term not in skip:
+            terms.append(term)
+            if len(terms) == n:
+                break
+    return terms
 
 
 def _ecosystems_shared(

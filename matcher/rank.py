@@ -153,22 +153,35 @@ class ScoreSet:
         eligible_only: bool = False,
         explain: bool = True,
     ) -> pd.DataFrame:
-        """The k best donors per proposal (``by="proposal"``) or proposals per donor."""
-        if by == "both":
-            frames = [
-                self.top_k(k, by=d, weights=weights, eligible_only=eligible_only, explain=explain)
-                for d in ("proposal", "donor")
-            ]
-            return pd.concat(
-                [f.assign(ranked_by=d) for f, d in zip(frames, ("proposal", "donor"), strict=True)],
-                ignore_index=True,
-            )
-        _check_direction(by)
+        """The k best donors per proposal (``by="proposal"``) or proposals per donor.
+
+        ``by="both"`` gives both, one after the other, with a ``ranked_by`` column. Only the
+        cached component matrices are used: re-weighting does not recompute anything.
+        """
+        if by not in ("proposal", "donor", "both"):
+            _check_direction(by)
         w = self.weights if weights is None else resolve_weights(weights)
         scores = combine_components(self.values, self.available, w)
         key = _sort_key(scores, self.reason_codes)
         if eligible_only:
             key = np.where(self.reason_codes == 0, key, -np.inf)
+        directions = ("proposal", "donor") if by == "both" else (by,)
+        frames = []
+        for direction in directions:
+            frame = self._top_k_frame(scores, key, k, direction, w, eligible_only, explain)
+            frames.append(frame.assign(ranked_by=direction) if by == "both" else frame)
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _top_k_frame(
+        self,
+        scores: np.ndarray,
+        key: np.ndarray,
+        k: int,
+        by: str,
+        w: np.ndarray,
+        eligible_only: bool,
+        explain: bool,
+    ) -> pd.DataFrame:
         if by == "proposal":
             rows, cols, ranks = _top_k_per_row(key, k, self._tie_order("proposal"))
             p_idx, m_idx = rows, cols
@@ -185,7 +198,7 @@ class ScoreSet:
         explanations = (
             pair_sentences(self.context, self.features, p_idx, m_idx, values, w, codes)
             if explain
-            else [""] * len(p_idx)
+            else None
         )
         return _result_frame(
             proposal_ids=self.proposal_ids[p_idx],
@@ -224,6 +237,9 @@ def _check_direction(by: str) -> None:
         raise ValueError(f"by must be 'proposal', 'donor' or 'both', got {by!r}")
 
 
+_REASONS_BY_CODE = np.array([reason_text(code) for code in range(256)], dtype=object)
+
+
 def _result_frame(
     *,
     proposal_ids: np.ndarray,
@@ -233,9 +249,12 @@ def _result_frame(
     ranks: np.ndarray,
     scores: np.ndarray,
     codes: np.ndarray,
-    explanations: list[str],
+    explanations: list[str] | None,
     values: np.ndarray,
 ) -> pd.DataFrame:
+    n = len(ranks)
+    if explanations is None:
+        explanations = np.full(n, "", dtype=object)
     frame = pd.DataFrame(
         {
             "proposal_id": pd.array(proposal_ids.astype(str), dtype="str"),
@@ -245,12 +264,13 @@ def _result_frame(
             "rank": ranks.astype(np.int64),
             "score": np.round(scores.astype(np.float64), 4),
             "eligible": codes == 0,
-            "reasons": pd.array([reason_text(int(c)) for c in codes], dtype="str"),
-            "explanation": pd.array(explanations, dtype="str"),
+            "reasons": pd.array(_REASONS_BY_CODE[codes.astype(np.int64)], dtype="str"),
+            "explanation": pd.array(np.asarray(explanations, dtype=object), dtype="str"),
         }
     )
+    rounded = np.round(values.astype(np.float64), 4)
     for i, name in enumerate(COMPONENTS):
-        frame[f"score_{name}"] = np.round(values[:, i].astype(np.float64), 4)
+        frame[f"score_{name}"] = rounded[:, i]
     return frame
 
 
@@ -497,7 +517,7 @@ class Matcher:
                 explanations = (
                     pair_sentences(self.context_, features, rows, cols, pair_values, w, pair_codes)
                     if explain
-                    else [""] * len(rows)
+                    else None
                 )
                 by_proposal.append(
                     _result_frame(
@@ -584,7 +604,7 @@ class Matcher:
                 for i, sentence in zip(selected, sentences, strict=True):
                     explanations[i] = sentence
         else:
-            explanations = [""] * len(proposal_pos)
+            explanations = None
         return _result_frame(
             proposal_ids=proposals["proposal_id"].astype(str).to_numpy()[proposal_pos],
             titles=proposals["title"].fillna("").astype(str).to_numpy()[proposal_pos]

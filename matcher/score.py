@@ -309,6 +309,7 @@ def _accent_table() -> dict[int, str]:
 
 
 _ACCENT_TABLE = _accent_table()
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 _PUNCTUATION_TABLE = {code: " " for code in (0x2019, 0x2018, 0x201C, 0x201D, 0x2013, 0x2014, 0xA0)}
 
 
@@ -317,9 +318,14 @@ def _fold_text(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
-    folded = text.translate(_ACCENT_TABLE)
-    if folded.isascii() and text.translate(_PUNCTUATION_TABLE).isascii():
-        return folded  # English with typographic quotes or dashes: nothing to gloss
+    plain = (
+        text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+        .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-")
+        .replace("\xa0", " ")
+    )  # fmt: skip
+    if plain.isascii():
+        return plain  # English with typographic quotes or dashes: nothing to fold or gloss
+    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", plain))
     words = _LATIN_WORD.findall(folded)
     glosses = [_WORD_GLOSSES[w] for w in words if w in _WORD_GLOSSES]
     for size in (2, 3):
@@ -335,10 +341,13 @@ def _fold_text(text: str) -> str:
 
 
 def _non_latin_share(text: str) -> float:
+    """Share of a text's non-space characters written in non-Latin scripts (CJK, Cyrillic...)."""
     if text.isascii() or not text:
         return 0.0
-    letters = sum(ch.isalpha() for ch in text)
-    return len(_NON_LATIN.findall(text)) / max(letters, 1)
+    if text.translate(_PUNCTUATION_TABLE).translate(_ACCENT_TABLE).isascii():
+        return 0.0
+    non_latin = len(_NON_LATIN.findall(text))
+    return non_latin / max(len(text) - text.count(" "), 1)
 
 
 def proposal_texts(frame: pd.DataFrame) -> list[str]:
@@ -373,7 +382,8 @@ class TextModel:
             token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
         )
         corpus = [*documents, keywords] if documents else [keywords]
-        self.word_.fit(corpus)
+        # Keep the fitted rows: the donor side needs exactly these vectors next.
+        self.fitted_words_ = self.word_.fit_transform(corpus)[: len(documents)].astype(np.float32)
         self.char_ = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.char_ngram_range,
@@ -382,7 +392,9 @@ class TextModel:
             dtype=np.float32,
             min_df=1,
         )
-        self.char_.fit([*short_documents, keywords])
+        self.fitted_chars_ = self.char_.fit_transform([*short_documents, keywords])[
+            : len(short_documents)
+        ].astype(np.float32)
         vocabulary = self.word_.vocabulary_
         rows, cols = [], []
         for e, name in enumerate(ECOSYSTEMS):
@@ -546,26 +558,31 @@ class DonorVectors:
 def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable) -> DonorVectors:
     """Text and geography matrices for all donors (revealed parts from the funded proposals)."""
     priorities = profiles.donors["priorities"].tolist()
-    stated = model.words(priorities)
-    has_stated = np.diff(stated.indptr) > 0
-    if len(profiles.funded_proposals):
-        funded_texts = proposal_texts(profiles.funded_proposals)
-        funded = model.words(funded_texts)
+    n_donors, n_funded = len(priorities), len(profiles.funded_proposals)
+    fitted_words = getattr(model, "fitted_words_", None)
+    if fitted_words is not None and fitted_words.shape[0] == n_donors + n_funded:
+        # The model was fitted on exactly [priorities..., funded texts...]: reuse the vectors.
+        stated, funded = fitted_words[:n_donors], fitted_words[n_donors:]
+        char_stated, char_funded = model.fitted_chars_[:n_donors], model.fitted_chars_[n_donors:]
     else:
-        funded_texts = []
+        funded_texts = proposal_texts(profiles.funded_proposals) if n_funded else []
+        stated = model.words(priorities)
+        funded = model.words(funded_texts) if n_funded else None
+        char_stated = model.chars(priorities)
+        char_funded = model.chars([t[:1000] for t in funded_texts]) if n_funded else None
+    if funded is None or n_funded == 0:
         funded = sparse.csr_matrix((0, len(model.terms_)), dtype=np.float32)
+    has_stated = np.diff(stated.indptr) > 0
     link_t = profiles.funded_link.T.tocsr()  # M x F
     funded_sum = (link_t @ funded).tocsr().astype(np.float32)
     has_funded = np.diff(funded_sum.indptr) > 0
     centroid = normalize(funded_sum)
     # Stated and revealed count equally when a donor has both.
     profile = normalize(stated + centroid).tocsr()
-    char_stated = model.chars(priorities) if priorities else None
-    if len(funded_texts):
-        char_funded = normalize(link_t @ model.chars([t[:1000] for t in funded_texts]))
-        profile_chars = normalize(char_stated + char_funded).tocsr()
+    if n_funded:
+        profile_chars = normalize(char_stated + normalize(link_t @ char_funded)).tocsr()
     else:
-        profile_chars = char_stated
+        profile_chars = char_stated.tocsr()
 
     def expand(counts: np.ndarray, of: np.ndarray | None) -> np.ndarray:
         # counts: M x G over groups; return C x M with each country's group value.
