@@ -29,7 +29,7 @@ from matcher.read import Source, read_table
 __all__ = ["LoadReport", "flatten", "load", "load_donors", "load_history", "load_proposals"]
 
 NEAR_DUPLICATE_CUTOFF = 90.0
-"""Lowest rapidfuzz ``token_sort_ratio`` of two titles (same country) flagged as near-duplicates."""
+"""Lowest rapidfuzz ``token_sort_ratio`` (0-100) of two titles in one country flagged as near-duplicates."""
 
 _REJECTED_COLUMNS = ["row", "column", "value", "reason"]
 _NEAR_DUPLICATE_COLUMNS = [
@@ -125,6 +125,10 @@ def _parse_column(values: Sequence[str], parser: Callable[[str], Any]) -> list[A
 # --------------------------------------------------------------------------- column handlers
 
 
+_Verdict = tuple[Any, tuple[str, ...], str | None]
+"""What one distinct cell gives: the normalised value, problems (reject reasons), a note."""
+
+
 class _Normaliser:
     def __init__(
         self,
@@ -153,22 +157,36 @@ class _Normaliser:
     def header(self, column: str) -> str:
         return self.header_of.get(column, column)
 
+    def judge(self, column: str, judge: Callable[[str], _Verdict], empty: Any) -> None:
+        """Judge each distinct cell once, then give every row its value, problems and note."""
+        cells = self.cells(column)
+        if cells is None:
+            self.columns[column] = [empty] * self.n
+            return
+        verdicts = {cell: judge(cell) for cell in set(cells)}
+        header = self.header(column)
+        values = []
+        for position, cell in enumerate(cells):
+            value, problems, note = verdicts[cell]
+            values.append(value)
+            for problem in problems:
+                self.out.reject(position, header, cell, problem)
+            if note:
+                self.out.note(position, note)
+        self.columns[column] = values
+
     # text ------------------------------------------------------------------
 
     def text(self, column: str, *, required: bool = False) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = [""] * self.n
-            return
-        texts = _parse_column(cells, normalise.html_to_text)
-        for position, (cell, text) in enumerate(zip(cells, texts, strict=True)):
-            if required and not text:
-                self.out.reject(
-                    position, self.header(column), cell, f"missing {column.replace('_', ' ')}"
-                )
-            elif text != cell and ("<" in cell or "&" in cell) and text != " ".join(cell.split()):
-                self.out.note(position, f"{column}: HTML removed")
-        self.columns[column] = texts
+        def judge(cell: str) -> _Verdict:
+            text = normalise.html_to_text(cell)
+            problems = (f"missing {column.replace('_', ' ')}",) if required and not text else ()
+            changed = (
+                text != cell and ("<" in cell or "&" in cell) and text != " ".join(cell.split())
+            )
+            return text, problems, f"{column}: HTML removed" if changed else None
+
+        self.judge(column, judge, "")
 
     def identifier(self, column: str, *, unique: bool) -> None:
         cells = self.cells(column) or [""] * self.n
@@ -193,36 +211,32 @@ class _Normaliser:
     # countries and regions --------------------------------------------------
 
     def countries(self, column: str, *, required: bool) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = [()] * self.n
-            return
-        parsed = _parse_column(cells, normalise.parse_countries)
-        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+        def judge(cell: str) -> _Verdict:
+            result = normalise.parse_countries(cell)
+            problems = []
             for piece in result.unknown:
                 hints = normalise.suggest_countries(piece)
                 hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
-                self.out.reject(
-                    position, self.header(column), cell, f'unknown country "{piece}"{hint}'
-                )
+                problems.append(f'unknown country "{piece}"{hint}')
             if required and not result.codes and not result.unknown:
-                self.out.reject(position, self.header(column), cell, "missing country")
-            if result.codes and cell != ";".join(result.codes):
-                self.out.note(position, f'{column}: "{_short(cell)}" -> {";".join(result.codes)}')
-        self.columns[column] = [result.codes for result in parsed]
+                problems.append("missing country")
+            joined = ";".join(result.codes)
+            note = (
+                f'{column}: "{_short(cell)}" -> {joined}'
+                if result.codes and cell != joined
+                else None
+            )
+            return result.codes, tuple(problems), note
+
+        self.judge(column, judge, ())
 
     def regions(self, column: str) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = [()] * self.n
-            return
-        parsed = _parse_column(cells, normalise.parse_regions)
-        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+        def judge(cell: str) -> _Verdict:
+            result = normalise.parse_regions(cell)
+            problems = []
             for piece in result.unknown:
-                if (
-                    normalise.parse_countries(piece).codes
-                    and not normalise.parse_countries(piece).unknown
-                ):
+                as_country = normalise.parse_countries(piece)
+                if as_country.codes and not as_country.unknown:
                     hint = " (a country: put it in eligible_countries)"
                 else:
                     near = process.extract(
@@ -233,46 +247,48 @@ class _Normaliser:
                         score_cutoff=60,
                     )
                     hint = f" (did you mean {', '.join(m[0] for m in near)}?)" if near else ""
-                self.out.reject(
-                    position, self.header(column), cell, f'unknown region "{piece}"{hint}'
-                )
-            if result.values and cell != ";".join(result.values):
-                self.out.note(position, f'{column}: "{_short(cell)}" -> {";".join(result.values)}')
-        self.columns[column] = [result.values for result in parsed]
+                problems.append(f'unknown region "{piece}"{hint}')
+            joined = ";".join(result.values)
+            note = (
+                f'{column}: "{_short(cell)}" -> {joined}'
+                if result.values and cell != joined
+                else None
+            )
+            return result.values, tuple(problems), note
+
+        self.judge(column, judge, ())
 
     # lists -------------------------------------------------------------------
 
     def targets(self, column: str, highest: int) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = [()] * self.n
-            return
-        parsed = _parse_column(cells, lambda cell: normalise.parse_targets(cell, highest=highest))
-        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+        def judge(cell: str) -> _Verdict:
+            result = normalise.parse_targets(cell, highest=highest)
             if result.problem:
-                self.out.reject(position, self.header(column), cell, result.problem)
-            elif result.targets and cell != ";".join(map(str, result.targets)):
-                self.out.note(
-                    position, f'{column}: "{_short(cell)}" -> {";".join(map(str, result.targets))}'
-                )
-        self.columns[column] = [result.targets for result in parsed]
+                return result.targets, (result.problem,), None
+            joined = ";".join(map(str, result.targets))
+            note = (
+                f'{column}: "{_short(cell)}" -> {joined}'
+                if result.targets and cell != joined
+                else None
+            )
+            return result.targets, (), note
+
+        self.judge(column, judge, ())
 
     def ecosystems(self, column: str) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = [()] * self.n
-            return
-        parsed = _parse_column(cells, normalise.parse_ecosystems)
-        for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+        def judge(cell: str) -> _Verdict:
+            result = normalise.parse_ecosystems(cell)
+            notes = []
             if result.unknown:
                 left_out = ", ".join(f'"{u}"' for u in result.unknown)
-                self.out.note(
-                    position,
-                    f"{column}: {left_out} not in the vocabulary ({', '.join(normalise.ECOSYSTEMS)}), left out",
-                )
-            if result.values and cell != ";".join(result.values):
-                self.out.note(position, f'{column}: "{_short(cell)}" -> {";".join(result.values)}')
-        self.columns[column] = [result.values for result in parsed]
+                vocabulary = ", ".join(normalise.ECOSYSTEMS)
+                notes.append(f"{column}: {left_out} not in the vocabulary ({vocabulary}), left out")
+            joined = ";".join(result.values)
+            if result.values and cell != joined:
+                notes.append(f'{column}: "{_short(cell)}" -> {joined}')
+            return result.values, (), "; ".join(notes) or None
+
+        self.judge(column, judge, ())
 
     def aliases(self, column: str) -> None:
         cells = self.cells(column)
@@ -323,19 +339,28 @@ class _Normaliser:
             if cells is None:
                 self.columns[column] = np.full(self.n, np.nan)
                 continue
-            parsed = _parse_column(cells, normalise.parse_amount)
+            verdicts = {}
+            for cell in set(cells):
+                result = normalise.parse_amount(cell)
+                changed = not math.isnan(result.value) and not _PLAIN_NUMBER.fullmatch(cell)
+                note = (
+                    f'{column}: "{_short(cell)}" -> {_amount_text(result.value)}'
+                    if changed
+                    else None
+                )
+                verdicts[cell] = (result, note)
             values = np.full(self.n, np.nan)
-            for position, (cell, result) in enumerate(zip(cells, parsed, strict=True)):
+            header = self.header(column)
+            for position, cell in enumerate(cells):
+                result, note = verdicts[cell]
                 if result.problem:
-                    self.out.reject(position, self.header(column), cell, result.problem)
+                    self.out.reject(position, header, cell, result.problem)
                     continue
                 values[position] = result.value
                 if result.currency:
                     cell_currency[position][column] = result.currency
-                if not math.isnan(result.value) and not _PLAIN_NUMBER.fullmatch(cell):
-                    self.out.note(
-                        position, f'{column}: "{_short(cell)}" -> {_amount_text(result.value)}'
-                    )
+                if note:
+                    self.out.note(position, note)
             self.columns[column] = values
         for position in range(self.n):
             found = cell_currency[position]
@@ -370,49 +395,31 @@ class _Normaliser:
     # dates, years, flags -----------------------------------------------------------
 
     def date(self, column: str) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = [""] * self.n
-            return
-        parsed = _parse_column(cells, normalise.parse_date)
-        for position, (cell, date) in enumerate(zip(cells, parsed, strict=True)):
+        def judge(cell: str) -> _Verdict:
+            date = normalise.parse_date(cell)
             if date is None:
-                self.out.reject(
-                    position,
-                    self.header(column),
-                    cell,
-                    f'unreadable date "{cell}" (write YYYY-MM-DD or YYYY)',
-                )
-            elif date != cell:
-                self.out.note(position, f'{column}: "{cell}" -> {date}')
-        self.columns[column] = [date or "" for date in parsed]
+                return "", (f'unreadable date "{cell}" (write YYYY-MM-DD or YYYY)',), None
+            return date, (), f'{column}: "{cell}" -> {date}' if date != cell else None
+
+        self.judge(column, judge, "")
 
     def year(self, column: str) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = pd.array([pd.NA] * self.n, dtype="Int64")
-            return
-        parsed = _parse_column(cells, normalise.parse_year)
-        for position, (cell, (_year, readable)) in enumerate(zip(cells, parsed, strict=True)):
-            if not readable:
-                self.out.reject(position, self.header(column), cell, f'unreadable year "{cell}"')
-        self.columns[column] = pd.array([year for year, _ in parsed], dtype="Int64")
+        def judge(cell: str) -> _Verdict:
+            year, readable = normalise.parse_year(cell)
+            return year, () if readable else (f'unreadable year "{cell}"',), None
+
+        self.judge(column, judge, None)
+        self.columns[column] = pd.array(self.columns[column], dtype="Int64")
 
     def active(self, column: str) -> None:
-        cells = self.cells(column)
-        if cells is None:
-            self.columns[column] = [True] * self.n
-            return
-        parsed = _parse_column(cells, normalise.parse_active)
-        for position, (cell, flag) in enumerate(zip(cells, parsed, strict=True)):
-            if flag is None:
-                self.out.reject(
-                    position,
-                    self.header(column),
-                    cell,
-                    f'unreadable active flag "{cell}" (write yes or no)',
-                )
-        self.columns[column] = [flag is not False for flag in parsed]
+        def judge(cell: str) -> _Verdict:
+            flag = normalise.parse_active(cell)
+            problems = (
+                () if flag is not None else (f'unreadable active flag "{cell}" (write yes or no)',)
+            )
+            return flag is not False, problems, None
+
+        self.judge(column, judge, True)
 
 
 # --------------------------------------------------------------------------- per kind
@@ -473,44 +480,72 @@ _KIND_NORMALISERS = {
 # --------------------------------------------------------------------------- near-duplicates
 
 
-def _near_duplicates(frame: pd.DataFrame, cutoff: float = NEAR_DUPLICATE_CUTOFF) -> pd.DataFrame:
-    """Pairs of proposals sharing a country whose titles are almost the same."""
-    if frame.empty:
-        return pd.DataFrame(columns=_NEAR_DUPLICATE_COLUMNS)
-    keys = [normalise.name_key(title) for title in frame["title"]]
-    exploded = pd.DataFrame(
-        {"position": range(len(frame)), "country": frame["countries"].tolist()}
-    ).explode("country")
-    pairs: dict[tuple[int, int], float] = {}
-    for _country, group in exploded.dropna().groupby("country", sort=False):
-        positions = group["position"].to_numpy(dtype=int)
-        if len(positions) < 2:
-            continue
-        titles = [keys[p] for p in positions]
+FULL_COMPARISON_LIMIT = 2_000
+"""Countries with more proposals than this are compared by sorted neighbourhood, not all pairs."""
+NEIGHBOURHOOD_WINDOW = 25
+
+
+def _candidate_pairs(keys: list[str], cutoff: float) -> list[tuple[int, int, float]]:
+    """Index pairs (i < j) of similar keys: all pairs for small groups, neighbours when sorted otherwise.
+
+    Keys are token-sorted titles, so ``fuzz.ratio`` on them is ``token_sort_ratio``. For a
+    large group, near-identical titles sort next to each other; comparing each with its
+    next ``NEIGHBOURHOOD_WINDOW`` keeps a 100k-row file to seconds.
+    """
+    if len(keys) <= FULL_COMPARISON_LIMIT:
         scores = process.cdist(
-            titles,
-            titles,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=cutoff,
-            dtype=np.uint8,
-            workers=-1,
+            keys, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
         )
         first, second = np.nonzero(np.triu(scores, k=1))
-        for a, b in zip(first, second, strict=True):
-            pair = (int(positions[a]), int(positions[b]))
-            pairs[min(pair), max(pair)] = float(scores[a, b])
+        return [(int(i), int(j), float(scores[i, j])) for i, j in zip(first, second, strict=True)]
+    order = np.argsort(np.asarray(keys, dtype=object), kind="stable")
+    pairs = []
+    for offset in range(1, NEIGHBOURHOOD_WINDOW + 1):
+        left, right = order[:-offset], order[offset:]
+        scores = process.cpdist(
+            [keys[i] for i in left],
+            [keys[j] for j in right],
+            scorer=fuzz.ratio,
+            score_cutoff=cutoff,
+            workers=-1,
+        )
+        for index in np.flatnonzero(scores):
+            i, j = int(left[index]), int(right[index])
+            pairs.append((min(i, j), max(i, j), float(scores[index])))
+    return pairs
+
+
+def _near_duplicates(frame: pd.DataFrame, cutoff: float = NEAR_DUPLICATE_CUTOFF) -> pd.DataFrame:
+    """Pairs of proposals sharing a country whose titles are almost the same (token order ignored)."""
+    if frame.empty:
+        return pd.DataFrame(columns=_NEAR_DUPLICATE_COLUMNS)
+    titles = frame["title"].tolist()
+    countries = frame["countries"].tolist()
+    ids = frame["proposal_id"].tolist()
+    rows_seen = frame["source_row"].tolist()
+    keys = [" ".join(sorted(normalise.name_key(title).split())) for title in titles]
+    groups: dict[str, list[int]] = {}
+    for position, codes in enumerate(countries):
+        for code in codes:
+            groups.setdefault(code, []).append(position)
+    pairs: dict[tuple[int, int], float] = {}
+    for positions in groups.values():
+        if len(positions) < 2:
+            continue
+        for i, j, score in _candidate_pairs([keys[p] for p in positions], cutoff):
+            pairs[positions[i], positions[j]] = score
     rows = []
     for (a, b), score in sorted(pairs.items()):
-        shared = [c for c in frame["countries"].iloc[a] if c in frame["countries"].iloc[b]]
+        shared = [c for c in countries[a] if c in countries[b]]
         rows.append(
             (
-                frame["proposal_id"].iloc[a],
-                frame["proposal_id"].iloc[b],
-                int(frame["source_row"].iloc[a]),
-                int(frame["source_row"].iloc[b]),
+                ids[a],
+                ids[b],
+                int(rows_seen[a]),
+                int(rows_seen[b]),
                 ";".join(shared),
-                frame["title"].iloc[a],
-                frame["title"].iloc[b],
+                titles[a],
+                titles[b],
                 score,
             )
         )

@@ -50,10 +50,13 @@ def name_key(text: str) -> str:
 
     "Côte d’Ivoire", "Cote d'Ivoire" and "COTE D IVOIRE" share one key; CJK text is kept.
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"
-    )
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"
+        )
     text = text.replace("&", " and ")
     text = re.sub(r"[''`´]", "", text)
     text = re.sub(r"\bst\.?\s", "saint ", text)

@@ -242,6 +242,7 @@ def _find_header(
 
 
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+_NEUTRALISED_ANYWHERE = re.compile(r"'[=+\-@\t\r]")
 
 
 def _restore_neutralised(rows: list[list[str]]) -> list[list[str]]:
@@ -312,6 +313,7 @@ def read_table(
         )
     if data.startswith(_XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
         rows, numbers, sheet = _xlsx_rows(data, max_rows)
+        text = ""
         file_format, used_encoding, delimiter = "xlsx", "", ""
         notes.append(f'read sheet "{sheet}"')
     else:
@@ -326,7 +328,8 @@ def read_table(
         numbers = list(range(1, len(rows) + 1))
         file_format = "csv"
         notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
-    rows = _restore_neutralised(rows)
+    if file_format == "xlsx" or _NEUTRALISED_ANYWHERE.search(text):
+        rows = _restore_neutralised(rows)
     header_index = _find_header(rows, header_score)
     headers = [c.strip() for c in rows[header_index]]
     while headers and not headers[-1]:
