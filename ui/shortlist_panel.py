@@ -140,11 +140,12 @@ def _items(choice: ShortlistChoice) -> pd.DataFrame:
 
 
 def _table(choice: ShortlistChoice, items: pd.DataFrame) -> pd.DataFrame:
-    scores = (
-        matching.donor_pairs(choice.donor_id, matching.active_weights())
-        if choice.donor_id
-        else pd.DataFrame(columns=["proposal_id"])
-    )
+    scores = pd.DataFrame(columns=["proposal_id"])
+    if choice.donor_id:
+        weights = matching.active_weights()
+        scores = matching.donor_pairs(choice.donor_id, weights)
+        scores = scores[scores["proposal_id"].isin(set(items["proposal_id"].astype(str)))]
+        scores = scores.assign(explanation=matching.explanations_for(scores, weights))
     return shortlist_table(
         items,
         donor_id=choice.donor_id,

@@ -1,0 +1,148 @@
+"""The app in a real browser: Debian's Chromium, driven by Playwright, against ``streamlit run``.
+
+One journey a programme officer takes: open the app (sample data already ranked), upload a
+messy file, review and save it, filter the matches as a donor, put two proposals on a
+shortlist, download the CSV and check its rows, including a proposal titled like a
+spreadsheet formula, which must arrive as text. Screenshots of every page go to
+``docs/screenshots/`` so a reviewer can look without starting the app.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MESSY_FILE = Path(__file__).resolve().parents[1] / "app" / "data" / "messy_proposals.csv"
+HYPERLINK = '=HYPERLINK("http://example.org","x")'
+LONG_WAIT_MS = 120_000
+SCREENSHOT_HEIGHT = 2400
+PAGE_TITLES = ("Matches", "Proposals", "Donors", "Shortlists", "Co-funding plan", "Overview")
+PHOTOGRAPHED_IN_JOURNEY = {"Matches", "Proposals", "Shortlists"}
+SCREENSHOT_NAMES = {"Co-funding plan": "plan"}
+
+
+def wait_until_idle(page) -> None:
+    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
+    page.wait_for_timeout(300)
+
+
+def open_page(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def choose(page, label: str, option: str, *, scope=None) -> None:
+    """Pick ``option`` in the multiselect or selectbox labelled ``label`` by typing it."""
+    box = (scope or page).get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option).first.wait_for()
+    box.press("Enter")
+    box.press("Escape")
+    wait_until_idle(page)
+
+
+def screenshot(page, folder: Path, name: str) -> None:
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": SCREENSHOT_HEIGHT})
+    wait_until_idle(page)
+    page.wait_for_timeout(1500)  # charts draw after the run ends
+    page.screenshot(path=str(folder / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_dir):
+    # Fresh install: the empty database is seeded and ranked, matches show at once.
+    page.goto("/")
+    page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_text("62 proposals match").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+    # Upload the messy file and review it before saving.
+    open_page(page, "Proposals")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(MESSY_FILE))
+    page.get_by_text("Validation report").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert (
+        metrics.filter(has_text="Rows loaded").locator('[data-testid="stMetricValue"]').inner_text()
+        == "5"
+    )
+    assert (
+        metrics.filter(has_text="Rows rejected")
+        .locator('[data-testid="stMetricValue"]')
+        .inner_text()
+        == "3"
+    )
+    screenshot(page, screenshot_dir, "proposals")
+    page.get_by_role("textbox", name="Round name").fill("Browser test round")
+    page.get_by_role("button", name="Save 5 row(s) as this round").click()
+    page.get_by_text("5 added").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+    # Filter as a donor: Spain, proposals in South-eastern Asia and Oceania.
+    open_page(page, "Matches")
+    page.get_by_text("67 proposals match").wait_for(timeout=LONG_WAIT_MS)
+    choose(page, "Donor", "Spain")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    choose(page, "Region", "South-eastern Asia", scope=sidebar)
+    choose(page, "Region", "Melanesia", scope=sidebar)
+    assert "regions=South-eastern+Asia%2CMelanesia" in page.url or (
+        "regions=South-eastern%20Asia%2CMelanesia" in page.url
+    )
+    assert "donor_id=ES" in page.url
+    summary = page.get_by_text("proposals match; showing")
+    assert not summary.inner_text().startswith("67")
+    screenshot(page, screenshot_dir, "matches")
+
+    # Two proposals onto a new shortlist for this donor, one of them titled like a formula.
+    page.get_by_text("Add to a shortlist").click()
+    choose(page, "Proposals", "MSY-03")
+    choose(page, "Proposals", "MSY-04")
+    page.get_by_role("textbox", name="Event name (for a new shortlist)").fill(
+        "Pacific and Mekong roundtable"
+    )
+    page.get_by_role("button", name="Add to shortlist").click()
+    page.get_by_text("Added 2 proposal(s)").wait_for(timeout=LONG_WAIT_MS)
+
+    # Download the CSV from the Shortlists page and check its rows.
+    open_page(page, "Shortlists")
+    page.get_by_text("Pacific and Mekong roundtable").first.wait_for(timeout=LONG_WAIT_MS)
+    screenshot(page, screenshot_dir, "shortlists")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "shortlist-pacific-and-mekong-roundtable-spain-aecid.csv"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row["proposal_id"] for row in rows] == ["MSY-03", "MSY-04"]
+    assert rows[0]["title"] == "'" + HYPERLINK
+    assert rows[1]["title"] == "Coral reef refuges of the Lau group"
+    assert rows[1]["countries"] == "FJI"
+    assert {row["donor_id"] for row in rows} == {"ES"}
+    assert all(0.0 <= float(row["score"]) <= 1.0 for row in rows)
+    assert all(row["explanation"] for row in rows)
+
+
+def test_every_page_opens_without_an_error_and_is_photographed(page, app_server, screenshot_dir):
+    page.goto("/")
+    page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    present = [title for title in PAGE_TITLES if nav.get_by_role("link", name=title).count()]
+    assert {"Matches", "Proposals", "Donors", "Shortlists", "Overview"} <= set(present)
+    for title in present:
+        open_page(page, title)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("Something went wrong on this page").count() == 0
+        if title not in PHOTOGRAPHED_IN_JOURNEY:
+            screenshot(page, screenshot_dir, SCREENSHOT_NAMES.get(title, title.lower()))
