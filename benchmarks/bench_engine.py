@@ -64,6 +64,12 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (user + system): steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 @dataclass
 class Stopwatch:
     """Named stage times, in seconds, in the order they ran."""
@@ -104,7 +110,10 @@ def worker_bare(paths: DatasetPaths) -> dict[str, object]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     watch = Stopwatch()
-    proposals = pd.read_csv(paths.proposals, keep_default_na=False, dtype=str)
+    proposals = pd.concat(
+        [pd.read_csv(p, keep_default_na=False, dtype=str) for p in paths.proposals],
+        ignore_index=True,
+    )
     donors = pd.read_csv(paths.donors, keep_default_na=False, dtype=str)
     watch.lap("read (pandas)")
     proposal_text = proposals[list(TEXT_FIELDS)].agg(" ".join, axis=1).tolist()
@@ -127,14 +136,23 @@ def worker_bare(paths: DatasetPaths) -> dict[str, object]:
         keep, best_for_donor = top_k_rows(merged, TOP_K)
         best_for_donor_at = np.take_along_axis(merged_at, keep, axis=1)
     watch.lap("chunked product + top-k")
-    return {"stages": watch.stages, "seconds": watch.total, "peak_mb": peak_memory_mb()}
+    return {
+        "stages": watch.stages,
+        "seconds": watch.total,
+        "peak_mb": peak_memory_mb(),
+        "cpu_s": cpu_seconds(),
+    }
 
 
 def _read_with_readers(paths: DatasetPaths) -> tuple:
+    """Proposals (every part), donors and history through the project's readers."""
+    import pandas as pd
+
     from matcher.load import load_donors, load_history, load_proposals
 
+    parts = [load_proposals(path).frame for path in paths.proposals]
     return (
-        load_proposals(paths.proposals).frame,
+        pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
         load_donors(paths.donors).frame,
         load_history(paths.history).frame,
     )
@@ -155,6 +173,7 @@ def worker_cold(paths: DatasetPaths, *, explain: bool = False) -> dict[str, obje
         "stages": watch.stages,
         "seconds": watch.total,
         "peak_mb": peak_memory_mb(),
+        "cpu_s": cpu_seconds(),
         "rows": len(ranked),
     }
 
@@ -191,6 +210,7 @@ def worker_warm(paths: DatasetPaths) -> dict[str, object]:
         "reweight_ms": _distribution(reweight_ms[2:]),
         "new_proposal_ms": _distribution(new_proposal_ms),
         "peak_mb": peak_memory_mb(),
+        "cpu_s": cpu_seconds(),
     }
 
 
@@ -215,7 +235,8 @@ WORKERS: dict[str, Callable[[DatasetPaths], dict[str, object]]] = {
 def run_worker(kind: str, paths: DatasetPaths, *, profile: str | None = None) -> dict[str, object]:
     """Run one worker in a fresh interpreter and return what it measured."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind]
-    command += ["--paths", str(paths.proposals), str(paths.donors), str(paths.history)]
+    command += ["--files", str(len(paths.proposals)), *(str(p) for p in paths.proposals)]
+    command += [str(paths.donors), str(paths.history)]
     if profile:
         command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", profile, *command[1:]]
     completed = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO)
@@ -237,8 +258,21 @@ def _fmt_seconds(value: object) -> str:
     return f"{value:.1f} s" if isinstance(value, int | float) else "failed"
 
 
+def _fmt_mb(result: dict) -> str:
+    return f"{result['peak_mb']:,.0f} MB" if "peak_mb" in result else "failed"
+
+
+def _ratio(engine: dict, bare: dict, key: str) -> str:
+    if key in engine and key in bare and bare[key] > 0:
+        return f"{engine[key] / bare[key]:.2f}"
+    return "n/a"
+
+
 def render_report(
-    cold: list[tuple[tuple[int, int], dict, dict]], warm: dict | None, quick: bool
+    cold: list[tuple[tuple[int, int], dict, dict]],
+    warm: dict | None,
+    quick: bool,
+    explained: tuple[tuple[int, int], dict, dict] | None = None,
 ) -> str:
     """Markdown tables of today's figures, with the targets beside them."""
     lines = [
@@ -253,21 +287,19 @@ def render_report(
         "",
         "## Cold: read CSV, profile, score, top 20 both ways",
         "",
-        "| proposals x donors | engine | engine peak memory | bare TF-IDF + product + top-k "
-        "| bare peak memory | engine / bare |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| proposals x donors | engine wall | engine CPU | engine peak memory "
+        "| bare TF-IDF + product + top-k wall | bare CPU | bare peak memory "
+        "| engine / bare (wall) | engine / bare (CPU) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for (n_proposals, n_donors), engine, bare in cold:
-        ratio = (
-            f"{engine['seconds'] / bare['seconds']:.2f}"
-            if "seconds" in engine and "seconds" in bare
-            else "n/a"
-        )
+        ratio_wall = _ratio(engine, bare, "seconds")
+        ratio_cpu = _ratio(engine, bare, "cpu_s")
         lines.append(
             f"| {_size_label(n_proposals, n_donors)} | {_fmt_seconds(engine.get('seconds'))} "
-            f"| {engine.get('peak_mb', float('nan')):,.0f} MB "
-            f"| {_fmt_seconds(bare.get('seconds'))} | {bare.get('peak_mb', float('nan')):,.0f} MB "
-            f"| {ratio} |"
+            f"| {_fmt_seconds(engine.get('cpu_s'))} | {_fmt_mb(engine)} "
+            f"| {_fmt_seconds(bare.get('seconds'))} | {_fmt_seconds(bare.get('cpu_s'))} "
+            f"| {_fmt_mb(bare)} | {ratio_wall} | {ratio_cpu} |"
         )
     lines += ["", "Stages (seconds):", ""]
     for (n_proposals, n_donors), engine, bare in cold:
@@ -292,6 +324,18 @@ def render_report(
             f"({'met' if engine['peak_mb'] < MEMORY_TARGET_MB else 'MISSED'}: "
             f"{engine['peak_mb']:,.0f} MB).",
         ]
+    if explained is not None:
+        size, with_text, without_text = explained
+        if "seconds" in with_text and "seconds" in without_text:
+            extra = with_text["seconds"] - without_text["seconds"]
+            per_row = extra / max(with_text["rows"], 1) * 1000
+            lines += [
+                "",
+                f"Writing the one-line explanation for every ranked row ({_size_label(*size)}, "
+                f"{with_text['rows']:,} rows both ways) adds {extra:.1f} s, {per_row:.2f} ms "
+                "a row; the cold runs above leave it out (explanations are written for the rows "
+                "a person looks at).",
+            ]
     lines += ["", f"## Warm ({_size_label(*WARM_SIZE)})", ""]
     if warm is None:
         lines.append("not run")
@@ -318,11 +362,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warm", action="store_true", help="skip the warm measurements")
     parser.add_argument("--profile", metavar="DIR", help="write pyinstrument profiles of cold runs")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
-    parser.add_argument("--paths", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--files", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         gc.collect()
-        result = WORKERS[args.worker](DatasetPaths(*(Path(p) for p in args.paths)))
+        n_parts = int(args.files[0])
+        files = [Path(p) for p in args.files[1:]]
+        paths = DatasetPaths(tuple(files[:n_parts]), files[n_parts], files[n_parts + 1])
+        result = WORKERS[args.worker](paths)
         print(json.dumps(result))
         return 0
 
@@ -339,11 +386,13 @@ def main(argv: list[str] | None = None) -> int:
         engine = run_worker("cold", paths, profile=profile)
         print(f"  engine {engine}\n  bare {bare}", flush=True)
         cold.append(((n_proposals, n_donors), engine, bare))
+    small = write_dataset(DATA_DIR, *sizes[0])
+    explained = (sizes[0], run_worker("cold_explained", small), cold[0][1])
     warm = None
     if not args.no_warm:
         print(f"warm {_size_label(*WARM_SIZE)} ...", flush=True)
         warm = run_worker("warm", write_dataset(DATA_DIR, *WARM_SIZE))
-    report = render_report(cold, warm, args.quick)
+    report = render_report(cold, warm, args.quick, explained)
     if not args.quick:
         RESULTS.write_text(report, encoding="utf-8")
     print(report)

@@ -12,6 +12,9 @@ The files are written in the project's contract layout through ``matcher.export.
 so the benchmark reads them with the real readers. Run by hand::
 
     .venv/bin/python benchmarks/generate.py --proposals 100000 --donors 1000 --out var/bench
+
+Proposals are written in files of at most 25,000 rows (about 90 MB), as the readers ask for
+files over their 100 MiB limit.
 """
 
 from __future__ import annotations
@@ -141,11 +144,15 @@ DONOR_NAME_PATTERNS = (
 )
 
 
+PART_ROWS = 25_000
+"""Proposals per file: the readers refuse files over 100 MiB (upload limit), and say to split."""
+
+
 @dataclass(frozen=True)
 class DatasetPaths:
-    """Where one generated dataset lives."""
+    """Where one generated dataset lives; proposals in parts of at most PART_ROWS rows."""
 
-    proposals: Path
+    proposals: tuple[Path, ...]
     donors: Path
     history: Path
 
@@ -407,15 +414,18 @@ def generate_history(
 def write_dataset(
     directory: str | Path, n_proposals: int, n_donors: int, *, seed: int = 7
 ) -> DatasetPaths:
-    """Generate (or reuse, when already on disk) one dataset; return its three paths."""
+    """Generate (or reuse, when already on disk) one dataset; return its paths."""
     directory = Path(directory)
     stem = f"{n_proposals}x{n_donors}-s{seed}"
+    n_parts = max(1, -(-n_proposals // PART_ROWS))
     paths = DatasetPaths(
-        proposals=directory / f"proposals-{stem}.csv",
+        proposals=tuple(
+            directory / f"proposals-{stem}-part{part + 1}of{n_parts}.csv" for part in range(n_parts)
+        ),
         donors=directory / f"donors-{stem}.csv",
         history=directory / f"history-{stem}.csv",
     )
-    if paths.proposals.exists() and paths.donors.exists() and paths.history.exists():
+    if all(p.exists() for p in (*paths.proposals, paths.donors, paths.history)):
         return paths
     directory.mkdir(parents=True, exist_ok=True)
     proposals = generate_proposals(n_proposals, seed=seed)
@@ -423,7 +433,8 @@ def write_dataset(
     history = generate_history(proposals, donors, seed=seed + 2)
     write_table(donors, paths.donors)
     write_table(history, paths.history)
-    write_table(proposals, paths.proposals)
+    for part, path in enumerate(paths.proposals):
+        write_table(proposals.iloc[part * PART_ROWS : (part + 1) * PART_ROWS], path)
     return paths
 
 
@@ -435,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "var" / "bench"))
     args = parser.parse_args(argv)
     paths = write_dataset(args.out, args.proposals, args.donors, seed=args.seed)
-    for path in (paths.proposals, paths.donors, paths.history):
+    for path in (*paths.proposals, paths.donors, paths.history):
         print(f"{path}  {path.stat().st_size / 1e6:.1f} MB")
     return 0
 
