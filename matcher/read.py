@@ -142,7 +142,10 @@ def _sniff_delimiter(text: str) -> str:
     sample = text[:65536]
     best, best_score = ",", (-1.0, 0)
     for delimiter in _DELIMITERS:
-        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[:50]
+        try:
+            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))[:50]
+        except csv.Error:
+            continue
         if len(text) > len(sample):
             rows = rows[:-1]  # the last one may be cut off
         widths = [sum(1 for c in row if c.strip()) for row in rows if any(c.strip() for c in row)]
@@ -159,6 +162,8 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    # A long description cell can pass the csv module's default 128 KB field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
     except csv.Error as error:

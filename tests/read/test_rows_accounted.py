@@ -8,6 +8,7 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matcher.errors import UnreadableFileError
 from matcher.load import load
 
 COUNTRIES = [
@@ -72,3 +73,30 @@ def test_rows_in_equals_loaded_plus_rejected(rows: list[dict[str, str]], delimit
     assert all(report.frame["countries"].map(len) > 0)
     assert all(1 <= t <= 20 for targets in report.frame["aichi_targets"] for t in targets)
     assert not (report.frame["requested_amount"] < 0).any()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        st.text(alphabet=",;|\t\r\n\"'=abcPT1 -", max_size=200).map(
+            lambda text: ("proposal_id,title,countries\n" + text).encode()
+        ),
+    ),
+    kind=st.sampled_from([None, "proposals", "donors", "history"]),
+)
+def test_any_bytes_load_or_raise_unreadable(data: bytes, kind: str | None) -> None:
+    """No input makes the reader fail with anything but a message for the person."""
+    try:
+        report = load(data, kind)
+    except UnreadableFileError:
+        return
+    assert report.rows_in == report.n_loaded + report.n_rejected
+
+
+def test_a_very_long_description_cell_is_read() -> None:
+    long_text = "mangroves " * 30_000  # 300 KB, over the csv module's default field limit
+    data = f'proposal_id,title,countries,description\nP1,Reefs,Fiji,"{long_text}"\n'.encode()
+    report = load(data, "proposals")
+    assert report.frame.loc[0, "description"] == long_text.strip()
