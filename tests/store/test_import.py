@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import matcher.store.store as store_module
 from matcher.contract import KINDS
 from matcher.load import load
-from matcher.store import Store
+from matcher.store import Store, open_store
 
 
 def _table_counts(store: Store) -> dict[str, int]:
@@ -251,3 +251,21 @@ def test_seed_if_empty_does_nothing_when_the_database_has_data(
     assert store.seed_if_empty(data_dir) == {}
     assert store.proposals()["proposal_id"].tolist() == ["OWN-1"]
     assert store.donors().empty
+
+
+def test_the_ranking_engine_gives_the_same_matches_from_the_database_as_from_files(
+    sqlite_url: str, data_dir: Path
+) -> None:
+    # One backend is enough here: both give back the readers' frames exactly (tests above).
+    from matcher.rank import rank_matches
+
+    store = open_store(sqlite_url)
+    for kind in KINDS:
+        store.import_file(data_dir / f"{kind}.csv", kind)
+    from_files = rank_matches(
+        *(load(data_dir / f"{kind}.csv", kind).frame for kind in KINDS), top_k=5
+    )
+    from_database = rank_matches(store.proposals(), store.donors(), store.history(), top_k=5)
+    store.close()
+    assert len(from_files) > 0
+    pd.testing.assert_frame_equal(from_database, from_files)
