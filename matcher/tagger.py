@@ -114,12 +114,15 @@ _ANY_MARKER = re.compile(
 _GBF_MARKER = re.compile(
     r"\bgbf\b|\bkmgbf\b|kunming|global biodiversity framework|cadre mondial|marco mundial|昆明"
 )
+_NUMBER_LIST: Final = (
+    r"\d{1,2}[项条]?(?:\s*(?:,|;|/|&|\band\b|\bet\b|\by\b|\be\b|\bor\b|\bou\b|\bo\b|、|和|及|与)"
+    r"\s*第?\s*\d{1,2}[项条]?)*(?!\d|\s*%|\s*per\s?cent)"
+)
 _TARGET_NUMBERS = re.compile(
     r"(?:\btargets?|\bmetas?|\bobjectifs?|\bcibles?|\bobjetivos?|目标|目標)\s*"
     r"(?:(?:number|numero|no|n°|#)\.?\s*)?第?\s*"
-    r"(\d{1,2}(?:\s*(?:,|;|/|&|\band\b|\bet\b|\by\b|\be\b|\bor\b|\bou\b|\bo\b|、|和|及|与)\s*\d{1,2})*)"
-    r"(?!\d|\s*%|\s*per\s?cent)"
-    r"|\baichi\s*-?\s*(\d{1,2})(?!\d)"
+    rf"({_NUMBER_LIST})"
+    rf"|\baichi\s*-?\s*({_NUMBER_LIST})"
 )
 _NUMBER = re.compile(r"\d{1,2}")
 

@@ -63,12 +63,16 @@ def test_explicit_aichi_target_numbers_are_evidence_in_every_language(make_propo
         {"objectives": "Contribuye a las metas 2 y 19 de Aichi."},
         {"objectives": "Contribue à l'objectif 20 d'Aichi."},
         {"objectives": "本项目支持爱知目标18。"},
+        {"objectives": "Aporta a las metas de Aichi 7 y 8, 2011-2020."},
+        {"objectives": "对应爱知生物多样性目标第3项和第4项。"},
     )
     suggestions = suggest_targets(proposals)
     assert sorted(_targets(suggestions, "P1")) == [13, 16]
     assert sorted(_targets(suggestions, "P2")) == [2, 19]
     assert _targets(suggestions, "P3") == [20]
     assert _targets(suggestions, "P4") == [18]
+    assert sorted(_targets(suggestions, "P5")) == [7, 8]
+    assert sorted(_targets(suggestions, "P6")) == [3, 4]
 
 
 def test_percentages_and_years_next_to_aichi_are_not_target_numbers(make_proposals):
