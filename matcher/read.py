@@ -119,6 +119,12 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
+    if _bytes_look_binary(data):
+        raise UnreadableFileError(
+            "This does not look like a CSV or Excel file (it holds binary data). "
+            "Load a .csv or .xlsx file; for UTF-16 text without a byte-order mark, "
+            "name the encoding (--encoding utf-16-le)."
+        )
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as error:
@@ -127,6 +133,18 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
             "Save it as 'CSV UTF-8' or name its encoding, e.g. --encoding cp1252 "
             "(Excel on Western European Windows), --encoding latin-1 or --encoding gbk (Chinese)."
         ) from None
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")
+
+
+def _bytes_look_binary(data: bytes) -> bool:
+    """NUL or many control bytes: no text encoding people use for tables produces those."""
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return control > max(8, len(sample) // 100)
 
 
 def _looks_binary(text: str) -> bool:

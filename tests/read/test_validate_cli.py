@@ -187,7 +187,7 @@ def test_wrong_kind_is_unreadable_with_the_missing_columns_named(
     ("make", "message"),
     [
         (lambda d, t: t / "missing.csv", "No such file"),
-        (lambda d, t: d / "garbage.bin", "not UTF-8 text"),
+        (lambda d, t: d / "garbage.bin", "binary data"),
         (lambda d, t: d / "french_cp1252.csv", "--encoding cp1252"),
     ],
 )
