@@ -657,11 +657,12 @@ def _add_history(
         grouped["funded_pos"] = -1
         profiles.funded = grouped
         return
-    known = proposals.copy()
-    known["proposal_id"] = known["proposal_id"].astype(str)
-    known = known.drop_duplicates("proposal_id")
+    # Pick the funded rows before copying: the proposals frame may hold 100,000 long texts.
+    ids = proposals["proposal_id"].astype(str)
+    funded_props = proposals[ids.isin(set(grouped["proposal_id"])).to_numpy()].copy()
+    funded_props["proposal_id"] = funded_props["proposal_id"].astype(str)
     funded_props = (
-        known[known["proposal_id"].isin(set(grouped["proposal_id"]))]
+        funded_props.drop_duplicates("proposal_id")
         .sort_values("proposal_id", kind="stable")
         .reset_index(drop=True)
     )

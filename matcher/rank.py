@@ -15,6 +15,7 @@ then ``donor_id`` (or ``proposal_id``) in ascending order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -288,7 +289,10 @@ class Matcher:
         A request above this multiple of the donor's annual budget makes the pair ineligible.
     chunk_size
         Proposals scored at once by :meth:`rank`; bounds memory to about
-        ``chunk_size x donors x components x 4`` bytes.
+        ``chunk_size x donors x components x 8`` bytes per process.
+    n_jobs
+        Processes :meth:`rank` spreads the chunks over (``-1``: one per core). ``None`` uses
+        two processes when there are at least 8 chunks (16,000 proposals by default), else one.
     params
         Curve shapes (:class:`matcher.score.ScoringParams`); the defaults were tuned on the
         LifeWeb funding history.
@@ -301,9 +305,11 @@ class Matcher:
         name_cutoff: float = 88.0,
         budget_factor: float = 2.0,
         chunk_size: int = 2000,
+        n_jobs: int | None = None,
         params: ScoringParams | None = None,
     ) -> None:
         self.weights = weights
+        self.n_jobs = n_jobs
         self.name_cutoff = name_cutoff
         self.budget_factor = budget_factor
         self.chunk_size = chunk_size
@@ -486,82 +492,113 @@ class Matcher:
         ids = proposals["proposal_id"].astype(str).to_numpy()
         # Work in proposal_id order so a row's position is also its tie-break order.
         order = np.argsort(ids, kind="stable")
-        proposals = proposals.iloc[order].reset_index(drop=True)
         if target_weights is not None:
             target_weights = np.asarray(target_weights)[order]
-        donor_tie = np.arange(self.profiles_.n_donors)
-        by_proposal: list[pd.DataFrame] = []
-        donor_candidates: list[tuple[np.ndarray, ...]] = []
-        for start in range(0, len(proposals), self.chunk_size):
-            chunk = proposals.iloc[start : start + self.chunk_size]
-            chunk_weights = (
-                None if target_weights is None else target_weights[start : start + self.chunk_size]
+        starts = list(range(0, len(proposals), self.chunk_size))
+        # Chunks are cut lazily (a generator), so only the chunks being scored are copied.
+        tasks = (
+            (
+                proposals.iloc[order[begin : begin + self.chunk_size]],
+                None if target_weights is None else target_weights[begin : begin + self.chunk_size],
+                begin,
             )
-            features = self.features(chunk, target_weights=chunk_weights)
-            components, codes = self._components(features)
-            values, available = stack_components(components)
-            del components
-            scores = combine_components(values, available, w)
-            key = _sort_key(scores, codes)
-            if eligible_only:
-                key = np.where(codes == 0, key, -np.inf)
-            if by in ("proposal", "both"):
-                rows, cols, ranks = _top_k_per_row(key, top_k, donor_tie)
-                if eligible_only:
-                    keep = codes[rows, cols] == 0
-                    rows, cols, ranks = rows[keep], cols[keep], ranks[keep]
-                pair_values = np.where(
-                    available[:, rows, cols] > 0, values[:, rows, cols], np.nan
-                ).T
-                pair_codes = codes[rows, cols]
-                explanations = (
-                    pair_sentences(self.context_, features, rows, cols, pair_values, w, pair_codes)
-                    if explain
-                    else None
-                )
-                by_proposal.append(
-                    _result_frame(
-                        proposal_ids=features.proposal_ids[rows],
-                        titles=features.titles[rows],
-                        donor_ids=self.profiles_.donor_ids[cols],
-                        donor_names=self.profiles_.names[cols],
-                        ranks=ranks,
-                        scores=scores[rows, cols],
-                        codes=pair_codes,
-                        explanations=explanations,
-                        values=pair_values,
-                    )
-                )
-            if by in ("donor", "both"):
-                chunk_tie = np.arange(len(chunk))
-                d_rows, d_cols, _ = _top_k_per_row(key.T, top_k, chunk_tie)
-                donor_candidates.append(
-                    (
-                        d_rows,
-                        d_cols + start,
-                        key[d_cols, d_rows],
-                        scores[d_cols, d_rows],
-                        codes[d_cols, d_rows],
-                        np.where(
-                            available[:, d_cols, d_rows] > 0, values[:, d_cols, d_rows], np.nan
-                        ).T,
-                    )
-                )
+            for begin in starts
+        )
+        n_jobs = self._effective_jobs(len(starts))
+        if n_jobs > 1:
+            from joblib import Parallel, delayed
+
+            outcomes = Parallel(n_jobs=n_jobs, backend="loky")(
+                delayed(self._rank_chunk)(chunk, tw, begin, top_k, by, w, eligible_only, explain)
+                for chunk, tw, begin in tasks
+            )
+        else:
+            outcomes = [
+                self._rank_chunk(chunk, tw, begin, top_k, by, w, eligible_only, explain)
+                for chunk, tw, begin in tasks
+            ]
+        by_proposal = [frame for frame, _ in outcomes if frame is not None]
+        donor_candidates = [found for _, found in outcomes if found is not None]
         frames = []
         if by in ("proposal", "both"):
             result = pd.concat(by_proposal, ignore_index=True) if by_proposal else _empty_result()
             frames.append(result.assign(ranked_by="proposal") if by == "both" else result)
         if by in ("donor", "both"):
             result = self._merge_donor_candidates(
-                donor_candidates, proposals, top_k, w, eligible_only, explain
+                donor_candidates, proposals, order, top_k, w, eligible_only, explain
             )
             frames.append(result.assign(ranked_by="donor") if by == "both" else result)
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _effective_jobs(self, n_tasks: int) -> int:
+        if self.n_jobs is None:
+            # Worth a second process only when there are many chunks to share.
+            return min(2, os.cpu_count() or 1) if n_tasks >= 8 else 1
+        jobs = self.n_jobs if self.n_jobs > 0 else (os.cpu_count() or 1)
+        return max(1, min(jobs, n_tasks))
+
+    def _rank_chunk(
+        self,
+        chunk: pd.DataFrame,
+        chunk_weights: np.ndarray | None,
+        start: int,
+        top_k: int,
+        by: str,
+        w: np.ndarray,
+        eligible_only: bool,
+        explain: bool,
+    ) -> tuple[pd.DataFrame | None, tuple[np.ndarray, ...] | None]:
+        """Score one chunk; keep its top-k per proposal and its best candidates per donor."""
+        features = self.features(chunk, target_weights=chunk_weights)
+        components, codes = self._components(features)
+        values, available = stack_components(components)
+        del components
+        scores = combine_components(values, available, w)
+        key = _sort_key(scores, codes)
+        if eligible_only:
+            key = np.where(codes == 0, key, -np.inf)
+        frame = None
+        candidates = None
+        if by in ("proposal", "both"):
+            rows, cols, ranks = _top_k_per_row(key, top_k, np.arange(self.profiles_.n_donors))
+            if eligible_only:
+                keep = codes[rows, cols] == 0
+                rows, cols, ranks = rows[keep], cols[keep], ranks[keep]
+            pair_values = np.where(available[:, rows, cols] > 0, values[:, rows, cols], np.nan).T
+            pair_codes = codes[rows, cols]
+            explanations = (
+                pair_sentences(self.context_, features, rows, cols, pair_values, w, pair_codes)
+                if explain
+                else None
+            )
+            frame = _result_frame(
+                proposal_ids=features.proposal_ids[rows],
+                titles=features.titles[rows],
+                donor_ids=self.profiles_.donor_ids[cols],
+                donor_names=self.profiles_.names[cols],
+                ranks=ranks,
+                scores=scores[rows, cols],
+                codes=pair_codes,
+                explanations=explanations,
+                values=pair_values,
+            )
+        if by in ("donor", "both"):
+            d_rows, d_cols, _ = _top_k_per_row(key.T, top_k, np.arange(len(chunk)))
+            candidates = (
+                d_rows,
+                d_cols + start,
+                key[d_cols, d_rows],
+                scores[d_cols, d_rows],
+                codes[d_cols, d_rows],
+                np.where(available[:, d_cols, d_rows] > 0, values[:, d_cols, d_rows], np.nan).T,
+            )
+        return frame, candidates
 
     def _merge_donor_candidates(
         self,
         candidates: list[tuple[np.ndarray, ...]],
         proposals: pd.DataFrame,
+        order: np.ndarray,
         top_k: int,
         weights: np.ndarray,
         eligible_only: bool,
@@ -572,9 +609,9 @@ class Matcher:
         donor_pos, proposal_pos, key, scores, codes, values = (
             np.concatenate([c[i] for c in candidates]) for i in range(6)
         )
-        order = np.lexsort((proposal_pos, -key, donor_pos))
+        ranking = np.lexsort((proposal_pos, -key, donor_pos))
         donor_pos, proposal_pos, scores, codes, values = (
-            a[order] for a in (donor_pos, proposal_pos, scores, codes, values)
+            a[ranking] for a in (donor_pos, proposal_pos, scores, codes, values)
         )
         starts = np.flatnonzero(np.r_[True, donor_pos[1:] != donor_pos[:-1]])
         lengths = np.diff(np.r_[starts, donor_pos.size])
@@ -590,7 +627,7 @@ class Matcher:
             explanations = [""] * len(proposal_pos)
             for start in range(0, len(unique), self.chunk_size):
                 block = unique[start : start + self.chunk_size]
-                features = self.features(proposals.iloc[block])
+                features = self.features(proposals.iloc[order[block]])
                 selected = np.flatnonzero((inverse >= start) & (inverse < start + len(block)))
                 sentences = pair_sentences(
                     self.context_,
@@ -606,8 +643,8 @@ class Matcher:
         else:
             explanations = None
         return _result_frame(
-            proposal_ids=proposals["proposal_id"].astype(str).to_numpy()[proposal_pos],
-            titles=proposals["title"].fillna("").astype(str).to_numpy()[proposal_pos]
+            proposal_ids=proposals["proposal_id"].astype(str).to_numpy()[order[proposal_pos]],
+            titles=proposals["title"].fillna("").astype(str).to_numpy()[order[proposal_pos]]
             if "title" in proposals
             else np.array([""] * len(proposal_pos)),
             donor_ids=self.profiles_.donor_ids[donor_pos],
@@ -646,6 +683,7 @@ def rank_matches(
     eligible_only: bool = False,
     explain: bool = True,
     chunk_size: int = 2000,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Rank the best donors for each proposal (or the best proposals for each donor).
 
@@ -669,6 +707,8 @@ def rank_matches(
         Write the one-line ``explanation`` (turn off for speed on very large inputs).
     chunk_size
         Proposals scored at once.
+    n_jobs
+        Processes for scoring (see :class:`Matcher`).
 
     Returns
     -------
@@ -676,7 +716,7 @@ def rank_matches(
         ``proposal_id, proposal_title, donor_id, donor_name, rank, score, eligible, reasons,
         explanation, score_<component>...``, sorted by proposal (or donor) id then rank.
     """
-    matcher = Matcher(weights=weights, chunk_size=chunk_size).fit(
+    matcher = Matcher(weights=weights, chunk_size=chunk_size, n_jobs=n_jobs).fit(
         donors, history, proposals=proposals
     )
     return matcher.rank(

@@ -130,3 +130,12 @@ def test_history_with_rows_removed_forgets_what_they_revealed(portfolio) -> None
     reduced = Matcher().fit(donors, without_p1, proposals=proposals).score(proposals)
     assert np.isfinite(full.component("history")[0, 1])
     assert np.isnan(reduced.component("history")[0, 1])  # OCEAN has no history left
+
+
+def test_ranking_in_two_processes_equals_ranking_in_one(portfolio) -> None:
+    proposals, donors, history = portfolio
+    fitted = Matcher(chunk_size=1, n_jobs=1).fit(donors, history, proposals=proposals)
+    single = fitted.rank(proposals, top_k=2, by="both")
+    fitted.n_jobs = 2
+    double = fitted.rank(proposals, top_k=2, by="both")
+    pd.testing.assert_frame_equal(single, double)
