@@ -18,7 +18,7 @@ import streamlit as st
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.errors import LifeWebMatchError
 from matcher.normalise import parse_amount, parse_countries, parse_regions, suggest_countries
-from matcher.tagger import target_label
+from matcher.tagger import nbsap_alignment, review_targets, suggest_targets, target_label
 from ui import services
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
 
@@ -208,6 +208,8 @@ def _render_proposal_detail(record: _Record) -> None:
             if column in row and one_line(row[column]):
                 st.caption(column.replace("_", " ").capitalize())
                 st.text(str(row[column]))
+    with st.expander("Targets and national strategy (NBSAP)", expanded=False):
+        _render_target_review(row)
     key = f"proposal_{record.record_id}_{record.version}"
     with st.form(f"edit_{key}"):
         st.caption(
@@ -272,6 +274,47 @@ def _render_proposal_detail(record: _Record) -> None:
         st.error(escape_markdown(str(problem)), icon=":material/error:")
         return
     _save("proposal", record, changes)
+
+
+def _render_target_review(row: pd.Series) -> None:
+    """What the tagger reads in this proposal: targets, flags for a reviewer, NBSAP citation."""
+    one = row.to_frame().T.reset_index(drop=True)
+    suggestions = suggest_targets(one)
+    nbsap = nbsap_alignment(one).iloc[0]
+    if nbsap["cites_nbsap"]:
+        st.success(
+            "Cites its national biodiversity strategy (NBSAP).", icon=":material/check_circle:"
+        )
+        st.text(str(nbsap["evidence"]))
+    else:
+        st.warning(
+            "No mention of the national biodiversity strategy (NBSAP) was found.",
+            icon=":material/help:",
+        )
+    flags = review_targets(one, suggestions)
+    for message in flags["message"]:
+        st.info(escape_markdown(message), icon=":material/flag:")
+    if suggestions.empty:
+        st.text("The text supports no Aichi target strongly enough to suggest one.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "suggested target": suggestions["aichi_target"].map(
+                    lambda t: target_label("aichi", int(t))
+                ),
+                "GBF successors": suggestions["gbf_targets"].map(join_values),
+                "confidence": suggestions["confidence"].astype(float),
+                "evidence": suggestions["evidence"].astype(str),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "confidence": st.column_config.ProgressColumn(
+                min_value=0.0, max_value=1.0, format="%.2f"
+            )
+        },
+    )
 
 
 # --- donors ----------------------------------------------------------------------------

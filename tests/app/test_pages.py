@@ -417,3 +417,32 @@ def test_database_without_proposals_explains_what_to_do(tmp_path, monkeypatch):
     at.switch_page("app_pages/proposals.py").run()
     assert_clean(at)
     assert any("No proposals are stored yet" in i for i in texts(at.info))
+
+
+def test_event_name_with_markdown_is_shown_literally(app):
+    at = open_page(app, "app_pages/shortlists.py")
+    create_shortlist(at, "**Gala** [link](http://example.org) <b>x</b>", "ES")
+    assert_clean(at)
+    heading = at.subheader[0].value
+    assert heading.replace("\\", "") == "**Gala** [link](http://example.org) <b>x</b>"
+    assert "**" not in heading and "](" not in heading
+
+
+def test_streamlit_config_limits_uploads_and_disables_the_builtin_export(repo_dir):
+    import tomllib
+
+    config = tomllib.loads((repo_dir / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 25
+    assert config["server"]["headless"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["disableDataExport"] is True
+
+
+def test_proposal_detail_shows_suggested_targets_and_nbsap_citation(app):
+    at = open_page(app, "app_pages/proposals.py")
+    at.selectbox(key="proposal_pick").set_value("23210").run()
+    assert_clean(at)
+    assert any("Cites its national biodiversity strategy" in s for s in texts(at.success))
+    suggested = next(d.value for d in at.dataframe if "suggested target" in d.value.columns)
+    assert "Aichi 11 — Protected areas" in set(suggested["suggested target"])
+    assert any("Aichi" in i or "target" in i.lower() for i in texts(at.info))
