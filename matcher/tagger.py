@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -136,11 +137,12 @@ def _plain(value: object) -> str:
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form for matching ("Déforestation" -> "deforestation")."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    # NFKD splits accents off and maps compatibility forms (full-width digits, ligatures)
+    text = unicodedata.normalize("NFKD", text).casefold()
     for old, new in _FOLD_PAIRS:  # str.replace is much faster than str.translate here
         if old in text:
             text = text.replace(old, new)
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _COMBINING.sub("", text)
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -528,13 +530,14 @@ def _explicit_hits(sentences: _Sentences) -> pd.DataFrame:
 # --------------------------------------------------------------------------- similarity
 
 
-_SIMILARITY_TOKEN = re.compile(r"(?=([\u3400-\u9fff]{2}))|([^\W\d_]{3,})")
+_SIMILARITY_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]{3,}")
+_SIMILARITY_CJK_BIGRAM = re.compile(r"(?=([\u3400-\u9fff]{2}))")
 
 
 def _similarity_tokens(text: str) -> list[str]:
     # Latin words of three letters or more; CJK has no spaces, so overlapping character
-    # bigrams stand for its words. One regex pass, no n-gram step: fast on long texts.
-    return [cjk or word for cjk, word in _SIMILARITY_TOKEN.findall(text)]
+    # bigrams stand for its words. Two regex passes, no n-gram step: fast on long texts.
+    return _SIMILARITY_WORD.findall(text) + _SIMILARITY_CJK_BIGRAM.findall(text)
 
 
 @cache
@@ -559,13 +562,38 @@ def _target_vectoriser() -> tuple[TfidfVectorizer, sparse.csr_matrix]:
 
 
 def _target_similarity(sentences: _Sentences, n_proposals: int) -> np.ndarray:
-    """Cosine similarity (P x 20) of each proposal's folded text to each target document."""
+    """Cosine similarity (P x 20) of each proposal's folded text to each target document.
+
+    Same weighting as the fitted ``TfidfVectorizer`` (sublinear tf, its idf, L2 norm), but
+    tokens are counted with ``collections.Counter`` (C) and only distinct tokens are looked
+    up in the vocabulary: about twice as fast as ``transform`` on long proposals.
+    """
     vectoriser, target_matrix = _target_vectoriser()
-    documents = [[] for _ in range(n_proposals)]
+    vocabulary: dict[str, int] = vectoriser.vocabulary_
+    documents: list[list[str]] = [[] for _ in range(n_proposals)]
     for owner, text in zip(sentences.owner.tolist(), sentences.folded, strict=True):
         documents[owner].append(text)
-    proposal_matrix = vectoriser.transform(["\n".join(parts) for parts in documents])
-    return np.asarray((proposal_matrix @ target_matrix.T).todense(), dtype=np.float32)
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    for parts in documents:
+        for token, count in Counter(_similarity_tokens("\n".join(parts))).items():
+            column = vocabulary.get(token)
+            if column is not None:
+                indices.append(column)
+                counts.append(count)
+        indptr.append(len(indices))
+    values = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * vectoriser.idf_[
+        np.asarray(indices, dtype=np.int64)
+    ].astype(np.float32)
+    matrix = sparse.csr_matrix(
+        (values, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        shape=(n_proposals, len(vocabulary)),
+    )
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float32)).ravel()
+    norms[norms == 0] = 1.0
+    matrix = sparse.diags(1.0 / norms) @ matrix
+    return np.asarray((matrix @ target_matrix.T).todense(), dtype=np.float32)
 
 
 def _joined_by_group(

@@ -27,9 +27,9 @@ def test_labelled_texts_precision_and_recall_floors(labelled_texts):
     assert len(labelled_texts) == 98
     suggestions = suggest_targets(labelled_texts)
     overall = evaluate_suggestions(suggestions, labelled_texts)
-    assert overall.precision >= 0.84
-    assert overall.recall >= 0.90
-    floors = {"en": (0.85, 0.88), "fr": (0.82, 1.0), "es": (0.82, 0.93), "zh": (0.85, 0.82)}
+    assert overall.precision >= 0.83
+    assert overall.recall >= 0.93
+    floors = {"en": (0.85, 0.88), "fr": (0.82, 1.0), "es": (0.82, 0.93), "zh": (0.84, 0.93)}
     for language, (precision, recall) in floors.items():
         subset = labelled_texts[labelled_texts["language"] == language]
         scores = evaluate_suggestions(suggestions, subset)
