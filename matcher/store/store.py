@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -439,7 +440,7 @@ class Store:
         spec = SPECS[kind]
         rows = encode_frame(spec, frame)
         keys = spec.keys_for(frame)
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        duplicates = sorted(key for key, count in Counter(keys).items() if count > 1)
         if duplicates:
             raise ValueError(f"the same {spec.key_column} appears twice: {', '.join(duplicates)}")
         if any(not key for key in keys):
