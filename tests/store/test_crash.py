@@ -67,10 +67,15 @@ def test_import_killed_half_way_leaves_the_database_unchanged(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    _wait_for(signal_file, process)
-    assert int(signal_file.read_text()) >= 1  # rows were written inside the transaction
-    os.kill(process.pid, signal.SIGKILL)
-    assert process.wait(timeout=30) == -signal.SIGKILL
+    try:
+        _wait_for(signal_file, process)
+        assert int(signal_file.read_text()) >= 1  # rows were written inside the transaction
+        os.kill(process.pid, signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:  # a failed check above must not leave it holding locks
+            process.kill()
+            process.wait(timeout=30)
 
     with open_store(db_url) as store:
         pd.testing.assert_frame_equal(store.proposals(meta=True), before)
