@@ -12,7 +12,7 @@ from matcher.store.config import DB_URL_ENV, DEFAULT_SQLITE_PATH, resolve_url
 from matcher.store.errors import RecordNotFoundError, StaleWriteError, StoreError
 from matcher.store.migrate import current_revision, head_revision
 from matcher.store.models import DECISION_STATUSES
-from matcher.store.store import EXPORT_KINDS, ImportResult, Store, open_store
+from matcher.store.store import EXPORT_KINDS, ImportResult, Store, open_store, read_inputs
 
 __all__ = [
     "DB_URL_ENV",
@@ -27,5 +27,6 @@ __all__ = [
     "current_revision",
     "head_revision",
     "open_store",
+    "read_inputs",
     "resolve_url",
 ]

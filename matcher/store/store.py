@@ -57,7 +57,7 @@ from matcher.store.records import (
     is_missing,
 )
 
-__all__ = ["EXPORT_KINDS", "ImportResult", "Store", "open_store"]
+__all__ = ["EXPORT_KINDS", "ImportResult", "Store", "open_store", "read_inputs"]
 
 T = TypeVar("T")
 
@@ -275,6 +275,18 @@ def open_store(url: str | os.PathLike[str] | URL | None = None, *, echo: bool = 
         engine.dispose()
         raise
     return Store(engine)
+
+
+def read_inputs(
+    url: str | os.PathLike[str] | URL | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Proposals, donors and funding history from the database, as the ranking engine takes them.
+
+    The frames have the same columns and types as ``matcher.load`` gives for the files, so
+    ``rank_matches(*read_inputs(url))`` ranks exactly as it would from the files.
+    """
+    with open_store(url) as store:
+        return store.proposals(), store.donors(), store.history()
 
 
 class Store:

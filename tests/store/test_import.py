@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import matcher.store.store as store_module
 from matcher.contract import KINDS
 from matcher.load import load
-from matcher.store import Store, open_store
+from matcher.store import Store, open_store, read_inputs
 
 
 def _table_counts(store: Store) -> dict[str, int]:
@@ -265,7 +265,7 @@ def test_the_ranking_engine_gives_the_same_matches_from_the_database_as_from_fil
     from_files = rank_matches(
         *(load(data_dir / f"{kind}.csv", kind).frame for kind in KINDS), top_k=5
     )
-    from_database = rank_matches(store.proposals(), store.donors(), store.history(), top_k=5)
     store.close()
+    from_database = rank_matches(*read_inputs(sqlite_url), top_k=5)
     assert len(from_files) > 0
     pd.testing.assert_frame_equal(from_database, from_files)
