@@ -24,6 +24,8 @@ __all__ = ["add_arguments", "run"]
 EXIT_ALL_LOADED = 0
 EXIT_SOME_REJECTED = 1
 EXIT_UNREADABLE = 2
+SHOWN_PROBLEMS = 50
+"""Problems listed in the text summary; ``--errors`` and ``--json`` carry all of them."""
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str = "validate") -> None:
@@ -71,9 +73,12 @@ def _summary_text(report: LoadReport, path: Path) -> str:
     unmapped = mapping.loc[mapping["method"] == "unmapped", "source_header"].tolist()
     if unmapped:
         lines.append(f"  kept as extra columns: {', '.join(map(str, unmapped))}")
-    for problem in report.rejected.itertuples(index=False):
+    for problem in report.rejected.head(SHOWN_PROBLEMS).itertuples(index=False):
         where = f', column "{problem.column}"' if problem.column else ""
         lines.append(f"  row {problem.row}{where}: {problem.reason}")
+    if len(report.rejected) > SHOWN_PROBLEMS:
+        more = len(report.rejected) - SHOWN_PROBLEMS
+        lines.append(f"  ... and {more} more problems (write them all with --errors FILE)")
     if len(report.near_duplicates):
         for pair in report.near_duplicates.itertuples(index=False):
             lines.append(

@@ -236,3 +236,16 @@ def test_written_files_are_formula_safe(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["validate", str(path), "--out", str(out)]) == 0
     assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
     assert load(out).frame.loc[0, "title"] == '=HYPERLINK("http://x")'
+
+
+def test_text_summary_lists_the_first_50_problems_and_points_to_errors_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(
+        "proposal_id,title,countries\n" + "".join(f"P{i},Title {i},Atlantis\n" for i in range(60))
+    )
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count('unknown country "Atlantis"') == 50
+    assert "... and 10 more problems (write them all with --errors FILE)" in out
