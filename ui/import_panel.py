@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from matcher.errors import LifeWebMatchError
+from matcher.export import to_csv_bytes
 from matcher.load import LoadReport
 from matcher.store import ImportResult
 from ui import services
@@ -28,6 +29,7 @@ from ui.upload import (
     normalisation_notes,
     preview_lines,
     read_upload,
+    rejected_for_fixing,
 )
 
 __all__ = ["render_import", "render_validation_report"]
@@ -141,6 +143,15 @@ def render_validation_report(report: LoadReport) -> None:
             st.text("Every row was loaded.")
         else:
             st.dataframe(flatten_for_display(report.rejected), hide_index=True)
+            st.download_button(
+                "Download the rejected rows to fix them (CSV)",
+                data=to_csv_bytes(rejected_for_fixing(report)),
+                file_name=f"rejected-{report.kind}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+                key=f"{report.kind}_rejected_download",
+            )
     with tabs[1]:
         st.caption(
             "How each column of the file was understood (exact name, known alias or a "

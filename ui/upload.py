@@ -25,6 +25,7 @@ __all__ = [
     "normalisation_notes",
     "preview_lines",
     "read_upload",
+    "rejected_for_fixing",
 ]
 
 AUTO_ENCODING = "auto (UTF-8)"
@@ -125,6 +126,28 @@ def normalisation_notes(report: LoadReport) -> pd.DataFrame:
             "notes": noted["notes"].astype(str).to_numpy(),
         }
     )
+
+
+def rejected_for_fixing(report: LoadReport) -> pd.DataFrame:
+    """Rejected rows as they came in the file, each with its row number and every reason.
+
+    Downloaded (formula-safe) so the sender can fix the rows and send them again.
+    """
+    reasons = (
+        report.rejected.assign(
+            problem=report.rejected["column"].astype(str)
+            + ": "
+            + report.rejected["reason"].astype(str)
+        )
+        .groupby("row")["problem"]
+        .agg("; ".join)
+    )
+    cells = report.rejected_rows
+    if cells is None or cells.empty:
+        return pd.DataFrame({"row": reasons.index, "problems": reasons.to_numpy()})
+    fixed = cells.rename(columns={"source_row": "row"})
+    fixed.insert(1, "problems", fixed["row"].map(reasons).fillna(""))
+    return fixed.reset_index(drop=True)
 
 
 def loaded_preview(report: LoadReport, *, rows: int = 200) -> pd.DataFrame:

@@ -98,6 +98,7 @@ def test_messy_upload_shows_the_report_before_anything_is_saved(app, messy_csv, 
         == "requested_amount"
     )
     assert any("delimiter semicolon" in c for c in texts(at.caption))
+    assert [b.label for b in at.download_button] == ["Download the rejected rows to fix them (CSV)"]
     # Reviewing wrote nothing.
     assert "MSY-01" not in set(store.proposals()["proposal_id"])
 
