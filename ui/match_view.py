@@ -291,6 +291,11 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
         f"{len(pairs)} {side} match; showing the best {min(len(pairs), ROWS_SHOWN)}. "
         f"Filters: {escape_markdown(view.describe())}."
     )
+    if view.view == "proposal" and view.has_proposal_filters:
+        st.caption(
+            "Region, country, target, ecosystem, amount and status filters choose proposals; "
+            "in this view only the minimum score and eligible-only filters narrow the donors."
+        )
     if pairs.empty:
         st.info(
             "Nothing matches these filters. Loosen a filter or lower the minimum score.",
@@ -313,6 +318,9 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     components = [f"score_{c}" for c in COMPONENTS]
     table = shown[["rank", *columns, "score", "eligible", "reasons", "explanation", *components]]
     config = {
+        "rank": st.column_config.NumberColumn(
+            "rank", help="Rank among all candidates before filtering (eligible first)."
+        ),
         "score": st.column_config.ProgressColumn(
             "score", min_value=0.0, max_value=1.0, format="%.2f"
         ),

@@ -20,12 +20,14 @@ from threading import Lock
 import pandas as pd
 import streamlit as st
 
+from matcher.errors import LifeWebMatchError
 from matcher.load import flatten
 from matcher.reference import data_dir
 from matcher.store import Store, open_store
-from matcher.store.config import DB_URL_ENV
+from matcher.store.config import DB_URL_ENV, resolve_url
 
 __all__ = [
+    "DatabaseUnavailableError",
     "Portfolio",
     "current_user",
     "database_url",
@@ -37,6 +39,10 @@ __all__ = [
 PORTFOLIO_TTL_SECONDS = 60
 
 
+class DatabaseUnavailableError(LifeWebMatchError):
+    """The configured database cannot be opened; the message names it (without password)."""
+
+
 def database_url() -> str:
     """The database this app process uses: ``$LIFEWEB_DB_URL`` or the store's default."""
     return os.environ.get(DB_URL_ENV, "").strip()
@@ -44,7 +50,17 @@ def database_url() -> str:
 
 @st.cache_resource(show_spinner="Opening the database and loading the sample data (first start)…")
 def _store_for(url: str) -> Store:
-    store = open_store(url or None)
+    try:
+        store = open_store(url or None)
+    except LifeWebMatchError:
+        raise
+    except Exception as error:  # driver, network or permission problems, reported plainly
+        shown = resolve_url(url or None).render_as_string(hide_password=True)
+        raise DatabaseUnavailableError(
+            f"The database at {shown} could not be opened: {type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else 'no details'}. Check "
+            f"{DB_URL_ENV} and that the database server is running."
+        ) from error
     store.seed_if_empty(data_dir())
     return store
 

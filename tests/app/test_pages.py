@@ -448,3 +448,13 @@ def test_proposal_detail_shows_suggested_targets_and_nbsap_citation(app):
     suggested = next(d.value for d in at.dataframe if "suggested target" in d.value.columns)
     assert "Aichi 11 — Protected areas" in set(suggested["suggested target"])
     assert any("Aichi" in i or "target" in i.lower() for i in texts(at.info))
+
+
+def test_unreachable_database_gives_a_plain_message(monkeypatch):
+    monkeypatch.setenv("LIFEWEB_DB_URL", "postgresql://lifeweb:secret@127.0.0.1:1/nothing")
+    at = AppTest.from_file(str(APP_FILE), default_timeout=120).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "could not be opened" in message
+    assert "secret" not in message
+    assert "LIFEWEB\\_DB\\_URL" in message
