@@ -482,7 +482,7 @@ _KIND_NORMALISERS = {
 
 FULL_COMPARISON_LIMIT = 2_000
 """Countries with more proposals than this are compared by sorted neighbourhood, not all pairs."""
-NEIGHBOURHOOD_WINDOW = 25
+NEIGHBOURHOOD_WINDOW = 15
 
 
 def _candidate_pairs(keys: list[str], cutoff: float) -> list[tuple[int, int, float]]:

@@ -45,6 +45,11 @@ _CACHE_SIZE = 65_536
 # --------------------------------------------------------------------------- text keys
 
 
+_APOSTROPHES = re.compile("['\u2018\u2019`\u00b4]")
+_SAINT = re.compile(r"\bst\.?\s")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def name_key(text: str) -> str:
     """A comparison key: case, accents, apostrophes, punctuation and a leading "the" ignored.
 
@@ -58,11 +63,10 @@ def name_key(text: str) -> str:
             ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"
         )
     text = text.replace("&", " and ")
-    text = re.sub(r"[''`´]", "", text)
-    text = re.sub(r"\bst\.?\s", "saint ", text)
-    text = re.sub(r"[^\w]+", " ", text).strip()
-    text = re.sub(r"^the ", "", text)
-    return text
+    text = _APOSTROPHES.sub("", text)
+    text = _SAINT.sub("saint ", text)
+    text = _NON_WORD.sub(" ", text).strip()
+    return text[4:] if text.startswith("the ") else text
 
 
 _WHITESPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
