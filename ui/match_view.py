@@ -315,8 +315,11 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
         columns = ["proposal_id", "proposal_title", "countries", "requested", "currency"]
     else:
         columns = ["donor_name"]
+    shown["decision"] = _latest_decisions(shown)
     components = [f"score_{c}" for c in COMPONENTS]
-    table = shown[["rank", *columns, "score", "eligible", "reasons", "explanation", *components]]
+    table = shown[
+        ["rank", *columns, "score", "eligible", "decision", "reasons", "explanation", *components]
+    ]
     config = {
         "rank": st.column_config.NumberColumn(
             "rank", help="Rank among all candidates before filtering (eligible first)."
@@ -332,6 +335,24 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     }
     st.dataframe(table, hide_index=True, column_config=config, key="match_table")
     return shown
+
+
+def _latest_decisions(pairs: pd.DataFrame) -> list[str]:
+    """Where each pair stands in the decision log ("" when nothing was recorded)."""
+    latest = services.get_store().latest_decisions()
+    if latest.empty:
+        return [""] * len(pairs)
+    status = dict(
+        zip(
+            zip(latest["proposal_id"].astype(str), latest["donor_id"].astype(str), strict=True),
+            latest["status"].astype(str),
+            strict=True,
+        )
+    )
+    return [
+        status.get((str(p), str(d)), "")
+        for p, d in zip(pairs["proposal_id"], pairs["donor_id"], strict=True)
+    ]
 
 
 def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) -> None:

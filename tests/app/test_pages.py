@@ -458,3 +458,14 @@ def test_unreachable_database_gives_a_plain_message(monkeypatch):
     assert "could not be opened" in message
     assert "secret" not in message
     assert "LIFEWEB\\_DB\\_URL" in message
+
+
+def test_ranked_table_shows_where_each_match_stands(app, store):
+    store.record_decision("23298", "ES", "accepted", amount=200_000, currency="EUR", by="ana")
+    app.query_params.update({"donor_id": "ES"})
+    at = app.run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    decisions = dict(zip(table["proposal_id"], table["decision"], strict=True))
+    assert decisions["23298"] == "accepted"
+    assert set(decisions.values()) == {"accepted", ""}
