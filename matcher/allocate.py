@@ -574,9 +574,11 @@ def build_problem(
         & raw["proposal_id"].isin(planned_p)
         & raw["donor_id"].isin(planned_d)
     ].copy()
-    usable["forced"] = [
-        k in set(honoured) for k in zip(usable["proposal_id"], usable["donor_id"], strict=True)
-    ]
+    honoured_set = set(honoured)
+    usable["forced"] = np.asarray(
+        [k in honoured_set for k in zip(usable["proposal_id"], usable["donor_id"], strict=True)],
+        dtype=bool,
+    )
     gaps = prop_by_id.loc[usable["proposal_id"], "gap"].to_numpy()
     minimums = np.maximum(
         don_by_id.loc[usable["donor_id"], "min_ticket"].to_numpy(), MIN_GRANT_UNITS
@@ -1034,10 +1036,10 @@ def _describe(
     dtab["max_ticket"] = dtab["max_ticket"].replace(np.inf, np.nan)
 
     names_p = ptab.set_index("proposal_id")["title"]
+    grant_gaps = grants["proposal_id"].map(ptab.set_index("proposal_id")["gap"]).astype(float)
     names_d = dtab.set_index("donor_id")["name"]
     budget_left = dtab.set_index("donor_id")["budget_left"]
     gap_left = ptab.set_index("proposal_id")["gap_left"]
-    gap_of = ptab.set_index("proposal_id")["gap"]
 
     reserve = _reserve(problem, grants, budget_left, names_d)
     reserve_text = (
@@ -1057,7 +1059,7 @@ def _describe(
         if not reserve.empty
         else pd.Series(dtype=object)
     )
-    ptab["reserve"] = ptab["proposal_id"].map(reserve_text).fillna("")
+    ptab["reserve"] = [str(reserve_text.get(pid, "")) for pid in ptab["proposal_id"]]
     ptab["status"] = [
         _proposal_status(row, problem, grants, budget_left) for row in ptab.itertuples()
     ]
@@ -1071,9 +1073,7 @@ def _describe(
             "amount": grants["amount"].to_numpy(),
             "currency": cur,
             "score": grants["score"].round(4).to_numpy(),
-            "share_of_gap": (grants["amount"] / grants["proposal_id"].map(gap_of))
-            .round(4)
-            .to_numpy(),
+            "share_of_gap": (grants["amount"] / grant_gaps).round(4).to_numpy(),
             "forced": grants["forced"].to_numpy(dtype=bool),
             "proposal_gap_left": grants["proposal_id"].map(gap_left).to_numpy(),
             "donor_budget_left": grants["donor_id"].map(budget_left).to_numpy(),
@@ -1121,7 +1121,7 @@ def _describe(
         dtab[column] = dtab[column].round(2)
 
     open_mask = props["in_plan"].to_numpy()
-    quality = float((grants["score"] * grants["amount"] / grants["proposal_id"].map(gap_of)).sum())
+    quality = float((grants["score"] * grants["amount"] / grant_gaps).sum())
     rate_day = load_rate_date(problem)
     checks = list(problem.checks) + notes
     return AllocationPlan(
