@@ -225,6 +225,11 @@ def render_controls(found: Analysis) -> MatchView:
         )
         for component in COMPONENTS:
             st.slider(COMPONENT_LABELS[component], 0.0, 1.0, step=0.05, key=_key(f"w_{component}"))
+        if all(st.session_state[_key(f"w_{c}")] == 0 for c in COMPONENTS):
+            st.warning(
+                "Every weight is zero, so the preset's weights are used.",
+                icon=":material/warning:",
+            )
     view = _view_from_widgets()
     st.session_state[SAVED_VIEW_KEY] = view
     st.session_state[matching.WEIGHTS_STATE_KEY] = matching.weights_from(view.preset, view.weights)

@@ -469,3 +469,15 @@ def test_ranked_table_shows_where_each_match_stands(app, store):
     decisions = dict(zip(table["proposal_id"], table["decision"], strict=True))
     assert decisions["23298"] == "accepted"
     assert set(decisions.values()) == {"accepted", ""}
+
+
+def test_all_weights_at_zero_fall_back_to_the_preset_and_say_so(app):
+    at = app.run()
+    before = at.dataframe[0].value["score"].tolist()
+    for slider in at.slider:
+        if slider.key and slider.key.startswith("mv_w_"):
+            slider.set_value(0.0)
+    at.run()
+    assert_clean(at)
+    assert any("Every weight is zero" in w for w in texts(at.warning))
+    assert at.dataframe[0].value["score"].tolist() == before
