@@ -481,3 +481,17 @@ def test_all_weights_at_zero_fall_back_to_the_preset_and_say_so(app):
     assert_clean(at)
     assert any("Every weight is zero" in w for w in texts(at.warning))
     assert at.dataframe[0].value["score"].tolist() == before
+
+
+def test_funding_history_upload_on_the_donors_page(app, repo_dir):
+    at = open_page(app, "app_pages/donors.py")
+    at.radio(key="donor_upload_kind").set_value("history").run()
+    history = (repo_dir / "data" / "history.csv").read_bytes()
+    at.file_uploader(key="history_upload").set_value(("history.csv", history, "text/csv")).run()
+    assert_clean(at)
+    values = metric_values(at)
+    assert int(values["Rows loaded"]) + int(values["Rows rejected"]) == int(
+        values["Rows in the file"]
+    )
+    assert int(values["Rows loaded"]) > 0
+    assert any("as this round" in b.label for b in at.button)
