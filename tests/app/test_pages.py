@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from matcher.load import load
 from matcher.store import open_store
 from ui.pages import UNEXPECTED_ERROR_MESSAGE
 
@@ -493,5 +494,7 @@ def test_funding_history_upload_on_the_donors_page(app, repo_dir):
     assert int(values["Rows loaded"]) + int(values["Rows rejected"]) == int(
         values["Rows in the file"]
     )
-    assert int(values["Rows loaded"]) > 0
+    expected = load(history, "history", filename="history.csv")
+    assert int(values["Rows loaded"]) == expected.n_loaded
+    assert int(values["Rows rejected"]) == expected.n_rejected
     assert any("as this round" in b.label for b in at.button)
