@@ -202,6 +202,26 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+_FORMAT_CURRENCIES = (
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("[$USD", "USD"),
+    ("[$EUR", "EUR"),
+    ('"$"', "USD"),
+    ("[$$", "USD"),
+    ("$#", "USD"),
+    ("$ #", "USD"),
+)
+
+
+def _format_currency(number_format: str) -> str:
+    """ISO code of the currency an Excel number format displays ("" for plain numbers)."""
+    for marker, code in _FORMAT_CURRENCIES:
+        if marker in number_format:
+            return code
+    return ""
+
+
 def _xlsx_rows(data: bytes, max_rows: int) -> tuple[list[list[str]], list[int], str]:
     from openpyxl import load_workbook
 
@@ -222,11 +242,17 @@ def _xlsx_rows(data: bytes, max_rows: int) -> tuple[list[list[str]], list[int], 
                 fills[(row, col)] = value
     rows: list[list[str]] = []
     numbers: list[int] = []
-    for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [
-            _cell_text(fills.get((row_number, col), value))
-            for col, value in enumerate(row, start=1)
-        ]
+    for row_number, row in enumerate(sheet.iter_rows(), start=1):
+        cells = []
+        for col, cell in enumerate(row, start=1):
+            value = fills.get((row_number, col), cell.value)
+            text = _cell_text(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # 1200000 shown as "€1,200,000" is stored as a number with a currency format.
+                code = _format_currency(str(getattr(cell, "number_format", "") or ""))
+                if code:
+                    text = f"{text} {code}"
+            cells.append(text)
         rows.append(cells)
         numbers.append(row_number)
     return rows, numbers, sheet.title

@@ -151,3 +151,18 @@ def test_missing_file_and_folder_are_unreadable(tmp_path: Path) -> None:
 def test_random_bytes_are_unreadable(messy_dir: Path) -> None:
     with pytest.raises(UnreadableFileError):
         read_table(messy_dir / "garbage.bin")
+
+
+def test_xlsx_currency_number_format_travels_with_the_amount() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "amount"])
+    sheet.append(["P1", 1200000])
+    sheet.append(["P2", 850000])
+    sheet.append(["P3", 5000])
+    sheet["B2"].number_format = '#,##0 "€"'
+    sheet["B3"].number_format = '"$"#,##0.00'
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue())
+    assert table.frame["amount"].tolist() == ["1200000 EUR", "850000 USD", "5000"]
