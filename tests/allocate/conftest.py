@@ -77,3 +77,34 @@ class Builders:
 @pytest.fixture
 def make() -> Builders:
     return Builders()
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory):
+    """A SQLite database seeded once with the shipped sample data (for the Plan page)."""
+    from matcher.reference import data_dir
+    from matcher.store import open_store
+
+    path = tmp_path_factory.mktemp("plan_db") / "lifeweb.db"
+    store = open_store(f"sqlite:///{path}")
+    store.seed_if_empty(data_dir())
+    store.close()
+    return path
+
+
+@pytest.fixture
+def plan_app(seeded_database, tmp_path, monkeypatch):
+    """The real app on a private copy of the seeded database, switched to the Plan page."""
+    import shutil
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "lifeweb.db"
+    shutil.copy(seeded_database, path)
+    monkeypatch.setenv("LIFEWEB_DB_URL", f"sqlite:///{path}")
+    repo = Path(__file__).resolve().parents[2]
+    app = AppTest.from_file(str(repo / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page(str(repo / "app_pages" / "plan.py"))
+    return app

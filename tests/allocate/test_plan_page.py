@@ -1,0 +1,86 @@
+"""The Plan page of the app (AppTest) and its helpers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from matcher.errors import LifeWebMatchError
+from ui.plan import export_csv, parse_pair_lines, read_budgets
+
+
+def texts(app, kind: str) -> list[str]:
+    """Messages of one kind, with the Markdown escaping of user text taken off."""
+    return [element.value.replace("\\", "") for element in getattr(app, kind)]
+
+
+def test_first_render_plans_the_sample_portfolio(plan_app):
+    plan_app.run()
+    assert not plan_app.exception
+    assert plan_app.title[0].value == "Co-funding plan"
+    assert plan_app.metric[0].value == "62 of 62"
+    infos = " ".join(texts(plan_app, "info"))
+    assert "covers the total gap" in infos
+    grants = plan_app.dataframe[0].value
+    assert {"proposal_id", "donor_id", "amount", "score"} <= set(grants.columns)
+    assert len(grants) >= 62
+
+
+def test_cap_and_objective_change_the_plan(plan_app):
+    plan_app.run()
+    plan_app.number_input(key="plan_cap").set_value(1)
+    plan_app.radio(key="plan_objective").set_value("amount")
+    plan_app.button[0].click()  # the form's "Plan" button
+    plan_app.run()
+    assert not plan_app.exception
+    grants = plan_app.dataframe[0].value
+    assert grants.groupby("proposal_id")["donor_id"].count().max() == 1
+
+
+def test_bad_forced_pair_is_a_message_not_a_traceback(plan_app):
+    plan_app.run()
+    plan_app.text_area(key="plan_force").set_value("not a pair")
+    plan_app.button[0].click()
+    plan_app.run()
+    assert not plan_app.exception
+    assert texts(plan_app, "error") == [
+        "'not a pair' is not a pair; write it as PROPOSAL_ID:DONOR_ID (for example P12:D3)."
+    ]
+
+
+def test_what_if_budget_change_lists_what_moved(plan_app):
+    plan_app.run()
+    plan_app.selectbox(key="what_if_donor").set_value("GEF")
+    plan_app.number_input(key="what_if_budget").set_value(0.0)
+    plan_app.button[1].click()  # "Re-plan and compare"
+    plan_app.run()
+    assert not plan_app.exception
+    summary = " ".join(texts(plan_app, "info"))
+    assert "Gaps closed:" in summary
+    diff = plan_app.dataframe[-1].value
+    assert set(diff["what"]) >= {"grant dropped"}
+    assert (diff.loc[diff["donor_id"] == "GEF", "amount_after"] == 0).all()
+
+
+def test_export_is_formula_safe_with_bom():
+    table = pd.DataFrame({"proposal_title": ['=HYPERLINK("x")', "Forêts"], "amount": [-5.0, 10.0]})
+    data = export_csv(table)
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "Forêts" in text and "-5.0" in text
+
+
+def test_pair_lines_and_budget_uploads_are_parsed_or_rejected_clearly():
+    assert parse_pair_lines("P1:D1\n P2 : D2, P3:D3\n\n") == [
+        ("P1", "D1"),
+        ("P2", "D2"),
+        ("P3", "D3"),
+    ]
+    with pytest.raises(LifeWebMatchError, match="PROPOSAL_ID:DONOR_ID"):
+        parse_pair_lines("P1 D1")
+    budgets = read_budgets(b"\xef\xbb\xbfDonor_ID,Budget,Currency\nGEF,1000000,USD\n", "b.csv")
+    assert budgets.to_dict("records") == [
+        {"donor_id": "GEF", "budget": "1000000", "currency": "USD"}
+    ]
+    with pytest.raises(LifeWebMatchError, match="lacks the column"):
+        read_budgets(b"name,amount\nx,1\n", "b.csv")

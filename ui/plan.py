@@ -1,0 +1,347 @@
+"""The co-funding plan page: who pays for what, with reasons, reserves and what-if.
+
+The page plans the stored portfolio with :mod:`matcher.allocate` on the scores the Matches
+page shows (same weights). Every finding and table is user text shown as text; every
+download goes through the formula-safe export.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from matcher.allocate import (
+    AllocationPlan,
+    AllocationProblem,
+    PlanOptions,
+    WhatIf,
+    build_problem,
+    parse_pair,
+    solve,
+    what_if,
+)
+from matcher.currency import load_rate_table
+from matcher.errors import LifeWebMatchError
+from matcher.export import to_csv_bytes
+from ui import matching, services
+from ui.safe import escape_markdown
+
+__all__ = [
+    "export_csv",
+    "parse_pair_lines",
+    "read_budgets",
+    "render",
+    "scored_pairs",
+]
+
+PLAN_STATE = "plan_result"
+WHAT_IF_STATE = "plan_what_if"
+OBJECTIVE_LABELS = {
+    "count": "Close as many gaps as possible",
+    "amount": "Place as much money as possible",
+}
+PAGE_TIME_LIMIT = 30.0
+
+
+def scored_pairs(
+    found: matching.Analysis,
+    weights: Mapping[str, float],
+    *,
+    explain: set[tuple[str, str]] = frozenset(),
+) -> pd.DataFrame:
+    """Every proposal-donor pair with its score and eligibility, at the given weights.
+
+    Reasons are written only for the pairs in ``explain`` (forced pairs), to stay fast.
+    """
+    scores = found.scores
+    combined = np.asarray(scores.combine(dict(weights)), dtype=float)
+    n_p, n_d = combined.shape
+    p_idx, d_idx = np.divmod(np.arange(n_p * n_d), n_d)
+    frame = pd.DataFrame(
+        {
+            "proposal_id": scores.proposal_ids[p_idx].astype(str),
+            "donor_id": scores.donor_ids[d_idx].astype(str),
+            "score": np.round(combined.ravel(), 4),
+            "eligible": scores.reason_codes.ravel() == 0,
+        }
+    )
+    frame["reasons"] = ""
+    for p, d in explain:
+        if p in found.proposal_position and d in found.donor_position:
+            i, j = found.proposal_position[p], found.donor_position[d]
+            frame.loc[i * n_d + j, "reasons"] = scores.reasons(i, j)
+    return frame
+
+
+def parse_pair_lines(text: str) -> list[tuple[str, str]]:
+    """Pairs typed one per line (or separated by commas) as ``PROPOSAL_ID:DONOR_ID``."""
+    items = [part.strip() for line in text.splitlines() for part in line.split(",")]
+    return [parse_pair(item) for item in items if item]
+
+
+def read_budgets(data: bytes, filename: str) -> pd.DataFrame:
+    """An uploaded budgets file (``donor_id``, ``budget``, ``currency``) as text cells.
+
+    Raises
+    ------
+    matcher.errors.LifeWebMatchError
+        When the file is not a readable CSV/xlsx or lacks the columns, with the reason.
+    """
+    try:
+        if filename.lower().endswith((".xlsx", ".xlsm")):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str).fillna("")
+        else:
+            frame = pd.read_csv(
+                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise LifeWebMatchError(f"The budgets file {filename} cannot be read: {error}") from error
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in ("donor_id", "budget") if c not in frame.columns]
+    if missing:
+        raise LifeWebMatchError(
+            f"The budgets file {filename} lacks the column(s) {', '.join(missing)}; it needs "
+            "donor_id, budget and optionally currency."
+        )
+    return frame
+
+
+def export_csv(table: pd.DataFrame) -> bytes:
+    """A plan table as formula-safe UTF-8 CSV with BOM (Excel shows accents)."""
+    return to_csv_bytes(table, bom=True)
+
+
+def _show_lines(lines: tuple[str, ...] | list[str], *, kind: str) -> None:
+    show = st.warning if kind == "warning" else st.info
+    for line in lines:
+        show(
+            escape_markdown(line),
+            icon=":material/info:" if kind == "info" else ":material/warning:",
+        )
+
+
+def _options_form(found: matching.Analysis) -> dict[str, object] | None:
+    """The planning options; returns them when the form is submitted."""
+    rates = load_rate_table()
+    dates = sorted({d.date().isoformat() for d in rates.frame["date"]}, reverse=True)
+    with st.form("plan_options"):
+        left, right = st.columns(2)
+        objective = left.radio(
+            "Objective",
+            list(OBJECTIVE_LABELS),
+            format_func=OBJECTIVE_LABELS.get,
+            key="plan_objective",
+            help="Ties are broken by the best match quality: score x share of the gap covered.",
+        )
+        cap = left.number_input(
+            "Most donors per proposal (0: no cap)",
+            min_value=0,
+            max_value=50,
+            value=0,
+            step=1,
+            key="plan_cap",
+        )
+        candidates = left.slider(
+            "Best-scoring eligible donors per proposal the plan may use",
+            min_value=3,
+            max_value=max(3, len(found.scores.donor_ids)),
+            value=min(20, max(3, len(found.scores.donor_ids))),
+            key="plan_candidates",
+        )
+        currency = right.selectbox(
+            "Plan currency",
+            rates.currencies,
+            index=rates.currencies.index("USD"),
+            key="plan_currency",
+        )
+        rate_date = right.selectbox("Exchange rates of", dates, index=0, key="plan_rate_date")
+        budgets_file = right.file_uploader(
+            "Budgets for this round (optional CSV/xlsx: donor_id, budget, currency)",
+            type=["csv", "xlsx"],
+            key="plan_budgets",
+        )
+        force_text = st.text_area(
+            "Forced pairs (PROPOSAL_ID:DONOR_ID, one per line)", key="plan_force", height=80
+        )
+        forbid_text = st.text_area(
+            "Forbidden pairs (PROPOSAL_ID:DONOR_ID, one per line)", key="plan_forbid", height=80
+        )
+        submitted = st.form_submit_button("Plan", type="primary", icon=":material/calculate:")
+    if not submitted and PLAN_STATE in st.session_state:
+        return None
+    return {
+        "objective": objective,
+        "cap": int(cap) or None,
+        "candidates": int(candidates),
+        "currency": currency,
+        "rate_date": rate_date,
+        "budgets_file": budgets_file,
+        "force": force_text or "",
+        "forbid": forbid_text or "",
+    }
+
+
+def _make_plan(
+    found: matching.Analysis, chosen: dict[str, object]
+) -> tuple[AllocationProblem, AllocationPlan]:
+    data = services.portfolio()
+    force = parse_pair_lines(str(chosen["force"]))
+    forbid = parse_pair_lines(str(chosen["forbid"]))
+    budgets = None
+    upload = chosen["budgets_file"]
+    if upload is not None:
+        budgets = read_budgets(upload.getvalue(), upload.name)
+    pairs = scored_pairs(found, matching.active_weights(), explain=set(force))
+    problem = build_problem(
+        pairs,
+        data.proposals,
+        data.donors,
+        budgets=budgets,
+        force=force,
+        forbid=forbid,
+        options=PlanOptions(
+            objective=chosen["objective"],  # type: ignore[arg-type]
+            max_donors_per_proposal=chosen["cap"],  # type: ignore[arg-type]
+            currency=str(chosen["currency"]),
+            rate_date=str(chosen["rate_date"]),
+            candidates_per_proposal=int(chosen["candidates"]),  # type: ignore[arg-type]
+            time_limit=PAGE_TIME_LIMIT,
+        ),
+    )
+    with st.spinner("Solving the plan…"):
+        plan = solve(problem)
+    return problem, plan
+
+
+def _render_plan(plan: AllocationPlan) -> None:
+    cur = plan.currency
+    closed, placed, quality = st.columns(3)
+    closed.metric("Gaps closed in full", f"{plan.n_closed} of {plan.n_open}")
+    placed.metric(
+        f"Money placed ({cur})",
+        f"{plan.amount_placed:,.0f}",
+        help=f"of {plan.total_budget:,.0f} budget",
+    )
+    quality.metric(
+        "Match quality",
+        f"{plan.match_quality:.2f}",
+        help="Sum over grants of score x share of the gap covered.",
+    )
+    for line in plan.summary():
+        st.caption(escape_markdown(line))
+    grants_tab, proposals_tab, donors_tab = st.tabs(["Grants", "Per proposal", "Per donor"])
+    with grants_tab:
+        st.dataframe(plan.allocations, hide_index=True, width="stretch")
+        st.download_button(
+            "Download the plan (CSV)",
+            data=export_csv(plan.allocations),
+            file_name="co-funding-plan.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="plan_download_grants",
+        )
+    with proposals_tab:
+        st.dataframe(plan.proposals, hide_index=True, width="stretch")
+        st.download_button(
+            "Download per proposal (CSV)",
+            data=export_csv(plan.proposals),
+            file_name="co-funding-plan-proposals.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="plan_download_proposals",
+        )
+    with donors_tab:
+        st.dataframe(plan.donors, hide_index=True, width="stretch")
+        st.download_button(
+            "Download per donor (CSV)",
+            data=export_csv(plan.donors),
+            file_name="co-funding-plan-donors.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="plan_download_donors",
+        )
+
+
+def _render_what_if(problem: AllocationProblem, plan: AllocationPlan) -> None:
+    st.subheader("What if…")
+    donors = problem.donors[problem.donors["in_plan"]]
+    with st.form("plan_what_if_form"):
+        left, right = st.columns(2)
+        donor = left.selectbox(
+            "Change the budget of donor",
+            ["(none)", *donors["donor_id"].tolist()],
+            key="what_if_donor",
+        )
+        budget = left.number_input(
+            f"New budget ({plan.currency})",
+            min_value=0.0,
+            value=0.0,
+            step=100_000.0,
+            key="what_if_budget",
+        )
+        force_text = right.text_input("Force a pair (PROPOSAL_ID:DONOR_ID)", key="what_if_force")
+        forbid_text = right.text_input("Forbid a pair (PROPOSAL_ID:DONOR_ID)", key="what_if_forbid")
+        submitted = st.form_submit_button("Re-plan and compare", icon=":material/compare_arrows:")
+    if submitted:
+        budgets = {str(donor): float(budget)} if donor != "(none)" else None
+        change = what_if(
+            problem,
+            plan,
+            budgets=budgets,
+            force=parse_pair_lines(force_text or ""),
+            forbid=parse_pair_lines(forbid_text or ""),
+        )
+        st.session_state[WHAT_IF_STATE] = change
+    change: WhatIf | None = st.session_state.get(WHAT_IF_STATE)
+    if change is None:
+        return
+    for line in change.summary:
+        st.info(escape_markdown(line), icon=":material/compare_arrows:")
+    new_checks = [c for c in change.problem.checks if c not in problem.checks]
+    _show_lines(new_checks, kind="warning")
+    if not change.diff.empty:
+        st.dataframe(change.diff, hide_index=True, width="stretch")
+        st.download_button(
+            "Download what moved (CSV)",
+            data=export_csv(change.diff),
+            file_name="co-funding-what-if.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="plan_download_diff",
+        )
+
+
+def render() -> None:
+    """The whole page: options, findings before solving, the plan, what-if."""
+    st.title("Co-funding plan")
+    st.caption(
+        "Spreads donor budgets across the open funding gaps: first as many gaps closed in full "
+        "as possible (or as much money placed), then the best-matching plan among those. "
+        "Scores use the weights set on the Matches page."
+    )
+    found = matching.analysis()
+    if found is None:
+        st.info("There are no proposals or no donors in the database yet.", icon=":material/info:")
+        return
+    chosen = _options_form(found)
+    if chosen is not None:
+        try:
+            st.session_state[PLAN_STATE] = _make_plan(found, chosen)
+            st.session_state.pop(WHAT_IF_STATE, None)
+        except LifeWebMatchError as error:
+            st.error(escape_markdown(str(error)), icon=":material/error:")
+            return
+    problem, plan = st.session_state[PLAN_STATE]
+    with st.expander("Before solving: what stands in the way", expanded=True):
+        _show_lines(problem.checks, kind="info")
+    _show_lines(plan.checks[len(problem.checks) :], kind="warning")
+    _render_plan(plan)
+    _render_what_if(problem, plan)
