@@ -33,9 +33,12 @@ __all__ = [
     "DEFAULT_PROPOSALS",
     "EvaluationResult",
     "HeldOutCase",
+    "MatcherScorer",
+    "compare_weights",
     "donor_name_index",
     "evaluate_files",
     "evaluate_history",
+    "format_comparison",
     "format_table",
     "held_out_cases",
     "popularity_scores",
@@ -416,33 +419,107 @@ def _best_rank(scores: np.ndarray, truth: np.ndarray) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def matcher_scorer(
-    weights: str | Mapping[str, float] | None = "balanced", *, eligible_first: bool = False
-) -> EngineScorer:
+class MatcherScorer:
     """An :data:`EngineScorer` that refits the engine on each reduced history.
 
-    The donor profiles (stated and revealed) and the text model are rebuilt from the
-    history as given, so the held-out EOI's own matches never reach them. By default donors
-    are ordered by score alone: eligibility describes donors as they are today (several
-    LifeWeb-era programmes are now inactive), not when the EOI was funded.
-    """
-    from matcher.rank import Matcher
+    The donor profiles (stated and revealed) and the text model are rebuilt from the history
+    as given, so the held-out EOI's own matches never reach them. The component scores of each
+    held-out EOI are kept, so further weight sets (:attr:`weights`) cost no refit.
 
-    def score(
+    By default donors are ordered by score alone: eligibility describes donors as they are
+    today (several LifeWeb-era programmes are now inactive), not when the EOI was funded.
+    """
+
+    def __init__(
+        self,
+        weights: str | Mapping[str, float] | None = "balanced",
+        *,
+        eligible_first: bool = False,
+    ) -> None:
+        self.weights = weights
+        self.eligible_first = eligible_first
+        self._cache: dict[tuple[str, int, int], tuple[np.ndarray, ...]] = {}
+
+    def _components(
+        self,
+        proposal: pd.DataFrame,
+        proposals: pd.DataFrame,
+        donors: pd.DataFrame,
+        history: pd.DataFrame,
+    ) -> tuple[np.ndarray, ...]:
+        from matcher.rank import Matcher
+
+        history_fingerprint = int(
+            pd.util.hash_pandas_object(
+                history[["proposal_id", "donor"]].astype(str), index=False
+            ).sum()
+        )
+        key = (str(proposal["proposal_id"].iloc[0]), len(history), history_fingerprint)
+        if key not in self._cache:
+            fitted = Matcher().fit(donors, history, proposals=proposals)
+            score_set = fitted.score(proposal)
+            position = {str(d): i for i, d in enumerate(score_set.donor_ids)}
+            order = [position[str(d)] for d in donors["donor_id"]]
+            self._cache[key] = (
+                score_set.values[:, 0, order],
+                score_set.available[:, 0, order],
+                score_set.eligible[0, order],
+            )
+        return self._cache[key]
+
+    def __call__(
+        self,
         proposal: pd.DataFrame,
         proposals: pd.DataFrame,
         donors: pd.DataFrame,
         history: pd.DataFrame,
     ) -> np.ndarray:
-        fitted = Matcher(weights=weights).fit(donors, history, proposals=proposals)
-        score_set = fitted.score(proposal)
-        combined = np.nan_to_num(score_set.combine(weights)[0], nan=-1.0).astype(float)
-        if eligible_first:
-            combined = np.where(score_set.eligible[0], combined, combined - 2.0)
-        position = {str(d): i for i, d in enumerate(score_set.donor_ids)}
-        return combined[[position[str(d)] for d in donors["donor_id"]]]
+        from matcher.combine import combine_components, resolve_weights
 
-    return score
+        values, available, eligible = self._components(proposal, proposals, donors, history)
+        combined = combine_components(values, available, resolve_weights(self.weights))
+        scores = np.nan_to_num(combined.astype(float), nan=-1.0)
+        if self.eligible_first:
+            scores = np.where(eligible, scores, scores - 2.0)
+        return scores
+
+
+def _read_files(
+    proposals: str | Path, donors: str | Path, history: str | Path
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from matcher.load import load_donors, load_history, load_proposals
+
+    return (
+        load_proposals(proposals).frame,
+        load_donors(donors).frame,
+        load_history(history).frame,
+    )
+
+
+def compare_weights(
+    weight_sets: Mapping[str, str | Mapping[str, float]],
+    proposals: str | Path = DEFAULT_PROPOSALS,
+    donors: str | Path = DEFAULT_DONORS,
+    history: str | Path = DEFAULT_HISTORY,
+) -> pd.DataFrame:
+    """Replay the history once and score it under several weight sets.
+
+    Each held-out EOI is fitted once; every weight set re-combines the same component scores.
+    Returns the summary rows of every weight set (column ``weights`` names it), the baseline
+    once under the name ``popularity``.
+    """
+    proposal_frame, donor_frame, history_frame = _read_files(proposals, donors, history)
+    scorer = MatcherScorer()
+    tables = []
+    for position, (name, weights) in enumerate(weight_sets.items()):
+        scorer.weights = weights
+        table = evaluate_history(proposal_frame, donor_frame, history_frame, scorer).table
+        engine = table[table["method"] == METHOD_ENGINE].assign(weights=name)
+        tables.append(engine)
+        if position == 0:
+            tables.append(table[table["method"] == METHOD_BASELINE].assign(weights="popularity"))
+    combined = pd.concat(tables, ignore_index=True)
+    return combined[["weights", *[c for c in combined.columns if c != "weights"]]]
 
 
 def evaluate_files(
@@ -469,17 +546,14 @@ def evaluate_files(
     EvaluationResult
     """
     from matcher.combine import parse_weights
-    from matcher.load import load_donors, load_history, load_proposals
 
     parsed_weights = parse_weights(weights)
-    proposal_frame = load_proposals(proposals).frame
-    donor_frame = load_donors(donors).frame
-    history_frame = load_history(history).frame
+    proposal_frame, donor_frame, history_frame = _read_files(proposals, donors, history)
     result = evaluate_history(
         proposal_frame,
         donor_frame,
         history_frame,
-        matcher_scorer(parsed_weights, eligible_first=eligible_first),
+        MatcherScorer(parsed_weights, eligible_first=eligible_first),
     )
     return EvaluationResult(
         per_case=result.per_case,
@@ -518,4 +592,17 @@ def format_table(result: EvaluationResult) -> str:
     )
     if isinstance(result.weights, Mapping):
         lines.append("weights: " + ", ".join(f"{k}={v:g}" for k, v in result.weights.items()))
+    return "\n".join(lines)
+
+
+def format_comparison(comparison: pd.DataFrame) -> str:
+    """:func:`compare_weights` output as a markdown table, one row per weight set and group."""
+    metric_columns = [c for c in comparison.columns if c.startswith("hit@")] + ["MRR"]
+    header = ["weights", "group", "EOIs", *metric_columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * 2 + " ---: |" * (len(header) - 2)]
+    for group in GROUPS:
+        for row in comparison[comparison["group"] == group].to_dict(orient="records"):
+            cells = [str(row["weights"]), group, str(int(row["n_eoi"]))]
+            cells += [f"{row[c]:.3f}" for c in metric_columns]
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

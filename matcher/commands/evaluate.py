@@ -44,6 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "evaluate") -> No
         default="balanced",
         help="weight preset or name=value,... (e.g. 'balanced,history=0.5')",
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="score every weight preset (and --weights) from one set of fits, side by side",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--out", metavar="FILE.csv", help="write one row per EOI and method (ranks, hits) here"
@@ -54,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     from matcher.evaluate import evaluate_files, format_table
     from matcher.export import write_table
 
+    if args.compare:
+        return _run_comparison(args)
     try:
         result = evaluate_files(
             proposals=args.proposals,
@@ -72,4 +79,28 @@ def run(args: argparse.Namespace) -> int:
         print(format_table(result))
         if args.out:
             print(f"\nper-EOI results written to {args.out}")
+    return 0
+
+
+def _run_comparison(args: argparse.Namespace) -> int:
+    from matcher.combine import WEIGHT_PRESETS, parse_weights
+    from matcher.evaluate import compare_weights, format_comparison
+    from matcher.export import write_table
+
+    weight_sets: dict[str, object] = dict(WEIGHT_PRESETS)
+    try:
+        if args.weights not in weight_sets:
+            weight_sets[args.weights] = parse_weights(args.weights)
+        comparison = compare_weights(
+            weight_sets, proposals=args.proposals, donors=args.donors, history=args.history
+        )
+    except (LifeWebMatchError, ValueError, OSError) as error:
+        print(f"lifeweb-match evaluate: {error}", file=sys.stderr)
+        return 2
+    if args.out:
+        write_table(comparison, args.out)
+    if args.json:
+        print(json.dumps(comparison.to_dict(orient="records"), indent=2))
+    else:
+        print(format_comparison(comparison))
     return 0

@@ -65,3 +65,51 @@ def test_cli_reports_an_unreadable_file_without_a_traceback(
     error = capsys.readouterr().err
     assert error.startswith("lifeweb-match evaluate:")
     assert "Traceback" not in error
+
+
+def test_cli_compare_scores_every_preset_beside_one_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matcher.combine import WEIGHT_PRESETS
+
+    argv = ["evaluate", "--compare", "--json", "--weights", "thematic=1,history=1"]
+    for name, text in (
+        ("proposals", TINY_PROPOSALS),
+        ("donors", TINY_DONORS),
+        ("history", TINY_HISTORY),
+    ):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        argv += [f"--{name}", str(path)]
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)
+    names = [row["weights"] for row in rows if row["group"] == "all"]
+    assert names.count("popularity") == 1
+    assert set(names) == {*WEIGHT_PRESETS, "popularity", "thematic=1,history=1"}
+    assert all(row["n_eoi"] == 4 for row in rows if row["group"] == "all")
+
+
+def test_scorer_fits_each_held_out_case_once_across_weight_sets() -> None:
+    import io
+
+    import numpy as np
+
+    from matcher.evaluate import MatcherScorer
+    from matcher.load import load_donors, load_history, load_proposals
+
+    proposals = load_proposals(io.BytesIO(TINY_PROPOSALS.encode()), filename="p.csv").frame
+    donors = load_donors(io.BytesIO(TINY_DONORS.encode()), filename="d.csv").frame
+    history = load_history(io.BytesIO(TINY_HISTORY.encode()), filename="h.csv").frame
+    held_out = proposals.iloc[[0]]
+    without = history[history["proposal_id"] != "E1"]
+    scorer = MatcherScorer("thematic_only")
+    thematic = scorer(held_out, proposals, donors, without)
+    scorer.weights = "balanced"
+    balanced = scorer(held_out, proposals, donors, without)
+    assert len(scorer._cache) == 1
+    # E1 (coral reefs) reads like E2, which the Ocean Fund funded: it ranks first either way
+    assert list(donors["donor_id"]) == ["OCEAN", "FOREST"]
+    assert thematic[0] > thematic[1]
+    assert balanced[0] > balanced[1]
+    # the second weight set re-combines the cached components: different scores, no refit
+    assert not np.allclose(thematic, balanced)
