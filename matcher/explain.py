@@ -127,7 +127,7 @@ def _geography_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m
         best = int(np.argmax(region_counts))
         return f"funded {_plural(int(region_counts[best]), 'project')} in {table.region_names[regions[best]]}"
     if profiles.has_stated_area[m]:
-        inside = ctx.donors.stated_area_t[countries][:, m].toarray().ravel() > 0
+        inside = ctx.donors.stated_area_t[countries, m] > 0
         regions_named = ctx.profiles.donors.at[m, "eligible_regions"]
         if inside.any():
             where = _join(list(regions_named)[:2]) if regions_named else "the countries it lists"

@@ -208,6 +208,7 @@ _GLOSSES: dict[str, str] = {
 _GLOSSES = {key: gloss for key, gloss in _GLOSSES.items() if key != gloss}
 _WORD_GLOSSES = {k: v for k, v in _GLOSSES.items() if k.isascii() and " " not in k}
 _PHRASE_GLOSSES = {k: v for k, v in _GLOSSES.items() if k.isascii() and " " in k}
+_PHRASE_STARTS = frozenset(k.split()[0] for k in _PHRASE_GLOSSES)
 _CJK_GLOSS_PATTERN = re.compile(
     "|".join(re.escape(k) for k in sorted(_GLOSSES, key=len, reverse=True) if not k.isascii())
 )
@@ -328,11 +329,12 @@ def _fold_text(text: str) -> str:
     folded = _COMBINING.sub("", unicodedata.normalize("NFKD", plain))
     words = _LATIN_WORD.findall(folded)
     glosses = [_WORD_GLOSSES[w] for w in words if w in _WORD_GLOSSES]
-    for size in (2, 3):
-        for i in range(len(words) - size + 1):
-            phrase = " ".join(words[i : i + size])
-            if phrase in _PHRASE_GLOSSES:
-                glosses.append(_PHRASE_GLOSSES[phrase])
+    for i, word in enumerate(words):
+        if word in _PHRASE_STARTS:
+            for size in (2, 3):
+                phrase = " ".join(words[i : i + size])
+                if phrase in _PHRASE_GLOSSES:
+                    glosses.append(_PHRASE_GLOSSES[phrase])
     if _CJK.search(folded):
         glosses.extend(_GLOSSES[m.group(0)] for m in _CJK_GLOSS_PATTERN.finditer(folded))
     if glosses:
@@ -341,13 +343,15 @@ def _fold_text(text: str) -> str:
 
 
 def _non_latin_share(text: str) -> float:
-    """Share of a text's non-space characters written in non-Latin scripts (CJK, Cyrillic...)."""
-    if text.isascii() or not text:
+    """Approximate share of a text's characters in non-Latin scripts, from its UTF-8 length.
+
+    CJK characters take 3 bytes and Cyrillic, Greek or Arabic 2, accented Latin letters 2 but
+    only a few per word, so ``(bytes - characters) / (2 x characters)`` is near 1 for Chinese,
+    about 0.4 for Russian and under 0.05 for French or Spanish. One C-speed pass per text.
+    """
+    if text.isascii():
         return 0.0
-    if text.translate(_PUNCTUATION_TABLE).translate(_ACCENT_TABLE).isascii():
-        return 0.0
-    non_latin = len(_NON_LATIN.findall(text))
-    return non_latin / max(len(text) - text.count(" "), 1)
+    return (len(text.encode("utf-8")) - len(text)) / (2 * len(text))
 
 
 def proposal_texts(frame: pd.DataFrame) -> list[str]:
@@ -384,6 +388,8 @@ class TextModel:
         corpus = [*documents, keywords] if documents else [keywords]
         # Keep the fitted rows: the donor side needs exactly these vectors next.
         self.fitted_words_ = self.word_.fit_transform(corpus)[: len(documents)].astype(np.float32)
+        # Stop words are already out of the vocabulary; skipping the filter makes transform faster.
+        self.word_.set_params(stop_words=None)
         self.char_ = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.char_ngram_range,
@@ -453,6 +459,7 @@ class ProposalFeatures:
     ecosystems_detected: np.ndarray  # bool P: ecosystems came from the text
     requested_usd: np.ndarray
     currency: np.ndarray
+    text_products: tuple[np.ndarray, np.ndarray] | None = None  # filled on first use
 
     def __len__(self) -> int:
         return len(self.proposal_ids)
@@ -532,6 +539,66 @@ def _declared_ecosystems(values: pd.Series) -> np.ndarray:
 
 
 @dataclass
+class TextProduct:
+    """Proposal x donor text products, split by how common a term is among donor vectors.
+
+    A term in many donor vectors makes a sparse x sparse product slow (its posting list is
+    long), so the commonest terms are held as a small dense block and multiplied with a
+    sparse x dense product (several times faster); the long tail stays sparse.
+    """
+
+    n_donors: int
+    position: np.ndarray  # term -> column in the split order (dense terms first)
+    n_dense: int
+    dense: np.ndarray  # n_dense x 2M float32
+    rest: sparse.csr_matrix  # (V - n_dense) x 2M
+
+    @classmethod
+    def build(
+        cls,
+        profile: sparse.csr_matrix,
+        funded_sum: sparse.csr_matrix,
+        *,
+        max_dense_bytes: int = 96 * 2**20,
+        min_share: float = 0.02,
+    ) -> TextProduct:
+        stacked = sparse.vstack([profile, funded_sum]).tocsr().astype(np.float32)
+        n_rows, n_terms = stacked.shape
+        frequency = np.bincount(stacked.indices, minlength=n_terms)
+        budget = max_dense_bytes // max(4 * n_rows, 1)
+        order = np.argsort(-frequency, kind="stable")
+        common = int(np.sum(frequency >= max(min_share * n_rows, 2)))
+        n_dense = int(min(common, budget))
+        position = np.empty(n_terms, dtype=np.int64)
+        position[order] = np.arange(n_terms)
+        columns = stacked.T.tocsr()[order]  # terms in split order x 2M
+        dense = np.ascontiguousarray(columns[:n_dense].toarray())
+        rest = columns[n_dense:].tocsr()
+        return cls(profile.shape[0], position, n_dense, dense, rest)
+
+    def multiply(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        words = words.tocsr()
+        remapped = self.position[words.indices]
+        is_dense = remapped < self.n_dense
+        row_of = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
+        n_rows = words.shape[0]
+        dense_part = sparse.csr_matrix(
+            (words.data[is_dense], (row_of[is_dense], remapped[is_dense])),
+            shape=(n_rows, max(self.n_dense, 1)),
+        )
+        rest_part = sparse.csr_matrix(
+            (words.data[~is_dense], (row_of[~is_dense], remapped[~is_dense] - self.n_dense)),
+            shape=(n_rows, self.rest.shape[0]),
+        )
+        product = rest_part @ self.rest
+        product = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        if self.n_dense:
+            product += dense_part[:, : self.n_dense] @ self.dense
+        m = self.n_donors
+        return product[:, :m].astype(np.float32), product[:, m:].astype(np.float32)
+
+
+@dataclass
 class DonorVectors:
     """Donor text vectors and geography indicator matrices, built once at fit time."""
 
@@ -542,17 +609,51 @@ class DonorVectors:
     has_funded_text: np.ndarray
     profile_chars: sparse.csr_matrix  # M x K
     has_chars: np.ndarray
-    funded_country_any: sparse.csr_matrix  # C x M: 1 where the donor funded in that country
-    funded_area_any: sparse.csr_matrix  # C x M: 1 where the donor funded in that country's area
-    funded_region_any: sparse.csr_matrix  # C x M
-    funded_country_counts: sparse.csr_matrix  # C x M counts
-    funded_area_counts: sparse.csr_matrix  # C x M counts of funded proposals in the country's area
+    funded_country_any: np.ndarray  # C x M: 1 where the donor funded in that country
+    funded_area_any: np.ndarray  # C x M: 1 where the donor funded in that country's area
+    funded_region_any: np.ndarray  # C x M
+    funded_country_counts: np.ndarray  # C x M counts
+    funded_area_counts: np.ndarray  # C x M counts of funded proposals in the country's area
     has_funded_geo: np.ndarray
-    stated_area_t: sparse.csr_matrix  # C x M
-    named_t: sparse.csr_matrix  # C x M
-    text_focus_t: sparse.csr_matrix  # C x M
-    excluded_t: sparse.csr_matrix  # C x M
+    stated_area_t: np.ndarray  # C x M
+    named_t: np.ndarray  # C x M
+    text_focus_t: np.ndarray  # C x M
+    excluded_t: np.ndarray  # C x M
     funded_words: sparse.csr_matrix  # F x V unit vectors of funded proposals (for evidence)
+    text_product: TextProduct | None = None
+
+    def text_scores(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Proposal x donor dot products with the profile vectors and the funded sums."""
+        if self.text_product is None:
+            self.text_product = TextProduct.build(self.profile_words, self.funded_sum_words)
+        return self.text_product.multiply(words)
+
+
+DONOR_TERMS_KEPT = 3000
+"""Terms kept per donor vector: a donor that funded hundreds of proposals has thousands of
+terms whose tail changes no cosine visibly but makes every proposal x donor product slower."""
+
+
+def _keep_top_terms(matrix: sparse.csr_matrix, keep: int = DONOR_TERMS_KEPT) -> sparse.csr_matrix:
+    matrix = matrix.tocsr()
+    rows, cols, data = [], [], []
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        values = matrix.data[start:end]
+        if values.size > keep:
+            picked = np.argpartition(-values, keep - 1)[:keep]
+        else:
+            picked = np.arange(values.size)
+        rows.append(np.full(picked.size, row))
+        cols.append(matrix.indices[start:end][picked])
+        data.append(values[picked])
+    if not rows:
+        return matrix
+    return sparse.csr_matrix(
+        (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+        shape=matrix.shape,
+        dtype=np.float32,
+    )
 
 
 def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable) -> DonorVectors:
@@ -578,7 +679,8 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
     has_funded = np.diff(funded_sum.indptr) > 0
     centroid = normalize(funded_sum)
     # Stated and revealed count equally when a donor has both.
-    profile = normalize(stated + centroid).tocsr()
+    profile = normalize(_keep_top_terms(normalize(stated + centroid).tocsr()))
+    funded_sum = _keep_top_terms(funded_sum)
     if n_funded:
         profile_chars = normalize(char_stated + normalize(link_t @ char_funded)).tocsr()
     else:
@@ -599,17 +701,18 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
         has_funded_text=has_funded,
         profile_chars=profile_chars,
         has_chars=np.diff(profile_chars.indptr) > 0,
-        funded_country_any=sparse.csr_matrix((country_counts.T > 0).astype(np.float32)),
-        funded_area_any=sparse.csr_matrix((area_counts > 0).astype(np.float32)),
-        funded_region_any=sparse.csr_matrix((region_counts > 0).astype(np.float32)),
-        funded_country_counts=sparse.csr_matrix(country_counts.T.astype(np.float32)),
-        funded_area_counts=sparse.csr_matrix(area_counts.astype(np.float32)),
+        funded_country_any=np.ascontiguousarray((country_counts.T > 0).astype(np.float32)),
+        funded_area_any=np.ascontiguousarray((area_counts > 0).astype(np.float32)),
+        funded_region_any=np.ascontiguousarray((region_counts > 0).astype(np.float32)),
+        funded_country_counts=np.ascontiguousarray(country_counts.T.astype(np.float32)),
+        funded_area_counts=np.ascontiguousarray(area_counts.astype(np.float32)),
         has_funded_geo=country_counts.sum(axis=1) > 0,
-        stated_area_t=profiles.stated_area.T.tocsr(),
-        named_t=profiles.named_countries.T.tocsr(),
-        text_focus_t=profiles.text_focus.T.tocsr(),
-        excluded_t=profiles.excluded.T.tocsr(),
+        stated_area_t=profiles.stated_area.T.toarray().astype(np.float32),
+        named_t=profiles.named_countries.T.toarray().astype(np.float32),
+        text_focus_t=profiles.text_focus.T.toarray().astype(np.float32),
+        excluded_t=profiles.excluded.T.toarray().astype(np.float32),
         funded_words=funded,
+        text_product=TextProduct.build(profile, funded_sum),
     )
 
 
@@ -641,11 +744,20 @@ def _saturate(raw: np.ndarray, scale: float) -> np.ndarray:
     return (1.0 - np.exp(-np.maximum(raw, 0.0) / scale)).astype(np.float32)
 
 
+def _text_products(
+    features: ProposalFeatures, donors: DonorVectors
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dot products with donor profiles and funded sums, computed once per block."""
+    if features.text_products is None:
+        features.text_products = donors.text_scores(features.words)
+    return features.text_products
+
+
 def thematic_scores(
     features: ProposalFeatures, donors: DonorVectors, params: ScoringParams
 ) -> np.ndarray:
     """Cosine of the proposal text with the donor's priorities and funded proposals."""
-    cosine = _dense(features.words @ donors.profile_words.T)
+    cosine, _ = _text_products(features, donors)
     value = _saturate(cosine, params.thematic_scale)
     if features.chars is not None and features.needs_char.any():
         rows = np.flatnonzero(features.needs_char)
@@ -694,30 +806,33 @@ def geography_scores(
     """Mean of the parts the donor has: eligible area (share of the proposal's countries inside
     it), focus named in its priorities (share inside), and revealed geography (funded in the
     same country 1, same area 0.6, same region 0.3)."""
+    # Each part is missing for whole donors (those that do not have it), so the mean over
+    # available parts is a weighted sum with per-donor weights: no per-pair NaN bookkeeping.
     n_countries = features.n_countries.astype(np.float32)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan).astype(np.float32)[:, None]
-        in_area = _dense(features.countries @ donors.stated_area_t) * inv
-        named = _dense(features.countries @ donors.named_t) * inv
-        has_named = np.asarray(donors.named_t.sum(axis=0)).ravel() > 0
-        stated = np.where(has_named[None, :], 0.8 * in_area + 0.2 * named, in_area)
-        stated[:, ~profiles.has_stated_area] = np.nan
-        focus = _dense(features.countries @ donors.text_focus_t) * inv
-        focus[:, ~profiles.has_text_focus] = np.nan
-        country_hit = _dense(features.countries @ donors.funded_country_any) * inv
-        area_hit = _dense(features.countries @ donors.funded_area_any) * inv
-        region_hit = _dense(features.countries @ donors.funded_region_any) * inv
-    revealed = np.maximum(
-        country_hit,
-        np.maximum(
-            params.revealed_area_credit * area_hit, params.revealed_region_credit * region_hit
-        ),
-    )
-    revealed[:, ~donors.has_funded_geo] = np.nan
-    parts = np.stack([stated, focus, revealed])
-    with np.errstate(invalid="ignore"):
-        count = np.sum(~np.isnan(parts), axis=0)
-        value = np.where(count > 0, np.nansum(parts, axis=0) / np.maximum(count, 1), np.nan)
+    has_stated = profiles.has_stated_area.astype(np.float32)
+    has_focus = profiles.has_text_focus.astype(np.float32)
+    has_revealed = donors.has_funded_geo.astype(np.float32)
+    count = has_stated + has_focus + has_revealed
+    has_named = donors.named_t.sum(axis=0) > 0
+    stated_weights = np.where(has_named, 0.8, 1.0).astype(np.float32) * has_stated
+    total = features.countries @ (donors.stated_area_t * stated_weights)
+    total += features.countries @ (donors.named_t * (0.2 * has_named * has_stated))
+    total += features.countries @ (donors.text_focus_t * has_focus)
+    if has_revealed.any():
+        country_hit = features.countries @ donors.funded_country_any
+        area_hit = features.countries @ donors.funded_area_any
+        region_hit = features.countries @ donors.funded_region_any
+        revealed = np.maximum(
+            country_hit,
+            np.maximum(
+                params.revealed_area_credit * area_hit, params.revealed_region_credit * region_hit
+            ),
+        )
+        total += revealed * has_revealed
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = total * inv / np.where(count > 0, count, np.nan)
     return np.clip(value, 0.0, 1.0).astype(np.float32)
 
 
@@ -729,18 +844,22 @@ def funding_fit_scores(
         log_request = np.log10(np.where(features.requested_usd > 0, features.requested_usd, np.nan))
         log_min = np.log10(np.where(profiles.min_grant_usd > 0, profiles.min_grant_usd, np.nan))
         log_max = np.log10(np.where(profiles.max_grant_usd > 0, profiles.max_grant_usd, np.nan))
-    r = log_request[:, None]
-    below = np.where(np.isnan(log_min)[None, :], 0.0, np.maximum(log_min[None, :] - r, 0.0))
-    above = np.where(np.isnan(log_max)[None, :], 0.0, np.maximum(r - log_max[None, :], 0.0))
-    distance = below + above
-    in_range = np.exp(-(distance**2) / (2 * params.funding_sigma**2))
+    r = log_request[:, None].astype(np.float32)
     has_range = ~(np.isnan(log_min) & np.isnan(log_max))
-    in_range[:, ~has_range] = np.nan
-    spread = np.fmax(profiles.log_grant_spread, params.typical_sigma_floor)
-    typical = np.exp(-((r - profiles.typical_log_grant[None, :]) ** 2) / (2 * spread[None, :] ** 2))
-    both = np.stack([in_range, typical])
-    count = np.sum(~np.isnan(both), axis=0)
-    value = np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), np.nan)
+    has_typical = np.isfinite(profiles.typical_log_grant)
+    low = np.where(np.isnan(log_min), -np.inf, log_min).astype(np.float32)
+    high = np.where(np.isnan(log_max), np.inf, log_max).astype(np.float32)
+    distance = np.maximum(low[None, :] - r, 0.0) + np.maximum(r - high[None, :], 0.0)
+    total = np.exp(distance**2 * np.float32(-1 / (2 * params.funding_sigma**2)))
+    total *= has_range.astype(np.float32)
+    if has_typical.any():
+        spread = np.fmax(profiles.log_grant_spread, params.typical_sigma_floor)
+        centre = np.where(has_typical, profiles.typical_log_grant, 0.0).astype(np.float32)
+        scale = (-1 / (2 * spread**2)).astype(np.float32)
+        total += np.exp((r - centre[None, :]) ** 2 * scale[None, :]) * has_typical
+    count = has_range.astype(np.float32) + has_typical
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = total / np.where(count > 0, count, np.nan)[None, :]
     value[np.isnan(log_request), :] = np.nan
     return value.astype(np.float32)
 
@@ -756,7 +875,7 @@ def history_scores(
     A sum, not a mean: a donor that funded many projects like this one is a likelier funder
     than one that funded a single such project. Saturates towards 1.
     """
-    text = _dense(features.words @ donors.funded_sum_words.T)
+    _, text = _text_products(features, donors)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(features.n_countries > 0, 1.0 / features.n_countries, 0.0)[:, None]
     same_country = _dense(features.countries @ donors.funded_country_counts) * inv
