@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.import_panel import render_import
+from ui.import_panel import render_import, render_rounds
 from ui.records import render_donor_browser
 
 st.title("Donors")
@@ -23,3 +23,4 @@ with upload_tab:
         key="donor_upload_kind",
     )
     render_import(kind)
+    render_rounds(kind)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.import_panel import render_import
+from ui.import_panel import render_import, render_rounds
 from ui.records import render_proposal_browser
 
 st.title("Proposals")
@@ -16,3 +16,4 @@ with upload_tab:
     render_import("proposals")
 with stored_tab:
     render_proposal_browser()
+    render_rounds("proposals")

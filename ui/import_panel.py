@@ -32,7 +32,7 @@ from ui.upload import (
     rejected_for_fixing,
 )
 
-__all__ = ["render_import", "render_validation_report"]
+__all__ = ["render_import", "render_rounds", "render_validation_report"]
 
 KIND_LABELS = {"proposals": "proposals", "donors": "donor profiles", "history": "funding history"}
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx"]
@@ -213,6 +213,28 @@ def _render_save_form(kind: str, report: LoadReport, *, filename: str, digest: s
 def _describe_result(result: ImportResult, round_name: str) -> str:
     headline = f"Saved as round '{one_line(round_name)}'."
     return headline + "\n" + result.summary()
+
+
+def render_rounds(kind: str) -> None:
+    """Every import round of this kind, newest first: file, who, when and what it changed."""
+    uploads = services.get_store().uploads()
+    mine = uploads[uploads["kind"] == kind].iloc[::-1]
+    with st.expander(f"Import rounds ({len(mine)})", icon=":material/history:"):
+        if mine.empty:
+            st.text("Nothing imported yet.")
+            return
+        columns = [
+            "round_name",
+            "filename",
+            "imported_at",
+            "imported_by",
+            "rows_in",
+            "n_added",
+            "n_updated",
+            "n_unchanged",
+            "n_rejected",
+        ]
+        st.dataframe(mine[columns], hide_index=True)
 
 
 def _show_last_save(kind: str) -> None:

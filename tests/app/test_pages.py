@@ -119,6 +119,9 @@ def test_saving_an_upload_stores_the_loaded_rows_as_a_named_round(app, messy_csv
     uploads = store.uploads()
     assert uploads.iloc[-1]["round_name"] == "Roundtable 2026, first call"
     assert uploads.iloc[-1]["filename"] == "messy_proposals.csv"
+    rounds = next(d.value for d in at.dataframe if "round_name" in d.value.columns)
+    assert rounds["round_name"].tolist() == ["Roundtable 2026, first call", "sample data"]
+    assert rounds["n_added"].tolist() == [5, len(stored) - 5]
 
 
 def test_broken_excel_file_gives_a_message_not_a_traceback(app, store):
