@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.navigation import app_pages
-from ui.pages import run_guarded
+from ui.pages import render_identity, run_guarded
 
 st.set_page_config(
     page_title="LifeWeb Match",
@@ -21,4 +21,5 @@ st.set_page_config(
 )
 
 current_page = st.navigation(app_pages(), position="sidebar", expanded=True)
+render_identity()
 run_guarded(current_page)

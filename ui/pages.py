@@ -19,6 +19,16 @@ UNEXPECTED_ERROR_MESSAGE = (
 )
 
 
+def render_identity() -> None:
+    """Who is working: the name saved with every change (imports, edits, shortlists, decisions)."""
+    st.sidebar.text_input(
+        "Your name",
+        key="user_name",
+        placeholder="recorded with your changes",
+        help="Saved with every import, edit, shortlist change and decision you make.",
+    )
+
+
 def run_guarded(page: Page) -> None:
     """Run ``page``; errors the package raises on purpose show their own message.
 

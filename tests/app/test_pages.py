@@ -356,6 +356,7 @@ def test_shortlist_add_reorder_annotate_decide_and_remove(app, store):
 def test_matches_page_adds_ranked_proposals_to_a_new_donor_shortlist(app, store):
     app.query_params.update({"donor_id": "ES"})
     at = app.run()
+    at.text_input(key="user_name").set_value("Ana Pérez").run()
     top_two = at.dataframe[0].value["proposal_id"].head(2).tolist()
     box = next(m for m in at.multiselect if m.label == "Proposals")
     box.set_value(top_two)
@@ -366,8 +367,8 @@ def test_matches_page_adds_ranked_proposals_to_a_new_donor_shortlist(app, store)
     at.run()
     assert_clean(at)
     lists = store.shortlists()
-    assert lists[["event_name", "donor_id", "n_proposals"]].values.tolist() == [
-        ["Madrid donor meeting", "ES", 2]
+    assert lists[["event_name", "donor_id", "n_proposals", "created_by"]].values.tolist() == [
+        ["Madrid donor meeting", "ES", 2, "Ana Pérez"]
     ]
     assert store.shortlist_items(int(lists.iloc[0]["shortlist_id"]))["proposal_id"].tolist() == (
         top_two
