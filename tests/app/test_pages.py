@@ -22,6 +22,7 @@ PAGES = {
     "app_pages/proposals.py": "Proposals",
     "app_pages/donors.py": "Donors",
     "app_pages/shortlists.py": "Shortlists",
+    "app_pages/plan.py": "Co-funding plan",
     "app_pages/overview.py": "Overview",
 }
 
