@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cache
 
 import numpy as np
@@ -87,36 +87,48 @@ class MatchView:
         """Read a view from URL parameters; unknown or malformed values fall back to defaults.
 
         A hand-edited link must never break the page, so nothing here raises.
+
+        Parameters
+        ----------
+        params
+            ``st.query_params`` as a mapping; a repeated key's last value counts.
+
+        Returns
+        -------
+        MatchView
         """
         flat = {key: _last(value) for key, value in params.items()}
         default = cls()
-        values: dict[str, object] = {}
         view = flat.get("view", default.view)
-        values["view"] = view if view in VIEWS else default.view
-        for name in ("donor_id", "proposal_id", "preset"):
-            if flat.get(name):
-                values[name] = flat[name].strip()
-        for name in ("regions", "countries", "ecosystems", "statuses"):
-            values[name] = _split_text(flat.get(name, ""))
-        values["countries"] = tuple(c.upper() for c in values["countries"])  # type: ignore[union-attr]
-        values["groups"] = tuple(
-            g for g in (v.upper() for v in _split_text(flat.get("groups", ""))) if g in GROUP_FLAGS
-        )
-        values["aichi_targets"] = _split_ints(flat.get("aichi_targets", ""), 1, 20)
-        values["gbf_targets"] = _split_ints(flat.get("gbf_targets", ""), 1, 23)
-        values["amount_min"] = _parse_amount(flat.get("amount_min"))
-        values["amount_max"] = _parse_amount(flat.get("amount_max"))
-        min_score = _parse_float(flat.get("min_score"))
-        values["min_score"] = min(max(min_score, 0.0), 1.0) if min_score is not None else 0.0
-        values["eligible_only"] = flat.get("eligible_only", "0").lower() in {"1", "true", "yes"}
         weights: dict[str, float] = {}
         for key, raw in flat.items():
             if key.startswith(_WEIGHT_PREFIX):
                 weight = _parse_float(raw)
                 if weight is not None and weight >= 0:
                     weights[key[len(_WEIGHT_PREFIX) :]] = weight
-        values["weights"] = weights
-        return replace(default, **values)  # type: ignore[arg-type]
+        min_score = _parse_float(flat.get("min_score"))
+        return cls(
+            view=view if view in VIEWS else default.view,
+            donor_id=flat.get("donor_id", "").strip(),
+            proposal_id=flat.get("proposal_id", "").strip(),
+            regions=_split_text(flat.get("regions", "")),
+            countries=tuple(c.upper() for c in _split_text(flat.get("countries", ""))),
+            groups=tuple(
+                g
+                for g in (v.upper() for v in _split_text(flat.get("groups", "")))
+                if g in GROUP_FLAGS
+            ),
+            aichi_targets=_split_ints(flat.get("aichi_targets", ""), 1, 20),
+            gbf_targets=_split_ints(flat.get("gbf_targets", ""), 1, 23),
+            ecosystems=_split_text(flat.get("ecosystems", "")),
+            amount_min=_parse_amount(flat.get("amount_min")),
+            amount_max=_parse_amount(flat.get("amount_max")),
+            statuses=_split_text(flat.get("statuses", "")),
+            min_score=min(max(min_score, 0.0), 1.0) if min_score is not None else 0.0,
+            eligible_only=flat.get("eligible_only", "0").lower() in {"1", "true", "yes"},
+            preset=flat.get("preset", "").strip() or default.preset,
+            weights=weights,
+        )
 
     # --- what the filters say ------------------------------------------------------
     @property
@@ -226,12 +238,25 @@ def _as_tuple(value: object) -> tuple:
 
 
 def proposal_mask(proposals: pd.DataFrame, view: MatchView) -> pd.Series:
-    """Which proposals pass the view's proposal filters (a boolean Series on the frame's index).
+    """Which proposals pass the view's proposal filters.
 
     Multi-valued filters match when any value overlaps (a Kenya-Uganda proposal is in
     "Eastern Africa" and in "UGA"); a proposal with no requested amount passes an amount
     filter only when no bound is set. GBF filters also accept Aichi targets through the
     crosswalk, so old and new proposals answer the same question.
+
+    Parameters
+    ----------
+    proposals
+        Contract proposal frame; a ``suggested_aichi_targets`` column, when present, stands
+        in for the declared targets of proposals that declare none.
+    view
+        The filters to apply.
+
+    Returns
+    -------
+    pandas.Series
+        Booleans on ``proposals.index``.
     """
     mask = pd.Series(True, index=proposals.index)
     if proposals.empty:
@@ -280,7 +305,20 @@ def proposal_mask(proposals: pd.DataFrame, view: MatchView) -> pd.Series:
 
 
 def pair_mask(pairs: pd.DataFrame, view: MatchView) -> pd.Series:
-    """Which scored pairs pass the minimum score and the eligible-only switch."""
+    """Which scored pairs pass the minimum score and the eligible-only switch.
+
+    Parameters
+    ----------
+    pairs
+        Frame with ``score`` (NaN counts as 0) and ``eligible``.
+    view
+        The view whose ``min_score`` and ``eligible_only`` apply.
+
+    Returns
+    -------
+    pandas.Series
+        Booleans on ``pairs.index``.
+    """
     mask = pairs["score"].fillna(0.0) >= view.min_score
     if view.eligible_only:
         mask &= pairs["eligible"].astype(bool)

@@ -37,7 +37,7 @@ __all__ = [
 SAVED_VIEW_KEY = "match_view_saved"
 ROWS_SHOWN = 50
 _VIEW_LABELS = {"donor": "Proposals for a donor", "proposal": "Donors for a proposal"}
-_ECOSYSTEM_LABELS = {e: e.replace("_", " and ") if e == "marine_coastal" else e for e in ECOSYSTEMS}
+_ECOSYSTEM_LABELS = {e: e.replace("_", " and ") for e in ECOSYSTEMS}  # marine and coastal
 
 
 def _key(name: str) -> str:

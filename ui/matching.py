@@ -200,7 +200,22 @@ def _pairs(
 
 
 def donor_pairs(donor_id: str, weights: Mapping[str, float]) -> pd.DataFrame:
-    """Every proposal scored for one donor, best first (eligible before ineligible)."""
+    """Every proposal scored for one donor, best first (eligible before ineligible).
+
+    Parameters
+    ----------
+    donor_id
+        The donor.
+    weights
+        Full component weights (see :func:`weights_from`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``proposal_id``, ``proposal_title``, ``donor_id``, ``donor_name``, ``rank``,
+        ``score``, ``eligible``, ``reasons`` and one ``score_<component>`` per component;
+        empty when the donor is unknown or nothing is stored.
+    """
     found = analysis()
     if found is None or str(donor_id) not in found.donor_position:
         return pd.DataFrame(columns=["proposal_id", "score"])
@@ -210,7 +225,10 @@ def donor_pairs(donor_id: str, weights: Mapping[str, float]) -> pd.DataFrame:
 
 
 def proposal_pairs(proposal_id: str, weights: Mapping[str, float]) -> pd.DataFrame:
-    """Every donor scored for one proposal, best first (eligible before ineligible)."""
+    """Every donor scored for one proposal, best first (eligible before ineligible).
+
+    Same columns as :func:`donor_pairs`.
+    """
     found = analysis()
     if found is None or str(proposal_id) not in found.proposal_position:
         return pd.DataFrame(columns=["donor_id", "score"])

@@ -114,6 +114,10 @@ def funding_by_target(
 ) -> FundingTotals:
     """Requested vs matched funding per Aichi (or GBF) target.
 
+    Returns a :class:`FundingTotals` whose table has ``target`` ("Aichi 11", "GBF 3",
+    "none"), ``proposals``, ``measure`` (requested / matched) and ``amount`` in
+    ``currency``, targets in numeric order.
+
     A proposal serving several targets counts in full under each, so the bars show where
     money is asked for, not a partition of it. GBF targets include the primary successors
     of a proposal's Aichi targets. Where a proposal declares no target and the frame has a

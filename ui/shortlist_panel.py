@@ -7,6 +7,7 @@ bytes from :mod:`ui.shortlists`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -45,10 +46,10 @@ class ShortlistChoice:
     version: int
 
 
-def _act(action: str, run: object, *args: object, **kwargs: object) -> bool:
+def _act(action: str, run: Callable[..., object], *args: object, **kwargs: object) -> bool:
     """Run a store write; show its error as text (never a traceback); bump the revision."""
     try:
-        run(*args, by=services.current_user(), **kwargs)  # type: ignore[operator]
+        run(*args, by=services.current_user(), **kwargs)
     except (LifeWebMatchError, ValueError) as error:
         st.error(f"Could not {action}: {escape_markdown(str(error))}", icon=":material/error:")
         return False

@@ -72,8 +72,22 @@ def read_upload(
 ) -> UploadOutcome:
     """Run the reader on uploaded bytes; never raises for a bad file.
 
-    An unreadable text file whose bytes are not valid UTF-8 is flagged
-    ``encoding_may_help`` so the page can offer the encoding choice.
+    Parameters
+    ----------
+    data
+        The uploaded file's bytes.
+    filename
+        Its name (decides CSV or Excel).
+    kind
+        ``"proposals"``, ``"donors"`` or ``"history"``.
+    encoding
+        An entry of :data:`ENCODING_CHOICES`; the first means UTF-8 (with or without BOM).
+
+    Returns
+    -------
+    UploadOutcome
+        The report, or the reader's message; an unreadable text file whose bytes are not
+        valid UTF-8 is flagged ``encoding_may_help`` so the page offers the encoding choice.
     """
     chosen = None if encoding == AUTO_ENCODING else encoding
     try:
