@@ -196,6 +196,7 @@ def render_controls(found: Analysis) -> MatchView:
             key=_key("amount_min"),
             format="%.0f",
             placeholder="any",
+            help="Requested amount, in the proposal's own currency.",
         )
         high.number_input(
             "Request up to",
@@ -204,6 +205,7 @@ def render_controls(found: Analysis) -> MatchView:
             key=_key("amount_max"),
             format="%.0f",
             placeholder="any",
+            help="Requested amount, in the proposal's own currency.",
         )
         st.multiselect(
             "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
