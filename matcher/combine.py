@@ -8,7 +8,7 @@ kept as cached matrices, so changing weights is two small matrix-vector products
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -122,8 +122,11 @@ class WeightsError(LifeWebMatchError, ValueError):
     """Weights given by a person could not be understood."""
 
 
-def parse_weights(spec: str | Mapping[str, float] | None) -> dict[str, float]:
-    """Turn ``"balanced"``, ``"history=0.5,thematic=0.3"`` or a mapping into full weights.
+def parse_weights(
+    spec: str | Mapping[str, float] | Sequence[float] | np.ndarray | None,
+) -> dict[str, float]:
+    """Turn ``"balanced"``, ``"history=0.5,thematic=0.3"``, a mapping or a vector in
+    :data:`COMPONENTS` order into full weights.
 
     A ``name=value`` list starts from zero for components it does not name, unless it
     starts with a preset name (``"balanced,history=0.6"`` changes one weight of a preset).
@@ -135,6 +138,12 @@ def parse_weights(spec: str | Mapping[str, float] | None) -> dict[str, float]:
     """
     if spec is None:
         return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
+    if isinstance(spec, np.ndarray | list | tuple):
+        if len(spec) != len(COMPONENTS):
+            raise WeightsError(
+                f"a weight vector needs {len(COMPONENTS)} numbers ({', '.join(COMPONENTS)})"
+            )
+        return _checked({n: _number(n, v) for n, v in zip(COMPONENTS, spec, strict=True)})
     if isinstance(spec, Mapping):
         weights = dict.fromkeys(COMPONENTS, 0.0)
         for name, value in spec.items():
@@ -160,7 +169,9 @@ def parse_weights(spec: str | Mapping[str, float] | None) -> dict[str, float]:
     return _checked(weights)
 
 
-def resolve_weights(weights: str | Mapping[str, float] | None) -> np.ndarray:
+def resolve_weights(
+    weights: str | Mapping[str, float] | Sequence[float] | np.ndarray | None,
+) -> np.ndarray:
     """Weights as a float32 vector in :data:`COMPONENTS` order."""
     parsed = parse_weights(weights)
     return np.array([parsed[name] for name in COMPONENTS], dtype=np.float32)

@@ -63,19 +63,23 @@ RESULT_COLUMNS = [
 ]
 
 
-def _sort_key(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def _sort_key(
+    scores: np.ndarray, codes: np.ndarray, penalty: np.ndarray | None = None
+) -> np.ndarray:
     """Score with eligible pairs first: ineligible ones rank after every eligible one."""
-    key = np.where(np.isnan(scores), -1.0, scores).astype(np.float64)
-    return np.where(codes == 0, key, key - 2.0)
+    # fmax ignores NaN: a pair with no score sorts as -1, below every real score.
+    key = np.fmax(scores, np.float32(-1.0), dtype=np.float32)
+    key += _penalty(codes) if penalty is None else penalty
+    return key
 
 
-def _top_k_per_row(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Rows, columns and 1-based ranks of each row's k best columns (ties: lower tie_order)."""
-    n_rows, n_cols = key.shape
-    k = min(k, n_cols)
-    if n_rows == 0 or k <= 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
+def _penalty(codes: np.ndarray) -> np.ndarray:
+    return np.where(codes == 0, np.float32(0.0), np.float32(-2.0)).astype(np.float32)
+
+
+def _top_k_exact(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Every candidate at or above each row's k-th value, sorted: exact under ties."""
+    n_cols = key.shape[1]
     if k < n_cols:
         kth = np.partition(key, n_cols - k, axis=1)[:, n_cols - k]
         rows, cols = np.nonzero(key >= kth[:, None])
@@ -89,6 +93,44 @@ def _top_k_per_row(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.n
     ranks = np.arange(rows.size) - np.repeat(starts, lengths)
     keep = ranks < k
     return rows[keep], cols[keep], ranks[keep] + 1
+
+
+def _top_k_per_row(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Rows, columns and 1-based ranks of each row's k best columns (ties: lower tie_order).
+
+    ``argpartition`` picks k candidates per row; rows where more than k columns reach the
+    k-th value (a tie across the cut) are redone exactly, so the result never depends on
+    which of the tied columns the partition happened to keep.
+    """
+    n_rows, n_cols = key.shape
+    k = min(k, n_cols)
+    if n_rows == 0 or k <= 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    if k == n_cols:
+        return _top_k_exact(key, k, tie_order)
+    picked = np.argpartition(key, n_cols - k, axis=1)[:, n_cols - k :]
+    picked_values = np.take_along_axis(key, picked, axis=1)
+    kth = picked_values.min(axis=1)
+    tied = np.flatnonzero((key >= kth[:, None]).sum(axis=1) > k)
+    # Order each row's candidates by tie order, then (stably) by value, best first.
+    by_tie = np.argsort(tie_order[picked], axis=1, kind="stable")
+    picked = np.take_along_axis(picked, by_tie, axis=1)
+    picked_values = np.take_along_axis(picked_values, by_tie, axis=1)
+    by_value = np.argsort(-picked_values, axis=1, kind="stable")
+    picked = np.take_along_axis(picked, by_value, axis=1)
+    rows = np.repeat(np.arange(n_rows), k)
+    cols = picked.ravel()
+    ranks = np.tile(np.arange(1, k + 1), n_rows)
+    if tied.size:
+        exact_rows, exact_cols, exact_ranks = _top_k_exact(key[tied], k, tie_order)
+        keep = ~np.isin(rows, tied)
+        rows = np.concatenate([rows[keep], tied[exact_rows]])
+        cols = np.concatenate([cols[keep], exact_cols])
+        ranks = np.concatenate([ranks[keep], exact_ranks])
+        order = np.lexsort((ranks, rows))
+        rows, cols, ranks = rows[order], cols[order], ranks[order]
+    return rows, cols, ranks
 
 
 @dataclass
@@ -140,10 +182,23 @@ class ScoreSet:
         return reason_text(int(self.reason_codes[proposal, donor]))
 
     def _tie_order(self, by: str) -> np.ndarray:
-        ids = self.donor_ids if by == "proposal" else self.proposal_ids
-        order = np.empty(len(ids), dtype=np.int64)
-        order[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
-        return order
+        cache = self.__dict__.setdefault("_cache", {})
+        if ("tie", by) not in cache:
+            ids = self.donor_ids if by == "proposal" else self.proposal_ids
+            order = np.empty(len(ids), dtype=np.int64)
+            order[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+            cache[("tie", by)] = order
+        return cache[("tie", by)]
+
+    def _cached(self, name: str) -> object:
+        """Arrays built once per score set: text columns as Arrow arrays, the eligibility penalty."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if name not in cache:
+            if name == "penalty":
+                cache[name] = _penalty(self.reason_codes)
+            else:
+                cache[name] = pd.array(getattr(self, name).astype(str), dtype="str")
+        return cache[name]
 
     def top_k(
         self,
@@ -163,7 +218,7 @@ class ScoreSet:
             _check_direction(by)
         w = self.weights if weights is None else resolve_weights(weights)
         scores = combine_components(self.values, self.available, w)
-        key = _sort_key(scores, self.reason_codes)
+        key = _sort_key(scores, self.reason_codes, self._cached("penalty"))
         if eligible_only:
             key = np.where(self.reason_codes == 0, key, -np.inf)
         directions = ("proposal", "donor") if by == "both" else (by,)
@@ -187,27 +242,31 @@ class ScoreSet:
             rows, cols, ranks = _top_k_per_row(key, k, self._tie_order("proposal"))
             p_idx, m_idx = rows, cols
         else:
-            rows, cols, ranks = _top_k_per_row(key.T, k, self._tie_order("donor"))
+            rows, cols, ranks = _top_k_per_row(
+                np.ascontiguousarray(key.T), k, self._tie_order("donor")
+            )
             p_idx, m_idx = cols, rows
         if eligible_only:
             keep = self.reason_codes[p_idx, m_idx] == 0
             p_idx, m_idx, ranks = p_idx[keep], m_idx[keep], ranks[keep]
-        values = np.where(
-            self.available[:, p_idx, m_idx] > 0, self.values[:, p_idx, m_idx], np.nan
-        ).T
-        codes = self.reason_codes[p_idx, m_idx]
+        flat = p_idx * self.values.shape[2] + m_idx
+        n_components = self.values.shape[0]
+        pair_values = np.take(self.values.reshape(n_components, -1), flat, axis=1)
+        pair_available = np.take(self.available.reshape(n_components, -1), flat, axis=1)
+        values = np.where(pair_available > 0, pair_values, np.nan).T
+        codes = self.reason_codes.ravel()[flat]
         explanations = (
             pair_sentences(self.context, self.features, p_idx, m_idx, values, w, codes)
             if explain
             else None
         )
         return _result_frame(
-            proposal_ids=self.proposal_ids[p_idx],
-            titles=self.proposal_titles[p_idx],
-            donor_ids=self.donor_ids[m_idx],
-            donor_names=self.donor_names[m_idx],
+            proposal_ids=self._cached("proposal_ids").take(p_idx),
+            titles=self._cached("proposal_titles").take(p_idx),
+            donor_ids=self._cached("donor_ids").take(m_idx),
+            donor_names=self._cached("donor_names").take(m_idx),
             ranks=ranks,
-            scores=scores[p_idx, m_idx],
+            scores=scores.ravel()[flat],
             codes=codes,
             explanations=explanations,
             values=values,
@@ -238,7 +297,13 @@ def _check_direction(by: str) -> None:
         raise ValueError(f"by must be 'proposal', 'donor' or 'both', got {by!r}")
 
 
-_REASONS_BY_CODE = np.array([reason_text(code) for code in range(256)], dtype=object)
+def _text_array(values: np.ndarray | pd.api.extensions.ExtensionArray) -> object:
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        return values
+    return pd.array(np.asarray(values).astype(str), dtype="str")
+
+
+_REASON_ARRAY = pd.array([reason_text(code) for code in range(256)], dtype="str")
 
 
 def _result_frame(
@@ -255,18 +320,20 @@ def _result_frame(
 ) -> pd.DataFrame:
     n = len(ranks)
     if explanations is None:
-        explanations = np.full(n, "", dtype=object)
+        explanation_column = pd.array([""], dtype="str").take(np.zeros(n, dtype=np.int64))
+    else:
+        explanation_column = pd.array(np.asarray(explanations, dtype=object), dtype="str")
     frame = pd.DataFrame(
         {
-            "proposal_id": pd.array(proposal_ids.astype(str), dtype="str"),
-            "proposal_title": pd.array(titles.astype(str), dtype="str"),
-            "donor_id": pd.array(donor_ids.astype(str), dtype="str"),
-            "donor_name": pd.array(donor_names.astype(str), dtype="str"),
+            "proposal_id": _text_array(proposal_ids),
+            "proposal_title": _text_array(titles),
+            "donor_id": _text_array(donor_ids),
+            "donor_name": _text_array(donor_names),
             "rank": ranks.astype(np.int64),
             "score": np.round(scores.astype(np.float64), 4),
             "eligible": codes == 0,
-            "reasons": pd.array(_REASONS_BY_CODE[codes.astype(np.int64)], dtype="str"),
-            "explanation": pd.array(np.asarray(explanations, dtype=object), dtype="str"),
+            "reasons": _REASON_ARRAY.take(codes.astype(np.int64)),
+            "explanation": explanation_column,
         }
     )
     rounded = np.round(values.astype(np.float64), 4)
