@@ -58,3 +58,19 @@ def test_reweighting_cached_matrices_equals_recomputing(portfolio, weights) -> N
     np.testing.assert_allclose(
         cached.combine(weights), fresh.combine(), rtol=1e-5, atol=1e-6, equal_nan=True
     )
+
+
+@given(
+    arrays(np.float32, (4, 7), elements=st.sampled_from([0.0, 0.25, 0.5, 1.0, -1.0])),
+    st.integers(min_value=1, max_value=8),
+    st.permutations(list(range(7))),
+)
+def test_top_k_matches_a_full_sort_by_score_then_tie_order(key, k, tie_order) -> None:
+    from matcher.rank import _top_k_per_row
+
+    tie = np.asarray(tie_order)
+    rows, cols, ranks = _top_k_per_row(key, k, tie)
+    for row in range(key.shape[0]):
+        expected = sorted(range(7), key=lambda c: (-key[row, c], tie[c]))[: min(k, 7)]
+        assert cols[rows == row].tolist() == expected
+        assert ranks[rows == row].tolist() == list(range(1, len(expected) + 1))

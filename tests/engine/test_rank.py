@@ -139,3 +139,19 @@ def test_ranking_in_two_processes_equals_ranking_in_one(portfolio) -> None:
     fitted.n_jobs = 2
     double = fitted.rank(proposals, top_k=2, by="both")
     pd.testing.assert_frame_equal(single, double)
+
+
+def test_ties_across_the_top_k_cut_keep_the_lowest_ids() -> None:
+    same = {"priorities": "forest protected areas", "min_grant": 1e5, "max_grant": 1e6}
+    donors = donors_frame(
+        [{"donor_id": d, "name": d, **same} for d in ("D4", "D2", "D3", "D1", "D5")]
+    )
+    proposals = proposals_frame(
+        [
+            {"proposal_id": "P", "title": "forest protected areas", "requested_amount": 5e5},
+            {"proposal_id": "Q", "title": "forest protected areas", "requested_amount": 5e5},
+        ]
+    )
+    ranking = rank_matches(proposals, donors, top_k=2)
+    assert ranking["donor_id"].tolist() == ["D1", "D2", "D1", "D2"]
+    assert ranking["rank"].tolist() == [1, 2, 1, 2]
