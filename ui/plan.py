@@ -8,7 +8,7 @@ download goes through the formula-safe export.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ def scored_pairs(
     found: matching.Analysis,
     weights: Mapping[str, float],
     *,
-    explain: set[tuple[str, str]] = frozenset(),
+    explain: Collection[tuple[str, str]] = (),
 ) -> pd.DataFrame:
     """Every proposal-donor pair with its score and eligibility, at the given weights.
 
