@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -148,7 +148,9 @@ def _name_key(name: object) -> str:
 def donor_name_index(donors: pd.DataFrame) -> dict[str, str]:
     """Map every donor name and alias (compared loosely) to its ``donor_id``.
 
-    A spelling shared by two donors is dropped rather than guessed.
+    Case, accents, punctuation and a leading "The" are ignored; nothing is fuzzy-matched, so
+    the ground truth is never a guess (the engine resolves history names its own way). A
+    spelling shared by two donors is dropped rather than guessed.
     """
     index: dict[str, str] = {}
     ambiguous: set[str] = set()
@@ -290,7 +292,7 @@ class EvaluationResult:
     unresolved_donors: tuple[str, ...]
     n_cases: int
     n_cases_without_rankable_donor: int
-    weights: object = field(default=None)
+    weights: Mapping[str, float] | str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for ``--json``."""
