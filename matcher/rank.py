@@ -572,14 +572,18 @@ class Matcher:
             for begin in starts
         )
         n_jobs = self._effective_jobs(len(starts))
+        outcomes = None
         if n_jobs > 1:
-            from joblib import Parallel, delayed
+            from concurrent.futures.process import BrokenProcessPool
 
-            outcomes = Parallel(n_jobs=n_jobs, backend="loky")(
-                delayed(self._rank_chunk)(chunk, tw, begin, top_k, by, w, eligible_only, explain)
-                for chunk, tw, begin in tasks
-            )
-        else:
+            try:
+                outcomes = _rank_in_forked_workers(
+                    self, proposals, order, target_weights, starts, n_jobs,
+                    (top_k, by, w, eligible_only, explain),
+                )  # fmt: skip
+            except (BrokenProcessPool, OSError):
+                outcomes = None  # a worker died (memory, signal): score in this process instead
+        if outcomes is None:
             outcomes = [
                 self._rank_chunk(chunk, tw, begin, top_k, by, w, eligible_only, explain)
                 for chunk, tw, begin in tasks
@@ -598,6 +602,10 @@ class Matcher:
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def _effective_jobs(self, n_tasks: int) -> int:
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1  # workers inherit the fitted state through fork (Linux, macOS)
         if self.n_jobs is None:
             # Worth a second process only when there are many chunks to share.
             return min(2, os.cpu_count() or 1) if n_tasks >= 8 else 1
@@ -722,6 +730,53 @@ class Matcher:
             explanations=explanations,
             values=values.reshape(len(proposal_pos), len(COMPONENTS)),
         )
+
+
+# State handed to forked worker processes: inherited through fork, never pickled.
+_FORKED_STATE: dict[str, object] = {}
+
+
+def _forked_chunk(begin: int) -> tuple[pd.DataFrame | None, tuple[np.ndarray, ...] | None]:
+    matcher = _FORKED_STATE["matcher"]
+    proposals = _FORKED_STATE["proposals"]
+    order = _FORKED_STATE["order"]
+    target_weights = _FORKED_STATE["target_weights"]
+    size = matcher.chunk_size
+    chunk = proposals.iloc[order[begin : begin + size]]
+    chunk_weights = None if target_weights is None else target_weights[begin : begin + size]
+    return matcher._rank_chunk(chunk, chunk_weights, begin, *_FORKED_STATE["options"])
+
+
+def _rank_in_forked_workers(
+    matcher: Matcher,
+    proposals: pd.DataFrame,
+    order: np.ndarray,
+    target_weights: np.ndarray | None,
+    starts: list[int],
+    n_jobs: int,
+    options: tuple[object, ...],
+) -> list[tuple[pd.DataFrame | None, tuple[np.ndarray, ...] | None]]:
+    """Score chunks in forked processes that inherit the fitted matcher and the proposals.
+
+    Forking shares the fitted state copy-on-write, so only chunk offsets go out and only each
+    chunk's top-k comes back; nothing large is pickled.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _FORKED_STATE.update(
+        matcher=matcher,
+        proposals=proposals,
+        order=order,
+        target_weights=target_weights,
+        options=options,
+    )
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+            return list(pool.map(_forked_chunk, starts))
+    finally:
+        _FORKED_STATE.clear()
 
 
 def _empty_result() -> pd.DataFrame:
