@@ -57,20 +57,21 @@ REWEIGHT_TARGET_MS = 100.0
 NEW_PROPOSAL_TARGET_MS = 10.0
 DATA_DIR = REPO / "var" / "bench"
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
+LOAD_AT_START = "{:.1f} / {:.1f} / {:.1f} (1 / 5 / 15 min)".format(*os.getloadavg())
 TEXT_FIELDS = ("title", "summary", "description", "objectives")
 
 
 class ProcessTreeMonitor:
     """Peak resident memory and CPU time of this process and every process it starts.
 
-    The engine may spread chunks over a second process (joblib/loky), whose memory and CPU
-    ``getrusage(RUSAGE_SELF)`` would miss; so ``/proc`` is sampled every 50 ms: resident sets
-    are summed over the tree (shared library pages count once per process, so the figure is
-    on the high side), and each child's last seen CPU time is added to this process's own.
-    Linux only, like the machine the targets are set for.
+    The engine may spread chunks over a second process, whose memory and CPU
+    ``getrusage(RUSAGE_SELF)`` would miss; so ``/proc`` is sampled every 100 ms. Memory is the
+    proportional set size (PSS, ``/proc/<pid>/smaps_rollup``) summed over the tree, so pages a
+    forked worker shares with its parent count once; each child's last seen CPU time is added
+    to this process's own. Linux only, like the machine the targets are set for.
     """
 
-    interval = 0.05
+    interval = 0.1
 
     def __init__(self) -> None:
         self.peak_bytes = 0
@@ -115,8 +116,7 @@ class ProcessTreeMonitor:
         total = 0
         for pid in [os.getpid(), *self._descendants()]:
             try:
-                with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
-                    total += int(handle.read().split()[1]) * self._page
+                total += self._proportional_bytes(pid)
                 if pid != os.getpid():
                     with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
                         fields = handle.read().rsplit(")", 1)[1].split()
@@ -124,6 +124,17 @@ class ProcessTreeMonitor:
             except (OSError, IndexError, ValueError):
                 continue
         self.peak_bytes = max(self.peak_bytes, total)
+
+    def _proportional_bytes(self, pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * self._page
 
     @property
     def peak_mb(self) -> float:
@@ -363,7 +374,9 @@ def render_report(
         + (" (quick run: small sizes only)" if quick else "")
         + ". Synthetic data from `benchmarks/generate.py` (descriptions of ~300 words, 8 % "
         "French/Spanish, 2 % Chinese; history for 5 % of proposals). Each size runs in its own "
-        "process; memory is that process's peak resident set (`ru_maxrss`).",
+        "process; memory is the peak proportional set size summed over that process and any "
+        "worker process the engine starts (sampled every 100 ms), CPU the sum of their CPU "
+        f"time. Load average when the run started: {LOAD_AT_START}.",
         "",
         "## Cold: read CSV, profile, score, top 20 both ways",
         "",
