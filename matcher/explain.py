@@ -46,6 +46,41 @@ class ExplainContext:
     text_model: TextModel
     table: CountryTable
 
+    def funded_rows(self, m: int) -> np.ndarray:
+        """Positions (in ``profiles.funded_proposals``) of the proposals donor ``m`` funded."""
+        by_donor = self.__dict__.get("_funded_by_donor")
+        if by_donor is None:
+            link = self.profiles.funded_link.tocsc()
+            by_donor = [
+                np.sort(link.indices[link.indptr[i] : link.indptr[i + 1]])
+                for i in range(link.shape[1])
+            ]
+            self.__dict__["_funded_by_donor"] = by_donor
+        return by_donor[m] if m < len(by_donor) else np.zeros(0, dtype=np.int64)
+
+    def proposal_vector(self, features: ProposalFeatures, p: int) -> np.ndarray:
+        """Proposal ``p``'s word vector as a dense array (kept while pairs of ``p`` are explained)."""
+        key = (id(features), p)
+        cached = self.__dict__.get("_proposal_vector")
+        if cached is None or cached[0] != key:
+            words = features.words
+            dense = np.zeros(words.shape[1], dtype=np.float32)
+            start, end = words.indptr[p], words.indptr[p + 1]
+            dense[words.indices[start:end]] = words.data[start:end]
+            cached = (key, dense)
+            self.__dict__["_proposal_vector"] = cached
+        return cached[1]
+
+    def funded_similarities(self, features: ProposalFeatures, p: int, m: int) -> tuple:
+        """The donor's funded proposals and their text cosine with proposal ``p``."""
+        rows = self.funded_rows(m)
+        if rows.size == 0:
+            return rows, np.zeros(0)
+        matrices = self.__dict__.setdefault("_funded_matrix", {})
+        if m not in matrices:
+            matrices[m] = self.donors.funded_words[rows].tocsr()
+        return rows, matrices[m] @ self.proposal_vector(features, p)
+
 
 @dataclass
 class PairExplanation:
@@ -102,8 +137,8 @@ def _gbf_for(aichi: Sequence[int]) -> list[int]:
 
 
 def _country_indices(features: ProposalFeatures, p: int) -> np.ndarray:
-    row = features.countries[p]
-    return row.indices
+    countries = features.countries
+    return countries.indices[countries.indptr[p] : countries.indptr[p + 1]]
 
 
 def _geography_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> str:
@@ -168,16 +203,12 @@ def _funding_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: 
 def _similar_funded(
     ctx: ExplainContext, features: ProposalFeatures, p: int, m: int
 ) -> pd.DataFrame:
-    profiles = ctx.profiles
     columns = ["proposal_id", "title", "similarity"]
-    if len(profiles.funded_proposals) == 0:
-        return pd.DataFrame(columns=columns)
-    funded_rows = profiles.funded_link[:, m].nonzero()[0]
+    funded_rows, sims = ctx.funded_similarities(features, p, m)
     if funded_rows.size == 0:
         return pd.DataFrame(columns=columns)
-    sims = (ctx.donors.funded_words[funded_rows] @ features.words[p].T).toarray().ravel()
     order = np.lexsort((funded_rows, -sims))
-    frame = profiles.funded_proposals.iloc[funded_rows[order]]
+    frame = ctx.profiles.funded_proposals.iloc[funded_rows[order]]
     return pd.DataFrame(
         {
             "proposal_id": frame["proposal_id"].astype(str).to_numpy(),
@@ -191,8 +222,8 @@ def _history_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: 
     n_funded = int(ctx.profiles.n_funded[m])
     if n_funded == 0:
         return ""
-    similar = _similar_funded(ctx, features, p, m)
-    n_similar = int((similar["similarity"] >= SIMILAR_PROJECT_COSINE).sum()) if len(similar) else 0
+    _, sims = ctx.funded_similarities(features, p, m)
+    n_similar = int(np.sum(sims >= SIMILAR_PROJECT_COSINE))
     if n_similar:
         return f"funded {_plural(n_similar, 'similar project')} ({n_funded} in all)"
     return f"funded {_plural(n_funded, 'project')}, none close to this one"
@@ -264,18 +295,22 @@ def _shared_terms(
     ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, n: int = 3
 ) -> list[str]:
     """The words that weigh most in both texts, leaving out generic words and place names."""
-    product = features.words[p].multiply(ctx.donors.profile_words[m]).tocsr()
-    if product.nnz == 0:
+    donor = ctx.donors.profile_words
+    start, end = donor.indptr[m], donor.indptr[m + 1]
+    terms, weights = donor.indices[start:end], donor.data[start:end]
+    product = ctx.proposal_vector(features, p)[terms] * weights
+    shared = np.flatnonzero(product > 0)
+    if shared.size == 0:
         return []
     skip = _GENERIC_TERMS | _country_name_words()
-    terms = []
-    for i in np.argsort(-product.data, kind="stable"):
-        term = str(ctx.text_model.terms_[product.indices[i]])
+    found = []
+    for i in shared[np.argsort(-product[shared], kind="stable")]:
+        term = str(ctx.text_model.terms_[terms[i]])
         if len(term) > 2 and term not in skip:
-            terms.append(term)
-            if len(terms) == n:
+            found.append(term)
+            if len(found) == n:
                 break
-    return terms
+    return found
 
 
 def _ecosystems_shared(
@@ -285,41 +320,48 @@ def _ecosystems_shared(
     return [ECOSYSTEMS[i] for i in np.flatnonzero(both)]
 
 
-def component_sentences(
-    ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, values: np.ndarray
-) -> dict[str, str]:
-    """One short clause per component (empty when the component is missing for the pair)."""
-    sentences = dict.fromkeys(COMPONENTS, "")
-    value = dict(zip(COMPONENTS, values, strict=True))
-    if np.isfinite(value["targets"]):
+def _clause(
+    name: str, ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, value: float
+) -> str:
+    """The clause for one component ("" when it is missing for the pair)."""
+    if not np.isfinite(value):
+        return ""
+    if name == "targets":
         shared = _shared_targets(ctx, features, p, m)
-        sentences["targets"] = (
+        return (
             f"shares Aichi {_join([str(t) for t in shared])}"
             if shared
             else "no shared Aichi targets"
         )
-    if np.isfinite(value["geography"]):
-        sentences["geography"] = _geography_clause(ctx, features, p, m)
-    if np.isfinite(value["funding_fit"]):
-        sentences["funding_fit"] = _funding_clause(ctx, features, p, m)
-    if np.isfinite(value["history"]):
-        sentences["history"] = _history_clause(ctx, features, p, m)
-    if np.isfinite(value["thematic"]):
+    if name == "geography":
+        return _geography_clause(ctx, features, p, m)
+    if name == "funding_fit":
+        return _funding_clause(ctx, features, p, m)
+    if name == "history":
+        return _history_clause(ctx, features, p, m)
+    if name == "thematic":
         terms = _shared_terms(ctx, features, p, m)
-        if terms and value["thematic"] >= 0.3:
-            sentences["thematic"] = f"close to its priorities ({', '.join(terms)})"
-        elif terms:
-            sentences["thematic"] = f"some overlap with its priorities ({', '.join(terms)})"
-        else:
-            sentences["thematic"] = "little in common with its priorities"
-    if np.isfinite(value["ecosystems"]):
+        if terms and value >= 0.3:
+            return f"close to its priorities ({', '.join(terms)})"
+        if terms:
+            return f"some overlap with its priorities ({', '.join(terms)})"
+        return "little in common with its priorities"
+    if name == "ecosystems":
         shared = _ecosystems_shared(ctx, features, p, m)
-        sentences["ecosystems"] = (
-            f"both work on {_join([_ECOSYSTEM_WORDS[e] for e in shared])}"
-            if shared
-            else "different ecosystems"
-        )
-    return sentences
+        if shared:
+            return f"both work on {_join([_ECOSYSTEM_WORDS[e] for e in shared])}"
+        return "different ecosystems"
+    return ""
+
+
+def component_sentences(
+    ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, values: np.ndarray
+) -> dict[str, str]:
+    """One short clause per component (empty when the component is missing for the pair)."""
+    return {
+        name: _clause(name, ctx, features, p, m, float(value))
+        for name, value in zip(COMPONENTS, values, strict=True)
+    }
 
 
 def pair_sentence(
@@ -334,14 +376,15 @@ def pair_sentence(
     max_clauses: int = 4,
 ) -> str:
     """The one-line explanation: clauses of the components that contribute most, then reasons."""
-    sentences = component_sentences(ctx, features, p, m, values)
     contributions = np.where(np.isfinite(values), values * weights, -1.0)
-    order = np.argsort(-contributions, kind="stable")
-    clauses = [
-        sentences[COMPONENTS[i]]
-        for i in order
-        if contributions[i] > 0 and sentences[COMPONENTS[i]] and weights[i] > 0
-    ][:max_clauses]
+    clauses: list[str] = []
+    # Only the clauses that will be shown are worked out, strongest contribution first.
+    for i in np.argsort(-contributions, kind="stable"):
+        if len(clauses) == max_clauses or contributions[i] <= 0:
+            break
+        clause = _clause(COMPONENTS[i], ctx, features, p, m, float(values[i]))
+        if clause:
+            clauses.append(clause)
     if not clauses:
         clauses = ["nothing known to compare"]
     text = "; ".join(clauses)
