@@ -110,13 +110,18 @@ def _top_k_per_row(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.n
     if k == n_cols:
         return _top_k_exact(key, k, tie_order)
     picked = np.argpartition(key, n_cols - k, axis=1)[:, n_cols - k :]
+    # argpartition leaves each row's k-th largest value first in the picked slice.
+    kth = key[np.arange(n_rows), picked[:, 0]]
     picked_values = np.take_along_axis(key, picked, axis=1)
-    kth = picked_values.min(axis=1)
     tied = np.flatnonzero((key >= kth[:, None]).sum(axis=1) > k)
     # Order each row's candidates by tie order, then (stably) by value, best first.
-    by_tie = np.argsort(tie_order[picked], axis=1, kind="stable")
-    picked = np.take_along_axis(picked, by_tie, axis=1)
-    picked_values = np.take_along_axis(picked_values, by_tie, axis=1)
+    if np.array_equal(tie_order, np.arange(n_cols)):
+        picked = np.sort(picked, axis=1)  # column order is the tie order
+        picked_values = np.take_along_axis(key, picked, axis=1)
+    else:
+        by_tie = np.argsort(tie_order[picked], axis=1, kind="stable")
+        picked = np.take_along_axis(picked, by_tie, axis=1)
+        picked_values = np.take_along_axis(picked_values, by_tie, axis=1)
     by_value = np.argsort(-picked_values, axis=1, kind="stable")
     picked = np.take_along_axis(picked, by_value, axis=1)
     rows = np.repeat(np.arange(n_rows), k)
@@ -196,6 +201,12 @@ class ScoreSet:
         if name not in cache:
             if name == "penalty":
                 cache[name] = _penalty(self.reason_codes)
+            elif name == "missing_bits":
+                # One byte per pair, bit c set when component c is missing: cheap to gather.
+                bits = np.zeros(self.reason_codes.shape, dtype=np.uint8)
+                for c in range(self.available.shape[0]):
+                    bits |= (self.available[c] == 0).astype(np.uint8) << np.uint8(c)
+                cache[name] = bits
             else:
                 cache[name] = pd.array(getattr(self, name).astype(str), dtype="str")
         return cache[name]
@@ -252,8 +263,9 @@ class ScoreSet:
         flat = p_idx * self.values.shape[2] + m_idx
         n_components = self.values.shape[0]
         pair_values = np.take(self.values.reshape(n_components, -1), flat, axis=1)
-        pair_available = np.take(self.available.reshape(n_components, -1), flat, axis=1)
-        values = np.where(pair_available > 0, pair_values, np.nan).T
+        missing = self._cached("missing_bits").ravel()[flat]
+        bits = (missing[None, :] >> np.arange(n_components, dtype=np.uint8)[:, None]) & 1
+        values = np.where(bits == 0, pair_values, np.nan).T
         codes = self.reason_codes.ravel()[flat]
         explanations = (
             pair_sentences(self.context, self.features, p_idx, m_idx, values, w, codes)
