@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 __all__ = ["add_arguments", "run"]
 
 EXIT_OK = 0
@@ -21,10 +23,16 @@ EXIT_BAD_INPUT = 2
 
 def add_arguments(parser: argparse.ArgumentParser, name: str = "rank") -> None:
     """Options of ``rank`` (see issue 3)."""
-    parser.add_argument("--proposals", metavar="FILE", required=True, help="proposals (CSV/xlsx)")
-    parser.add_argument("--donors", metavar="FILE", required=True, help="donor profiles (CSV/xlsx)")
+    parser.add_argument("--proposals", metavar="FILE", help="proposals (CSV/xlsx)")
+    parser.add_argument("--donors", metavar="FILE", help="donor profiles (CSV/xlsx)")
     parser.add_argument(
         "--history", metavar="FILE", help="funding history: which donor funded which proposal"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="read the inputs not given as files from this database (SQLAlchemy URL or SQLite "
+        "path; the default database when given without files and LIFEWEB_DB_URL is set)",
     )
     parser.add_argument(
         "--top", metavar="K", type=int, default=20, help="rows kept per proposal or donor (20)"
@@ -79,7 +87,24 @@ def run(args: argparse.Namespace) -> int:
     except LifeWebMatchError as error:
         return _fail(str(error))
 
-    frames = {}
+    frames: dict[str, pd.DataFrame] = {}
+    if args.db is not None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from matcher.store import read_inputs
+
+        try:
+            stored = dict(
+                zip(("proposals", "donors", "history"), read_inputs(args.db), strict=True)
+            )
+        except (LifeWebMatchError, OSError, SQLAlchemyError) as error:
+            return _fail(f"cannot read the database: {error}")
+        frames.update(stored)
+        if stored["history"].empty:
+            frames.pop("history")
+    elif args.proposals is None or args.donors is None:
+        return _fail("give --proposals FILE and --donors FILE, or --db URL")
+
     for kind, path, loader in (
         ("proposals", args.proposals, load_proposals),
         ("donors", args.donors, load_donors),

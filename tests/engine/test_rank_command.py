@@ -105,3 +105,44 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(
     assert message in error
     assert "Traceback" not in error
     assert not (tmp_path / "never.csv").exists()
+
+
+def test_rank_reads_its_inputs_from_the_database(tmp_path, data_dir):
+    from matcher.cli import main
+    from matcher.store import open_store
+
+    db = tmp_path / "lifeweb.db"
+    with open_store(f"sqlite:///{db}") as store:
+        store.seed_if_empty(data_dir)
+    from_db = tmp_path / "from_db.csv"
+    from_files = tmp_path / "from_files.csv"
+    assert main(["rank", "--db", str(db), "--top", "3", "--out", str(from_db)]) == 0
+    assert (
+        main(
+            [
+                "rank",
+                "--proposals",
+                str(data_dir / "proposals.csv"),
+                "--donors",
+                str(data_dir / "donors.csv"),
+                "--history",
+                str(data_dir / "history.csv"),
+                "--top",
+                "3",
+                "--out",
+                str(from_files),
+            ]
+        )
+        == 0
+    )
+    db_rows = pd.read_csv(from_db, dtype=str, keep_default_na=False)
+    file_rows = pd.read_csv(from_files, dtype=str, keep_default_na=False)
+    assert len(db_rows) == 62 * 3
+    pd.testing.assert_frame_equal(db_rows, file_rows)
+
+
+def test_rank_without_files_or_database_says_what_to_give(tmp_path, capsys):
+    from matcher.cli import main
+
+    assert main(["rank", "--out", str(tmp_path / "x.csv")]) == 2
+    assert "--db URL" in capsys.readouterr().err
