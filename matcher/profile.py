@@ -33,6 +33,7 @@ __all__ = [
     "DonorProfiles",
     "build_donor_profiles",
     "country_table",
+    "is_placeholder_name",
     "places_named",
     "resolve_donor_names",
     "target_matrix",
@@ -375,10 +376,66 @@ def _strip_article(folded: str) -> str:
     return re.sub(r"^(the|la|le|les|el|los|las) ", "", folded)
 
 
+# Names a funding record uses for money that is no donor to match: LifeWeb's placeholders
+# ("Domestic sources", "Multiple Donors") and the like. Never resolved, however close they read
+# to a donor's name ("Domestic sources" is one letter-run away from "Spain" for a partial scorer).
+_PLACEHOLDER_NAMES = re.compile(
+    r"^(?:"
+    r"(?:domestic|national|local|international|external|other|private|public|multiple|various"
+    r"|several|bilateral|multilateral|government|own|co|in kind|in-kind)"
+    r"(?: (?:and|&|/) \w+)?"
+    r" (?:sources?|donors?|funders?|funding|funds|financing|contributions?|partners?"
+    r"|co-?financ\w*|resources|budget|investors?)"
+    r"|others?|various|several|multiple|unknown|anonymous|n/?a|none|tbd|tbc|to be (?:confirmed|determined)"
+    r"|(?:government|gov|govt)(?: budget| funding| sources?)?"
+    r"|(?:co-?financ\w*|in-?kind|counterpart)(?: \w+)?"
+    r")$"
+)
+"""Folded names that stand for a kind of money, not for a donor."""
+
+_GOVERNMENT_OF = re.compile(r"^(?:the )?(?:government|govt|gov)\.? of (?:the )?(.+)$")
+""""Government of X": X's own donor profile if X is exactly a donor's name, else no donor."""
+
+_FUZZY_MIN_LENGTH = 6
+"""Shorter names (acronyms such as "AT", "IC", "GEF") resolve exactly or not at all."""
+
+
+def is_placeholder_name(name: object) -> bool:
+    """Is ``name`` a placeholder for money rather than a donor ("Domestic sources", "Other")?
+
+    Parameters
+    ----------
+    name
+        A donor name as written in a funding history.
+
+    Returns
+    -------
+    bool
+        True for the LifeWeb export's placeholders ("Domestic sources", "Multiple Donors") and
+        their kin ("International sources", "private donors", "Other", "Government"), which no
+        donor profile stands for and which must never be matched to one.
+    """
+    folded = _name_key(name)
+    return bool(folded) and bool(_PLACEHOLDER_NAMES.match(folded))
+
+
+def _name_key(name: object) -> str:
+    """Folded name without punctuation (kept: letters, digits, ``/``, ``&``, ``-``)."""
+    text = re.sub(r"[^\w/&\- ]+", " ", _fold(name))
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def resolve_donor_names(
-    names: Iterable[object], donors: pd.DataFrame, *, cutoff: float = 88.0
+    names: Iterable[object], donors: pd.DataFrame, *, cutoff: float = 90.0
 ) -> pd.DataFrame:
     """Resolve donor names as written in a history file to ``donor_id``.
+
+    A name resolves exactly (case, accents and a leading article ignored) to a donor's id,
+    name or alias; else by a whole-name fuzzy match that forgives typos and word order
+    (:func:`rapidfuzz.fuzz.token_sort_ratio`, never a partial match, which would let
+    "Domestic sources" reach "Spain"). Placeholders (:func:`is_placeholder_name`) never
+    resolve, and "Government of X" resolves only when X is exactly a donor's name or alias,
+    so a recipient's own government never becomes some donor that reads alike.
 
     Parameters
     ----------
@@ -387,19 +444,25 @@ def resolve_donor_names(
     donors
         Donor frame with ``donor_id``, ``name`` and ``aliases``.
     cutoff
-        Minimum :func:`rapidfuzz.fuzz.WRatio` score (0-100) for a fuzzy match.
+        Minimum :func:`rapidfuzz.fuzz.token_sort_ratio` score (0-100) for a fuzzy match; names
+        shorter than six characters (acronyms) only resolve exactly.
 
     Returns
     -------
     DataFrame
         One row per distinct name: ``name``, ``donor_id`` (missing when unresolved),
-        ``method`` (``exact``, ``fuzzy`` or ``unresolved``) and ``score``.
+        ``method`` (``exact``, ``fuzzy``, ``placeholder`` or ``unresolved``) and ``score``.
     """
     donors = donors.reset_index(drop=True)
     if "aliases" not in donors.columns:
         donors = donors.assign(aliases=[()] * len(donors))
     keys = _name_keys(donors)
-    choices = list(keys)
+    fuzzy_keys: dict[str, int] = {}
+    for key, pos in keys.items():
+        cleaned = _name_key(key)
+        if len(cleaned) >= _FUZZY_MIN_LENGTH:
+            fuzzy_keys.setdefault(cleaned, pos)
+    choices = list(fuzzy_keys)
     rows = []
     for name in dict.fromkeys(str(n) for n in names if n is not None and str(n).strip()):
         folded = _fold(name)
@@ -407,15 +470,29 @@ def resolve_donor_names(
         if pos is not None:
             rows.append((name, str(donors.at[pos, "donor_id"]), "exact", 100.0))
             continue
+        if is_placeholder_name(name):
+            rows.append((name, None, "placeholder", 0.0))
+            continue
+        government = _GOVERNMENT_OF.match(folded)
+        if government is not None:
+            pos = keys.get(government.group(1), keys.get(_strip_article(government.group(1))))
+            if pos is None:
+                rows.append((name, None, "unresolved", 0.0))
+            else:
+                rows.append((name, str(donors.at[pos, "donor_id"]), "exact", 100.0))
+            continue
+        cleaned = _strip_article(_name_key(name))
         best = (
-            process.extractOne(folded, choices, scorer=fuzz.WRatio, score_cutoff=cutoff)
-            if choices
+            process.extractOne(cleaned, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+            if choices and len(cleaned) >= _FUZZY_MIN_LENGTH
             else None
         )
         if best is None:
             rows.append((name, None, "unresolved", 0.0))
         else:
-            rows.append((name, str(donors.at[keys[best[0]], "donor_id"]), "fuzzy", float(best[1])))
+            rows.append(
+                (name, str(donors.at[fuzzy_keys[best[0]], "donor_id"]), "fuzzy", float(best[1]))
+            )
     return pd.DataFrame(rows, columns=["name", "donor_id", "method", "score"])
 
 
@@ -498,7 +575,7 @@ def build_donor_profiles(
     history: pd.DataFrame | None = None,
     proposals: pd.DataFrame | None = None,
     *,
-    name_cutoff: float = 88.0,
+    name_cutoff: float = 90.0,
     detect_ecosystems=None,
 ) -> DonorProfiles:
     """Profile every donor from its stated fields and its funding history.
