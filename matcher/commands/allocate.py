@@ -132,9 +132,9 @@ def _read_plain_table(path: Path, encoding: str | None) -> pd.DataFrame:
 def run(args: argparse.Namespace) -> int:
     """Load the inputs, score, plan, write ``--out`` and its siblings; returns the exit status."""
     from matcher.allocate import PlanOptions, build_problem, parse_pair, solve
+    from matcher.commands._inputs import InputError, load_inputs
     from matcher.errors import LifeWebMatchError
     from matcher.export import write_table
-    from matcher.load import load_donors, load_history, load_proposals
 
     if args.candidates < 1:
         return _fail("--candidates must be at least 1")
@@ -157,32 +157,14 @@ def run(args: argparse.Namespace) -> int:
     except LifeWebMatchError as error:
         return _fail(str(error))
 
-    frames: dict[str, pd.DataFrame] = {}
-    for kind, path, loader in (
-        ("proposals", args.proposals, load_proposals),
-        ("donors", args.donors, load_donors),
-        ("history", args.history, load_history),
-    ):
-        if path is None:
-            continue
-        file = Path(path)
-        if not file.is_file():
-            return _fail(f"{kind} file {path} does not exist")
-        try:
-            report = loader(file, filename=file.name, encoding=args.encoding)
-        except (LifeWebMatchError, OSError) as error:
-            return _fail(f"{kind} file {path}: {error}")
-        if report.n_rejected:
-            print(
-                f"lifeweb-match allocate: {file.name}: {report.n_rejected} of {report.rows_in} "
-                f"rows rejected (run 'lifeweb-match validate {path}' to see why)",
-                file=sys.stderr,
-            )
-        frames[kind] = report.frame
-    if frames["proposals"].empty:
-        return _fail(f"no proposal could be loaded from {args.proposals}")
-    if frames["donors"].empty:
-        return _fail(f"no donor could be loaded from {args.donors}")
+    try:
+        frames = load_inputs(
+            {"proposals": args.proposals, "donors": args.donors, "history": args.history},
+            command="allocate",
+            encoding=args.encoding,
+        )
+    except InputError as error:
+        return _fail(str(error))
 
     extra: dict[str, pd.DataFrame] = {}
     for kind, path in (("budgets", args.budgets), ("pairs", args.pairs)):
@@ -244,15 +226,10 @@ def _score_pairs(
     """Every proposal's best donors from the engine, eligible ones first."""
     from matcher.combine import parse_weights
     from matcher.rank import rank_matches
+    from matcher.tagger import proposal_target_weights
 
     weights = parse_weights(args.weights)
-    target_weights = None
-    try:
-        from matcher.tagger import proposal_target_weights
-
-        target_weights = proposal_target_weights(frames["proposals"])
-    except ImportError:
-        target_weights = None
+    target_weights = proposal_target_weights(frames["proposals"])
     # Forced pairs may rank low; scoring every donor lets the checks judge them fairly.
     top_k = len(frames["donors"]) if n_forced else args.candidates
     return rank_matches(

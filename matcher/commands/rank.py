@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-
-import pandas as pd
 
 __all__ = ["add_arguments", "run"]
 
@@ -75,9 +72,9 @@ def _fail(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Load the inputs, rank, write ``--out``; returns the exit status."""
     from matcher.combine import parse_weights
+    from matcher.commands._inputs import InputError, load_inputs
     from matcher.errors import LifeWebMatchError
     from matcher.export import write_table
-    from matcher.load import load_donors, load_history, load_proposals
     from matcher.rank import rank_matches
 
     if args.top < 1:
@@ -87,49 +84,15 @@ def run(args: argparse.Namespace) -> int:
     except LifeWebMatchError as error:
         return _fail(str(error))
 
-    frames: dict[str, pd.DataFrame] = {}
-    if args.db is not None:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from matcher.store import read_inputs
-
-        try:
-            stored = dict(
-                zip(("proposals", "donors", "history"), read_inputs(args.db), strict=True)
-            )
-        except (LifeWebMatchError, OSError, SQLAlchemyError) as error:
-            return _fail(f"cannot read the database: {error}")
-        frames.update(stored)
-        if stored["history"].empty:
-            frames.pop("history")
-    elif args.proposals is None or args.donors is None:
-        return _fail("give --proposals FILE and --donors FILE, or --db URL")
-
-    for kind, path, loader in (
-        ("proposals", args.proposals, load_proposals),
-        ("donors", args.donors, load_donors),
-        ("history", args.history, load_history),
-    ):
-        if path is None:
-            continue
-        file = Path(path)
-        if not file.is_file():
-            return _fail(f"{kind} file {path} does not exist")
-        try:
-            report = loader(file, filename=file.name, encoding=args.encoding)
-        except (LifeWebMatchError, OSError) as error:
-            return _fail(f"{kind} file {path}: {error}")
-        if report.n_rejected:
-            print(
-                f"lifeweb-match rank: {file.name}: {report.n_rejected} of {report.rows_in} rows "
-                f"rejected (run 'lifeweb-match validate {path}' to see why)",
-                file=sys.stderr,
-            )
-        frames[kind] = report.frame
-    if frames["proposals"].empty:
-        return _fail(f"no proposal could be loaded from {args.proposals}")
-    if frames["donors"].empty:
-        return _fail(f"no donor could be loaded from {args.donors}")
+    try:
+        frames = load_inputs(
+            {"proposals": args.proposals, "donors": args.donors, "history": args.history},
+            command="rank",
+            encoding=args.encoding,
+            db=args.db,
+        )
+    except InputError as error:
+        return _fail(str(error))
 
     target_weights = None
     if not args.declared_targets_only:
