@@ -293,6 +293,8 @@ class EvaluationResult:
     n_cases: int
     n_cases_without_rankable_donor: int
     weights: Mapping[str, float] | str | None = None
+    suggested_targets: bool | None = None
+    """True when EOIs without declared targets were scored on the tagger's suggestions."""
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for ``--json``."""
@@ -303,6 +305,7 @@ class EvaluationResult:
             "n_cases_without_rankable_donor": self.n_cases_without_rankable_donor,
             "unresolved_donors": list(self.unresolved_donors),
             "weights": dict(self.weights) if isinstance(self.weights, Mapping) else self.weights,
+            "suggested_targets": self.suggested_targets,
         }
 
     def passes(self) -> dict[str, bool]:
@@ -430,6 +433,12 @@ class MatcherScorer:
 
     By default donors are ordered by score alone: eligibility describes donors as they are
     today (several LifeWeb-era programmes are now inactive), not when the EOI was funded.
+
+    By default the engine is replayed as it ships: an EOI that declares no target is scored on
+    the targets the tagger suggests from its own text, weighted by confidence
+    (:func:`matcher.tagger.proposal_target_weights`). The tagger reads only the EOI's text,
+    never who funded it, so this leaks nothing; ``suggested_targets=False`` replays the
+    declared targets alone.
     """
 
     def __init__(
@@ -437,10 +446,12 @@ class MatcherScorer:
         weights: str | Mapping[str, float] | None = "balanced",
         *,
         eligible_first: bool = False,
+        suggested_targets: bool = True,
     ) -> None:
         self.weights = weights
         self.eligible_first = eligible_first
-        self._cache: dict[tuple[str, int, int], tuple[np.ndarray, ...]] = {}
+        self.suggested_targets = suggested_targets
+        self._cache: dict[tuple[str, int, int, bool], tuple[np.ndarray, ...]] = {}
 
     def _components(
         self,
@@ -456,10 +467,20 @@ class MatcherScorer:
                 history[["proposal_id", "donor"]].astype(str), index=False
             ).sum()
         )
-        key = (str(proposal["proposal_id"].iloc[0]), len(history), history_fingerprint)
+        key = (
+            str(proposal["proposal_id"].iloc[0]),
+            len(history),
+            history_fingerprint,
+            self.suggested_targets,
+        )
         if key not in self._cache:
+            target_weights = None
+            if self.suggested_targets:
+                from matcher.tagger import proposal_target_weights
+
+                target_weights = proposal_target_weights(proposal)
             fitted = Matcher().fit(donors, history, proposals=proposals)
-            score_set = fitted.score(proposal)
+            score_set = fitted.score(proposal, target_weights=target_weights)
             position = {str(d): i for i, d in enumerate(score_set.donor_ids)}
             order = [position[str(d)] for d in donors["donor_id"]]
             self._cache[key] = (
@@ -503,15 +524,17 @@ def compare_weights(
     proposals: str | Path = DEFAULT_PROPOSALS,
     donors: str | Path = DEFAULT_DONORS,
     history: str | Path = DEFAULT_HISTORY,
+    *,
+    suggested_targets: bool = True,
 ) -> pd.DataFrame:
     """Replay the history once and score it under several weight sets.
 
     Each held-out EOI is fitted once; every weight set re-combines the same component scores.
     Returns the summary rows of every weight set (column ``weights`` names it), the baseline
-    once under the name ``popularity``.
+    once under the name ``popularity``. ``suggested_targets`` as in :class:`MatcherScorer`.
     """
     proposal_frame, donor_frame, history_frame = _read_files(proposals, donors, history)
-    scorer = MatcherScorer()
+    scorer = MatcherScorer(suggested_targets=suggested_targets)
     tables = []
     for position, (name, weights) in enumerate(weight_sets.items()):
         scorer.weights = weights
@@ -531,6 +554,7 @@ def evaluate_files(
     *,
     weights: str | Mapping[str, float] | None = "balanced",
     eligible_first: bool = False,
+    suggested_targets: bool = True,
 ) -> EvaluationResult:
     """Read the three files with the project's readers and replay the history.
 
@@ -542,6 +566,9 @@ def evaluate_files(
         Engine weights (preset or ``name=value,...``).
     eligible_first
         Rank donors the engine marks ineligible after all eligible ones.
+    suggested_targets
+        Score an EOI that declares no target on the tagger's suggested targets, as the
+        engine ships (``rank`` and the app); False replays declared targets only.
 
     Returns
     -------
@@ -555,7 +582,9 @@ def evaluate_files(
         proposal_frame,
         donor_frame,
         history_frame,
-        MatcherScorer(parsed_weights, eligible_first=eligible_first),
+        MatcherScorer(
+            parsed_weights, eligible_first=eligible_first, suggested_targets=suggested_targets
+        ),
     )
     return EvaluationResult(
         per_case=result.per_case,
@@ -564,6 +593,7 @@ def evaluate_files(
         n_cases=result.n_cases,
         n_cases_without_rankable_donor=result.n_cases_without_rankable_donor,
         weights=parsed_weights,
+        suggested_targets=suggested_targets,
     )
 
 
@@ -594,6 +624,12 @@ def format_table(result: EvaluationResult) -> str:
     )
     if isinstance(result.weights, Mapping):
         lines.append("weights: " + ", ".join(f"{k}={v:g}" for k, v in result.weights.items()))
+    if result.suggested_targets is not None:
+        lines.append(
+            "targets: declared, else suggested from the EOI's text"
+            if result.suggested_targets
+            else "targets: declared only"
+        )
     return "\n".join(lines)
 
 

@@ -49,6 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "evaluate") -> No
         action="store_true",
         help="score every weight preset (and --weights) from one set of fits, side by side",
     )
+    parser.add_argument(
+        "--declared-targets-only",
+        action="store_true",
+        help="score EOIs on their declared targets only (by default an EOI that declares none "
+        "gets the targets suggested from its text, weighted by confidence, as in 'rank')",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--out", metavar="FILE.csv", help="write one row per EOI and method (ranks, hits) here"
@@ -67,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
             donors=args.donors,
             history=args.history,
             weights=args.weights,
+            suggested_targets=not args.declared_targets_only,
         )
     except (LifeWebMatchError, ValueError, OSError) as error:
         print(f"lifeweb-match evaluate: {error}", file=sys.stderr)
@@ -92,7 +99,11 @@ def _run_comparison(args: argparse.Namespace) -> int:
         if args.weights not in weight_sets:
             weight_sets[args.weights] = parse_weights(args.weights)
         comparison = compare_weights(
-            weight_sets, proposals=args.proposals, donors=args.donors, history=args.history
+            weight_sets,
+            proposals=args.proposals,
+            donors=args.donors,
+            history=args.history,
+            suggested_targets=not args.declared_targets_only,
         )
     except (LifeWebMatchError, ValueError, OSError) as error:
         print(f"lifeweb-match evaluate: {error}", file=sys.stderr)

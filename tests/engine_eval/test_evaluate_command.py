@@ -47,6 +47,7 @@ def test_cli_prints_json_and_writes_one_row_per_eoi_and_method(
     printed = json.loads(capsys.readouterr().out)
     assert printed["n_cases"] == 4
     assert printed["weights"]["thematic"] == 1.0
+    assert printed["suggested_targets"] is True
     engine_all = next(
         row for row in printed["table"] if row["method"] == "engine" and row["group"] == "all"
     )
@@ -55,6 +56,24 @@ def test_cli_prints_json_and_writes_one_row_per_eoi_and_method(
     written = out.read_text(encoding="utf-8").splitlines()
     assert written[0].startswith("proposal_id,method,germany_alone,true_donors,best_true_rank")
     assert len(written) == 1 + 4 * 2
+
+
+def test_cli_declared_targets_only_switches_the_tagger_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["evaluate", "--declared-targets-only"]
+    for name, text in (
+        ("proposals", TINY_PROPOSALS),
+        ("donors", TINY_DONORS),
+        ("history", TINY_HISTORY),
+    ):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        argv += [f"--{name}", str(path)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "targets: declared only" in printed
+    assert "| all | engine | 4 |" in printed
 
 
 def test_cli_reports_an_unreadable_file_without_a_traceback(
@@ -113,3 +132,31 @@ def test_scorer_fits_each_held_out_case_once_across_weight_sets() -> None:
     assert balanced[0] > balanced[1]
     # the second weight set re-combines the cached components: different scores, no refit
     assert not np.allclose(thematic, balanced)
+
+
+TARGETED_DONORS = """donor_id,name,aliases,priorities,aichi_targets,min_grant,max_grant,currency
+OCEAN,Ocean Fund,,marine coral reef fisheries and mangroves in small island states,6;10;11,100000,2000000,USD
+FOREST,Forest Trust,Forest Foundation,tropical forest corridors and protected areas in the Andes,5;15,100000,2000000,USD
+"""
+
+
+@pytest.mark.parametrize(
+    ("suggested_targets", "expected"), [(True, [1.0, 0.0]), (False, [-1.0, -1.0])]
+)
+def test_scorer_uses_suggested_targets_unless_told_declared_only(
+    suggested_targets: bool, expected: list[float]
+) -> None:
+    import io
+
+    from matcher.evaluate import MatcherScorer
+    from matcher.load import load_donors, load_history, load_proposals
+
+    proposals = load_proposals(io.BytesIO(TINY_PROPOSALS.encode()), filename="p.csv").frame
+    donors = load_donors(io.BytesIO(TARGETED_DONORS.encode()), filename="d.csv").frame
+    history = load_history(io.BytesIO(TINY_HISTORY.encode()), filename="h.csv").frame
+    without = history[history["proposal_id"] != "E1"]
+    scorer = MatcherScorer({"targets": 1.0}, suggested_targets=suggested_targets)
+    scores = scorer(proposals.iloc[[0]], proposals, donors, without)
+    # E1 declares no target; its coral-reef text suggests Aichi 6, 10 and 11, which the Ocean
+    # Fund states. Declared-only, the target component is missing for every donor (-1).
+    assert scores.tolist() == expected
