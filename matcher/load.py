@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from matcher import normalise
@@ -44,6 +46,13 @@ _NEAR_DUPLICATE_COLUMNS = [
 ]
 _RESERVED = ("source_row", "notes")
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_TEXT_NEEDS_WORK = r"[<&\r\n\t\x{a0}\x{2009}\x{202f}]|  |^$|^[^\pL\pN\pP\pS]|[^\pL\pN\pP\pS]$"
+"""RE2 (Arrow) pattern of the text cells :func:`normalise.html_to_text` or trimming could change.
+
+Python's ``str.strip`` removes only characters of the Unicode separator (Z*) and control
+(Cc) categories, so a cell that starts and ends with a letter, number, punctuation or
+symbol has nothing to trim.
+"""
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,30 @@ class _Normaliser:
     # text ------------------------------------------------------------------
 
     def text(self, column: str, *, required: bool = False) -> None:
+        """Trimmed plain text; only the cells that need it go through :func:`normalise.html_to_text`.
+
+        A cell without markup, entities, line breaks, runs of spaces, tabs or non-breaking
+        spaces, and with no white space at either end, comes out as it went in: those
+        cells are found in one pass over the Arrow column and kept without a copy.
+        """
+        header = self.header_of.get(column)
+        if header is None:
+            self.columns[column] = [""] * self.n
+            return
+        arrow = pa.array(self.raw[header].array)
+        if not pa.types.is_large_string(arrow.type) and not pa.types.is_string(arrow.type):
+            arrow = arrow.cast(pa.large_string())
+        matches = pc.fill_null(pc.match_substring_regex(arrow, _TEXT_NEEDS_WORK), True)
+        needs_work = matches.to_numpy(zero_copy_only=False)
+        positions = np.flatnonzero(needs_work)
+        if not len(positions):
+            self.columns[column] = pd.Series(arrow, dtype="str")
+            return
+        cells = [
+            value.strip() if isinstance(value, str) else ""
+            for value in arrow.take(pa.array(positions)).to_pylist()
+        ]
+
         def judge(cell: str) -> _Verdict:
             text = normalise.html_to_text(cell)
             problems = (f"missing {column.replace('_', ' ')}",) if required and not text else ()
@@ -186,7 +219,20 @@ class _Normaliser:
             )
             return text, problems, f"{column}: HTML removed" if changed else None
 
-        self.judge(column, judge, "")
+        verdicts = {cell: judge(cell) for cell in set(cells)}
+        header_written = self.header(column)
+        texts = []
+        for position, cell in zip(positions.tolist(), cells, strict=True):
+            text, problems, note = verdicts[cell]
+            texts.append(text)
+            for problem in problems:
+                self.out.reject(position, header_written, cell, problem)
+            if note:
+                self.out.note(position, note)
+        replaced = pc.replace_with_mask(
+            arrow, pa.array(needs_work), pa.array(texts, type=arrow.type)
+        )
+        self.columns[column] = pd.Series(replaced, dtype="str")
 
     def identifier(self, column: str, *, unique: bool) -> None:
         cells = self.cells(column) or [""] * self.n
@@ -653,7 +699,8 @@ def load(
 
     bad = np.zeros(len(full), dtype=bool)
     bad[list(norm.out.bad)] = True
-    frame = full.loc[~bad].reset_index(drop=True)
+    # Taking every row would copy every string of a clean file.
+    frame = full.loc[~bad].reset_index(drop=True) if bad.any() else full
     rejected_rows = raw.frame.loc[bad].copy()
     rejected_rows.columns = [f"file_{c}" if c in _RESERVED else c for c in rejected_rows.columns]
     rejected_rows.insert(0, "source_row", np.asarray(raw.source_rows, dtype="int64")[bad])

@@ -80,12 +80,24 @@ _ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+_OTHER_COLLAPSED_SPACES = ("\t", "\u00a0", "\u2009", "\u202f")
+_LONG_TEXT = 256
+"""Cells longer than this are converted without the cache: long text is rarely repeated."""
+
+
+def _squeeze_line(line: str) -> str:
+    """``_WHITESPACE.sub(" ", line).strip()``, skipping the regex when there is nothing to collapse."""
+    if "  " in line or any(space in line for space in _OTHER_COLLAPSED_SPACES):
+        line = _WHITESPACE.sub(" ", line)
+    return line.strip()
+
+
 def html_to_text(text: str) -> str:
     """Plain text from a cell that may hold HTML (the LifeWeb export stores ``<br/>``, ``<p>``, ``<h4>``).
 
     Block tags become line breaks, list items become "- " lines, entities are decoded, and
-    runs of blank lines collapse to one. Text without tags or entities is only trimmed.
+    runs of blank lines collapse to one. Text without tags or entities is only trimmed
+    (runs of spaces and tabs become one space).
 
     Parameters
     ----------
@@ -97,9 +109,22 @@ def html_to_text(text: str) -> str:
     str
         Plain text, safe to show as text (no markup left).
     """
+    if len(text) > _LONG_TEXT:
+        return _html_to_text(text)
+    return _html_to_text_cached(text)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _html_to_text_cached(text: str) -> str:
+    """Short cells (titles, statuses) repeat across rows: each distinct one is converted once."""
+    return _html_to_text(text)
+
+
+def _html_to_text(text: str) -> str:
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text or "&" in text:
         text = _COMMENT.sub("", text)
         text = _LIST_ITEM.sub("\n- ", text)
@@ -107,10 +132,15 @@ def html_to_text(text: str) -> str:
         text = _BLOCK_TAGS.sub("\n", text)
         text = _ANY_TAG.sub("", text)
         text = html.unescape(text)
-    lines = [_WHITESPACE.sub(" ", line).strip() for line in text.split("\n")]
-    text = "\n".join(lines)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    if "\n" not in text:
+        return _squeeze_line(text)
+    text = "\n".join([_squeeze_line(line) for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 # --------------------------------------------------------------------------- lists
