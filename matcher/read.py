@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -179,11 +179,30 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines ``io.StringIO(text, newline="")`` gives, without its four-bytes-a-character copy.
+
+    Split at ``\n`` (so a ``\r\n`` ending stays whole); text with a lone ``\r`` line end goes
+    through ``StringIO`` itself.
+    """
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        yield from io.StringIO(text, newline="")
+        return
+    start, size, find = 0, len(text), text.find
+    while start < size:
+        end = find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
     # A long description cell can pass the csv module's default 128 KB field limit.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        return list(csv.reader(_lines(text), delimiter=delimiter, strict=False))
     except csv.Error as error:
         raise UnreadableFileError(f"The CSV layout is broken: {error}") from None
 
@@ -362,22 +381,25 @@ def read_table(
         )
     if data.startswith(_XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
         rows, numbers, sheet = _xlsx_rows(data, max_rows)
-        text = ""
+        neutralised = True
         file_format, used_encoding, delimiter = "xlsx", "", ""
         notes.append(f'read sheet "{sheet}"')
     else:
         text, used_encoding = _decode(data, encoding)
+        del data  # the decoded text replaces the bytes; a large file is not held twice
         if _looks_binary(text):
             raise UnreadableFileError(
                 "This does not look like a CSV or Excel file (it holds binary data). "
                 "Load a .csv or .xlsx file."
             )
         delimiter = _sniff_delimiter(text)
+        neutralised = _NEUTRALISED_ANYWHERE.search(text) is not None
         rows = _csv_rows(text, delimiter)
+        del text  # the cells hold it now
         numbers = list(range(1, len(rows) + 1))
         file_format = "csv"
         notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
-    if file_format == "xlsx" or _NEUTRALISED_ANYWHERE.search(text):
+    if file_format == "xlsx" or neutralised:
         rows = _restore_neutralised(rows)
     header_index = _find_header(rows, header_score)
     headers = [c.strip() for c in rows[header_index]]
@@ -406,12 +428,9 @@ def read_table(
         body_numbers.append(number)
     if len(body) > max_rows:
         raise UnreadableFileError(_too_many(len(body), max_rows))
+    del rows
     columns = _unique_headers(headers)
-    frame = (
-        pd.DataFrame(body, columns=columns, dtype=str)
-        if body
-        else pd.DataFrame(columns=columns, dtype=str)
-    )
+    frame = _frame_of_strings(body, columns)
     return RawTable(
         frame=frame,
         source_rows=tuple(body_numbers),
@@ -423,6 +442,22 @@ def read_table(
         header_row=numbers[header_index],
         notes=tuple(notes),
     )
+
+
+def _frame_of_strings(body: list[list[str]], columns: list[str]) -> pd.DataFrame:
+    """A ``str`` frame of the rows, built a column at a time so each column's Python strings are freed
+    as soon as its Arrow copy exists (a large file's cells are never held twice over)."""
+    if not body:
+        return pd.DataFrame(columns=columns, dtype=str)
+    cells_by_column = list(zip(*body, strict=True))
+    body.clear()
+    series: list[pd.Series] = []
+    for position in range(len(columns)):
+        series.append(pd.Series(cells_by_column[position], dtype=str))
+        cells_by_column[position] = ()
+    frame = pd.concat(series, axis=1, ignore_index=True)
+    frame.columns = columns
+    return frame
 
 
 def _delimiter_name(delimiter: str) -> str:
