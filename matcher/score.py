@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -342,6 +344,20 @@ def _fold_text(text: str) -> str:
     return folded
 
 
+def _identity(text: str) -> str:
+    return text
+
+
+_WORD_RUN = re.compile(r"\w+")
+_ASCII_WORD_TABLE = bytes(
+    (code + 32 if 65 <= code <= 90 else code)
+    if chr(code).isascii() and (chr(code).isalnum() or code == 95)
+    else 32
+    for code in range(256)
+)
+"""Bytes -> lower-case letters, digits and ``_`` kept, everything else a space."""
+
+
 def _non_latin_share(text: str) -> float:
     """Approximate share of a text's characters in non-Latin scripts, from its UTF-8 length.
 
@@ -415,11 +431,102 @@ class TextModel:
         self.terms_ = self.word_.get_feature_names_out()
         return self
 
-    def words(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self.word_.transform(texts).astype(np.float32)
+    def words(
+        self, texts: Sequence[str], folded: dict[int, str] | None = None
+    ) -> sparse.csr_matrix:
+        """Word TF-IDF rows: exactly ``word_.transform(texts)``, about four times faster.
 
-    def chars(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self.char_.transform(texts).astype(np.float32)
+        The fitted vocabulary holds only tokens of the fitted pattern (whole runs of two or more
+        letters), so counting every maximal run of word characters and dropping those not in
+        the vocabulary gives the same counts. ASCII text (most of it) is lower-cased and split
+        by one byte-table ``translate``; other text is folded and split by a regular expression,
+        and its folded form is left in ``folded`` (row -> text) for the character n-grams.
+        """
+        vocabulary = self.word_.vocabulary_
+        ascii_vocabulary = self._ascii_vocabulary()
+        terms: list[np.ndarray] = []  # per row: term index of each distinct token (-1: unknown)
+        counts: list[np.ndarray] = []  # per row: how often each distinct token occurs
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            if text.isascii():
+                tokens = text.encode("ascii").translate(_ASCII_WORD_TABLE).split()
+                lookup = ascii_vocabulary.get
+            else:
+                folded_text = _fold_text(text)
+                if folded is not None:
+                    folded[row] = folded_text
+                tokens = _WORD_RUN.findall(folded_text)
+                lookup = vocabulary.get
+            counted = Counter(tokens)
+            lengths[row] = len(counted)
+            terms.append(np.fromiter(map(lookup, counted, repeat(-1)), np.int64, len(counted)))
+            counts.append(np.fromiter(counted.values(), np.float32, len(counted)))
+        return self._tfidf_rows(terms, counts, lengths, len(vocabulary), self.word_)
+
+    def chars(
+        self, texts: Sequence[str], folded: Sequence[str | None] | None = None
+    ) -> sparse.csr_matrix:
+        """Character n-gram TF-IDF rows: exactly ``char_.transform(texts)``.
+
+        ``folded`` may carry texts already folded by :meth:`words` (None where not), so no
+        text is folded twice.
+        """
+        vocabulary = self.char_.vocabulary_
+        analyse = self._char_analyser()
+        terms: list[np.ndarray] = []  # per row: term index of each distinct token (-1: unknown)
+        counts: list[np.ndarray] = []  # per row: how often each distinct token occurs
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            folded_text = folded[row] if folded is not None else None
+            grams = analyse(_fold_text(text) if folded_text is None else folded_text)
+            counted = Counter(grams)
+            lengths[row] = len(counted)
+            terms.append(
+                np.fromiter(map(vocabulary.get, counted, repeat(-1)), np.int64, len(counted))
+            )
+            counts.append(np.fromiter(counted.values(), np.float32, len(counted)))
+        return self._tfidf_rows(terms, counts, lengths, len(vocabulary), self.char_)
+
+    def _ascii_vocabulary(self) -> dict[bytes, int]:
+        if getattr(self, "ascii_vocabulary_", None) is None:
+            self.ascii_vocabulary_ = {
+                term.encode("ascii"): index
+                for term, index in self.word_.vocabulary_.items()
+                if term.isascii()
+            }
+        return self.ascii_vocabulary_
+
+    def _char_analyser(self) -> Callable[[str], list[str]]:
+        """The fitted character analyser without its preprocessor (for folded text)."""
+        if getattr(self, "char_analyser_", None) is None:
+            self.char_analyser_ = TfidfVectorizer(
+                analyzer="char_wb", ngram_range=self.char_ngram_range, preprocessor=_identity
+            ).build_analyzer()
+        return self.char_analyser_
+
+    @staticmethod
+    def _tfidf_rows(
+        terms: list[np.ndarray],
+        counts: list[np.ndarray],
+        lengths: np.ndarray,
+        n_terms: int,
+        vectoriser: TfidfVectorizer,
+    ) -> sparse.csr_matrix:
+        """Counts -> sublinear TF-IDF -> L2 rows, the same steps (and order) as scikit-learn."""
+        term = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int64)
+        count = np.concatenate(counts) if counts else np.zeros(0, dtype=np.float32)
+        row = np.repeat(np.arange(len(lengths)), lengths)
+        known = term >= 0
+        matrix = sparse.csr_matrix(
+            (count[known], (row[known], term[known])),
+            shape=(len(lengths), n_terms),
+            dtype=np.float32,
+        )  # distinct (row, term) pairs, so nothing is summed
+        matrix.sort_indices()
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1.0
+        matrix.data *= vectoriser.idf_[matrix.indices]
+        return normalize(matrix, norm="l2", copy=False).astype(np.float32, copy=False)
 
     def needs_char(self, texts: Sequence[str], word_matrix: sparse.csr_matrix) -> np.ndarray:
         """Short texts and texts mostly in non-Latin scripts get the character n-gram variant."""
@@ -478,13 +585,14 @@ def proposal_features(
     the declared targets when given: declared targets 1.0, suggested ones their confidence.
     """
     texts = proposal_texts(proposals)
-    words = model.words(texts)
+    folded: dict[int, str] = {}  # non-ASCII texts folded once, for words and characters
+    words = model.words(texts, folded)
     needs_char = model.needs_char(texts, words)
     chars = None
     if needs_char.any():
         chars = sparse.csr_matrix((len(texts), len(model.char_.vocabulary_)), dtype=np.float32)
         picked = np.flatnonzero(needs_char)
-        sub = model.chars([texts[i] for i in picked])
+        sub = model.chars([texts[i] for i in picked], [folded.get(i) for i in picked])
         selector = sparse.csr_matrix(
             (np.ones(picked.size, dtype=np.float32), (picked, np.arange(picked.size))),
             shape=(len(texts), picked.size),

@@ -1,0 +1,70 @@
+"""The engine's own word and character counting gives exactly scikit-learn's TF-IDF rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from matcher.score import TextModel, _fold_text
+
+DONOR_TEXTS = [
+    "Protected areas and wetlands in the Andes; community forestry and mangrove restoration.",
+    "Marine and coastal ecosystems, coral reefs, small island developing states.",
+    "Aires protégées et zones humides: gestion communautaire des forêts du bassin du Congo.",
+    "湿地保护区 生物多样性 森林恢复 与 社区 生计",
+]
+PROPOSAL_TEXTS = [
+    "Expanding the protected-area network of the Andes with indigenous communities.",
+    "Restauración de manglares y arrecifes costeros en islas del Caribe.",
+    "Mixed tokens: snake_case words, a1b2 codes, 2020s, x, ÉCOLE, l’eau “quoted” — dash.",
+    "红树林 湿地 保护区 2020年 管理 coral reef",
+    "",
+    "   ",
+    "REDD+ forests FORESTS Forests, forests; wetlands/peatlands & marsh",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> TextModel:
+    return TextModel().fit(DONOR_TEXTS, [text[:1000] for text in DONOR_TEXTS])
+
+
+def _same(fast: sparse.csr_matrix, reference: sparse.csr_matrix) -> None:
+    assert fast.dtype == np.float32
+    np.testing.assert_array_equal(fast.indptr, reference.indptr)
+    np.testing.assert_array_equal(fast.indices, reference.indices)
+    np.testing.assert_array_equal(fast.data, reference.data)  # bit for bit, not approximately
+
+
+def test_word_rows_equal_scikit_learn_transform_bit_for_bit(model: TextModel) -> None:
+    texts = [*PROPOSAL_TEXTS, *DONOR_TEXTS]
+    fast = model.words(texts)
+    assert fast.nnz > 20
+    _same(fast, model.word_.transform(texts).astype(np.float32))
+
+
+def test_character_rows_equal_scikit_learn_transform_with_and_without_folded_text(
+    model: TextModel,
+) -> None:
+    folded: dict[int, str] = {}
+    model.words(PROPOSAL_TEXTS, folded)
+    # Only non-ASCII texts are folded on the way; their folded form feeds the n-grams.
+    assert set(folded) == {i for i, text in enumerate(PROPOSAL_TEXTS) if not text.isascii()}
+    assert folded[1] == _fold_text(PROPOSAL_TEXTS[1])
+    reference = model.char_.transform(PROPOSAL_TEXTS).astype(np.float32)
+    _same(model.chars(PROPOSAL_TEXTS), reference)
+    _same(
+        model.chars(PROPOSAL_TEXTS, [folded.get(i) for i in range(len(PROPOSAL_TEXTS))]), reference
+    )
+
+
+def test_words_outside_the_vocabulary_and_runs_with_digits_count_for_nothing(
+    model: TextModel,
+) -> None:
+    row = model.words(["zzyzx a1b2 wetlands2 snake_case"])
+    assert row.nnz == 0
+    row = model.words(["Wetlands, wetlands!"])
+    assert row.nnz == 1
+    assert model.terms_[row.indices[0]] == "wetlands"
+    assert row.data[0] == pytest.approx(1.0)
