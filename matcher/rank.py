@@ -444,6 +444,7 @@ class Matcher:
             profiles.stated_ecosystems[undeclared] = detected.astype(np.float32)
             profiles.has_ecosystems = profiles.stated_ecosystems.any(axis=1)
         self.profiles_: DonorProfiles = profiles
+        self.donor_text_: tuple[object, object] | None = None  # filled by _donor_text
         self.donor_vectors_: DonorVectors = donor_vectors(profiles, self.text_model_, self.table_)
         self.context_ = ExplainContext(profiles, self.donor_vectors_, self.text_model_, self.table_)
         return self
@@ -584,6 +585,7 @@ class Matcher:
             for begin in starts
         )
         n_jobs = self._effective_jobs(len(starts))
+        self._donor_text()  # built before any fork, so workers share it
         outcomes = None
         if n_jobs > 1:
             from concurrent.futures.process import BrokenProcessPool
@@ -611,6 +613,7 @@ class Matcher:
                 donor_candidates, proposals, order, top_k, w, eligible_only, explain
             )
             frames.append(result.assign(ranked_by="donor") if by == "both" else result)
+        _CHUNK_BUFFERS.clear()
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def _effective_jobs(self, n_tasks: int) -> int:
@@ -623,6 +626,15 @@ class Matcher:
             return min(2, os.cpu_count() or 1) if n_tasks >= 8 else 1
         jobs = self.n_jobs if self.n_jobs > 0 else (os.cpu_count() or 1)
         return max(1, min(jobs, n_tasks))
+
+    def _donor_text(self) -> tuple[object, object]:
+        """Donor ids and names as text arrays, built once: each chunk only gathers from them."""
+        if getattr(self, "donor_text_", None) is None:
+            self.donor_text_ = (
+                _text_array(self.profiles_.donor_ids),
+                _text_array(self.profiles_.names),
+            )
+        return self.donor_text_
 
     def _rank_chunk(
         self,
@@ -638,7 +650,8 @@ class Matcher:
         """Score one chunk; keep its top-k per proposal and its best candidates per donor."""
         features = self.features(chunk, target_weights=chunk_weights)
         components, codes = self._components(features)
-        values, available = stack_components(components)
+        values, available = stack_components(components, out=_CHUNK_BUFFERS.get("stack"))
+        _CHUNK_BUFFERS["stack"] = (values, available)  # reused by the next chunk of this size
         del components
         scores = combine_components(values, available, w)
         key = _sort_key(scores, codes)
@@ -658,11 +671,12 @@ class Matcher:
                 if explain
                 else None
             )
+            donor_ids, donor_names = self._donor_text()
             frame = _result_frame(
-                proposal_ids=features.proposal_ids[rows],
-                titles=features.titles[rows],
-                donor_ids=self.profiles_.donor_ids[cols],
-                donor_names=self.profiles_.names[cols],
+                proposal_ids=_text_array(features.proposal_ids).take(rows),
+                titles=_text_array(features.titles).take(rows),
+                donor_ids=donor_ids.take(cols),
+                donor_names=donor_names.take(cols),
                 ranks=ranks,
                 scores=scores[rows, cols],
                 codes=pair_codes,
@@ -743,6 +757,10 @@ class Matcher:
             values=values.reshape(len(proposal_pos), len(COMPONENTS)),
         )
 
+
+# Stacked component arrays of the last chunk scored in this process, refilled by the next one:
+# only gathered copies leave a chunk, so the memory can be reused (see stack_components).
+_CHUNK_BUFFERS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 # State handed to forked worker processes: inherited through fork, never pickled.
 _FORKED_STATE: dict[str, object] = {}
