@@ -31,7 +31,7 @@ from matcher.combine import (
     stack_components,
 )
 from matcher.explain import ExplainContext, PairExplanation, explain_pair, pair_sentences
-from matcher.profile import DonorProfiles, build_donor_profiles, country_table
+from matcher.profile import DonorProfiles, _column, build_donor_profiles, country_table
 from matcher.score import (
     COMPONENTS,
     DonorVectors,
@@ -602,11 +602,13 @@ class Matcher:
                 self._rank_chunk(chunk, tw, begin, top_k, by, w, eligible_only, explain)
                 for chunk, tw, begin in tasks
             ]
-        by_proposal = [frame for frame, _ in outcomes if frame is not None]
+        by_proposal = [found for found, _ in outcomes if found is not None]
         donor_candidates = [found for _, found in outcomes if found is not None]
+        del outcomes
         frames = []
         if by in ("proposal", "both"):
-            result = pd.concat(by_proposal, ignore_index=True) if by_proposal else _empty_result()
+            result = self._proposal_rows_frame(by_proposal, proposals, order)
+            del by_proposal
             frames.append(result.assign(ranked_by="proposal") if by == "both" else result)
         if by in ("donor", "both"):
             result = self._merge_donor_candidates(
@@ -646,8 +648,13 @@ class Matcher:
         w: np.ndarray,
         eligible_only: bool,
         explain: bool,
-    ) -> tuple[pd.DataFrame | None, tuple[np.ndarray, ...] | None]:
-        """Score one chunk; keep its top-k per proposal and its best candidates per donor."""
+    ) -> tuple[tuple[object, ...] | None, tuple[np.ndarray, ...] | None]:
+        """Score one chunk; keep its top-k per proposal and its best candidates per donor.
+
+        Both come back as compact arrays (positions, float32 values, codes), not frames: a
+        forked worker sends back a fraction of the bytes, and the text columns are gathered
+        once for all chunks in :meth:`_proposal_rows_frame`.
+        """
         features = self.features(chunk, target_weights=chunk_weights)
         components, codes = self._components(features)
         values, available = stack_components(components, out=_CHUNK_BUFFERS.get("stack"))
@@ -671,17 +678,14 @@ class Matcher:
                 if explain
                 else None
             )
-            donor_ids, donor_names = self._donor_text()
-            frame = _result_frame(
-                proposal_ids=_text_array(features.proposal_ids).take(rows),
-                titles=_text_array(features.titles).take(rows),
-                donor_ids=donor_ids.take(cols),
-                donor_names=donor_names.take(cols),
-                ranks=ranks,
-                scores=scores[rows, cols],
-                codes=pair_codes,
-                explanations=explanations,
-                values=pair_values,
+            frame = (
+                (rows + start).astype(np.int32),
+                cols.astype(np.int32),
+                ranks.astype(np.int32),
+                scores[rows, cols],
+                pair_codes,
+                pair_values.astype(np.float32, copy=False),
+                explanations,
             )
         if by in ("donor", "both"):
             d_rows, d_cols, _ = _top_k_per_row(key.T, top_k, np.arange(len(chunk)))
@@ -694,6 +698,35 @@ class Matcher:
                 np.where(available[:, d_cols, d_rows] > 0, values[:, d_cols, d_rows], np.nan).T,
             )
         return frame, candidates
+
+    def _proposal_rows_frame(
+        self, found: list[tuple[object, ...]], proposals: pd.DataFrame, order: np.ndarray
+    ) -> pd.DataFrame:
+        """The by-proposal result from every chunk's arrays, built once (text gathered once)."""
+        if not found:
+            return _empty_result()
+        positions, cols, ranks, scores, codes, values = (
+            np.concatenate([part[i] for part in found]) for i in range(6)
+        )
+        explanations = None
+        if found[0][6] is not None:
+            explanations = [sentence for part in found for sentence in part[6]]
+        ids = _column(proposals, "proposal_id", "").astype(str).to_numpy(dtype=object)[order]
+        titles = (
+            _column(proposals, "title", "").fillna("").astype(str).to_numpy(dtype=object)[order]
+        )
+        donor_ids, donor_names = self._donor_text()
+        return _result_frame(
+            proposal_ids=_text_array(ids).take(positions),
+            titles=_text_array(titles).take(positions),
+            donor_ids=donor_ids.take(cols),
+            donor_names=donor_names.take(cols),
+            ranks=ranks,
+            scores=scores,
+            codes=codes,
+            explanations=explanations,
+            values=values,
+        )
 
     def _merge_donor_candidates(
         self,
@@ -766,7 +799,7 @@ _CHUNK_BUFFERS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 _FORKED_STATE: dict[str, object] = {}
 
 
-def _forked_chunk(begin: int) -> tuple[pd.DataFrame | None, tuple[np.ndarray, ...] | None]:
+def _forked_chunk(begin: int) -> tuple[tuple[object, ...] | None, tuple[np.ndarray, ...] | None]:
     matcher = _FORKED_STATE["matcher"]
     proposals = _FORKED_STATE["proposals"]
     order = _FORKED_STATE["order"]
@@ -785,7 +818,7 @@ def _rank_in_forked_workers(
     starts: list[int],
     n_jobs: int,
     options: tuple[object, ...],
-) -> list[tuple[pd.DataFrame | None, tuple[np.ndarray, ...] | None]]:
+) -> list[tuple[tuple[object, ...] | None, tuple[np.ndarray, ...] | None]]:
     """Score chunks in forked processes that inherit the fitted matcher and the proposals.
 
     Forking shares the fitted state copy-on-write, so only chunk offsets go out and only each
