@@ -15,6 +15,7 @@ then ``donor_id`` (or ``proposal_id``) in ascending order.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -367,11 +368,12 @@ class Matcher:
     budget_factor
         A request above this multiple of the donor's annual budget makes the pair ineligible.
     chunk_size
-        Proposals scored at once by :meth:`rank`; bounds memory to about
-        ``chunk_size x donors x components x 8`` bytes per process.
+        Proposals scored at once by :meth:`rank`; bounds each process's working memory to
+        roughly ``chunk_size x donors x 120`` bytes (components, their stacked copy and the
+        temporaries that build them: about 120 MB for 1,000 x 1,000).
     n_jobs
         Processes :meth:`rank` spreads the chunks over (``-1``: one per core). ``None`` uses
-        two processes when there are at least 8 chunks (16,000 proposals by default), else one.
+        two processes when there are at least 8 chunks (8,000 proposals by default), else one.
     params
         Curve shapes (:class:`matcher.score.ScoringParams`); the defaults were tuned on the
         LifeWeb funding history.
@@ -383,7 +385,7 @@ class Matcher:
         weights: Weights = "balanced",
         name_cutoff: float = 88.0,
         budget_factor: float = 2.0,
-        chunk_size: int = 2000,
+        chunk_size: int = 1000,
         n_jobs: int | None = None,
         params: ScoringParams | None = None,
     ) -> None:
@@ -819,13 +821,16 @@ def _rank_in_forked_workers(
     n_jobs: int,
     options: tuple[object, ...],
 ) -> list[tuple[tuple[object, ...] | None, tuple[np.ndarray, ...] | None]]:
-    """Score chunks in forked processes that inherit the fitted matcher and the proposals.
+    """Score chunks here and in ``n_jobs - 1`` forked processes that inherit the fitted state.
 
-    Forking shares the fitted state copy-on-write, so only chunk offsets go out and only each
-    chunk's top-k comes back; nothing large is pickled.
+    Forking shares the fitted matcher and the proposals copy-on-write, so only chunk offsets
+    go out and only each chunk's top-k comes back; nothing large is pickled. This process
+    scores chunks too (from the end of the list while the workers take them from the front),
+    so ``n_jobs`` processes hold a chunk's working memory, not ``n_jobs + 1``.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     _FORKED_STATE.update(
         matcher=matcher,
@@ -834,12 +839,49 @@ def _rank_in_forked_workers(
         target_weights=target_weights,
         options=options,
     )
+    # Before forking: collect garbage, hand freed heap back to the system and freeze what is
+    # left, so a worker's garbage collector and allocator do not write to (and so copy) the
+    # pages it shares with this process.
+    gc.collect()
+    _release_free_heap()
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-            return list(pool.map(_forked_chunk, starts))
+        results: dict[int, tuple[tuple[object, ...] | None, tuple[np.ndarray, ...] | None]] = {}
+        pending = deque(starts)
+        workers = n_jobs - 1
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            running: dict[Future, int] = {}
+
+            def feed() -> None:  # keep every worker busy with one chunk queued behind it
+                while pending and len(running) < 2 * workers:
+                    begin = pending.popleft()
+                    running[pool.submit(_forked_chunk, begin)] = begin
+
+            feed()
+            while pending or running:
+                if pending:
+                    begin = pending.pop()
+                    results[begin] = _forked_chunk(begin)
+                else:
+                    wait(running, return_when=FIRST_COMPLETED)
+                for future in [f for f in running if f.done()]:
+                    results[running.pop(future)] = future.result()
+                feed()
+        return [results[begin] for begin in starts]
     finally:
+        gc.unfreeze()
         _FORKED_STATE.clear()
+
+
+def _release_free_heap() -> None:
+    """Return freed heap memory to the system (glibc ``malloc_trim``; a no-op elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _empty_result() -> pd.DataFrame:
@@ -867,7 +909,7 @@ def rank_matches(
     target_weights: np.ndarray | None = None,
     eligible_only: bool = False,
     explain: bool = True,
-    chunk_size: int = 2000,
+    chunk_size: int = 1000,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Rank the best donors for each proposal (or the best proposals for each donor).
