@@ -75,6 +75,7 @@ class ProcessTreeMonitor:
 
     def __init__(self) -> None:
         self.peak_bytes = 0
+        self.stage_peak_bytes = 0  # since the last Stopwatch lap
         self._child_cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -124,6 +125,7 @@ class ProcessTreeMonitor:
             except (OSError, IndexError, ValueError):
                 continue
         self.peak_bytes = max(self.peak_bytes, total)
+        self.stage_peak_bytes = max(self.stage_peak_bytes, total)
 
     def _proportional_bytes(self, pid: int) -> int:
         try:
@@ -153,10 +155,13 @@ class Stopwatch:
 
     stages: dict[str, float]
     stages_cpu: dict[str, float]
+    stages_peak_mb: dict[str, float]
 
     def __init__(self, monitor: ProcessTreeMonitor) -> None:
         self.stages = {}
         self.stages_cpu = {}
+        self.stages_peak_mb = {}
+        monitor.stage_peak_bytes = 0
         self._monitor = monitor
         self._last = time.perf_counter()
         self._last_cpu = monitor.cpu_seconds()
@@ -166,6 +171,8 @@ class Stopwatch:
         now, now_cpu = time.perf_counter(), self._monitor.cpu_seconds()
         self.stages[name] = self.stages.get(name, 0.0) + now - self._last
         self.stages_cpu[name] = self.stages_cpu.get(name, 0.0) + now_cpu - self._last_cpu
+        self.stages_peak_mb[name] = self._monitor.stage_peak_bytes / 1024**2
+        self._monitor.stage_peak_bytes = 0
         self._last, self._last_cpu = now, now_cpu
 
     @property
@@ -226,6 +233,7 @@ def worker_bare(paths: DatasetPaths, monitor: ProcessTreeMonitor) -> dict[str, o
     return {
         "stages": watch.stages,
         "stages_cpu": watch.stages_cpu,
+        "stages_peak_mb": watch.stages_peak_mb,
         "seconds": watch.total,
         "peak_mb": monitor.peak_mb,
         "cpu_s": watch.total_cpu,
@@ -263,6 +271,7 @@ def worker_cold(
     return {
         "stages": watch.stages,
         "stages_cpu": watch.stages_cpu,
+        "stages_peak_mb": watch.stages_peak_mb,
         "seconds": watch.total,
         "peak_mb": monitor.peak_mb,
         "cpu_s": watch.total_cpu,
@@ -394,7 +403,12 @@ def render_report(
             f"| {_fmt_seconds(bare.get('seconds'))} | {_fmt_seconds(bare.get('cpu_s'))} "
             f"| {_fmt_mb(bare)} | {ratio_wall} | {ratio_cpu} |"
         )
-    lines += ["", "Stages (wall seconds, CPU seconds in brackets):", ""]
+    lines += [
+        "",
+        "Stages (wall seconds, CPU seconds in brackets, peak memory during the stage in square "
+        "brackets):",
+        "",
+    ]
     for (n_proposals, n_donors), engine, bare in cold:
         for label, result in (("engine", engine), ("bare", bare)):
             if "error" in result:
@@ -403,8 +417,11 @@ def render_report(
                 )
                 continue
             cpu = result.get("stages_cpu", {})
+            peak = result.get("stages_peak_mb", {})
             stages = ", ".join(
-                f"{name} {seconds:.1f}" + (f" ({cpu[name]:.1f})" if name in cpu else "")
+                f"{name} {seconds:.1f}"
+                + (f" ({cpu[name]:.1f})" if name in cpu else "")
+                + (f" [{peak[name]:,.0f} MB]" if name in peak else "")
                 for name, seconds in result["stages"].items()
             )
             lines.append(f"- {_size_label(n_proposals, n_donors)} {label}: {stages}")
