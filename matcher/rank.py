@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -234,30 +235,45 @@ class ScoreSet:
         if eligible_only:
             key = np.where(self.reason_codes == 0, key, -np.inf)
         directions = ("proposal", "donor") if by == "both" else (by,)
+        picks = self._picks(key, k, directions)
         frames = []
-        for direction in directions:
-            frame = self._top_k_frame(scores, key, k, direction, w, eligible_only, explain)
+        for direction, picked in zip(directions, picks, strict=True):
+            frame = self._top_k_frame(scores, picked, w, eligible_only, explain)
             frames.append(frame.assign(ranked_by=direction) if by == "both" else frame)
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _picks(
+        self, key: np.ndarray, k: int, directions: tuple[str, ...]
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(proposal, donor, rank)`` positions of the top k for each direction.
+
+        Both ways at once: the donor side (a transpose and a partition, which release the
+        GIL) runs in a second thread while this one partitions the proposal side.
+        """
+        tie_orders = {direction: self._tie_order(direction) for direction in directions}
+
+        def donor_side() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            rows, cols, ranks = _top_k_per_row(np.ascontiguousarray(key.T), k, tie_orders["donor"])
+            return cols, rows, ranks
+
+        if directions == ("proposal",):
+            return [_top_k_per_row(key, k, tie_orders["proposal"])]
+        if directions == ("donor",):
+            return [donor_side()]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            donor_future = pool.submit(donor_side)
+            by_proposal = _top_k_per_row(key, k, tie_orders["proposal"])
+            return [by_proposal, donor_future.result()]
 
     def _top_k_frame(
         self,
         scores: np.ndarray,
-        key: np.ndarray,
-        k: int,
-        by: str,
+        picked: tuple[np.ndarray, np.ndarray, np.ndarray],
         w: np.ndarray,
         eligible_only: bool,
         explain: bool,
     ) -> pd.DataFrame:
-        if by == "proposal":
-            rows, cols, ranks = _top_k_per_row(key, k, self._tie_order("proposal"))
-            p_idx, m_idx = rows, cols
-        else:
-            rows, cols, ranks = _top_k_per_row(
-                np.ascontiguousarray(key.T), k, self._tie_order("donor")
-            )
-            p_idx, m_idx = cols, rows
+        p_idx, m_idx, ranks = picked
         if eligible_only:
             keep = self.reason_codes[p_idx, m_idx] == 0
             p_idx, m_idx, ranks = p_idx[keep], m_idx[keep], ranks[keep]
@@ -336,7 +352,9 @@ def _result_frame(
         explanation_column = pd.array([""], dtype="str").take(np.zeros(n, dtype=np.int64))
     else:
         explanation_column = pd.array(np.asarray(explanations, dtype=object), dtype="str")
-    frame = pd.DataFrame(
+    # Component columns go into the constructor with the rest (one block, no column inserts).
+    rounded = np.round(values.astype(np.float64), 4).reshape(n, len(COMPONENTS))
+    return pd.DataFrame(
         {
             "proposal_id": _text_array(proposal_ids),
             "proposal_title": _text_array(titles),
@@ -347,12 +365,9 @@ def _result_frame(
             "eligible": codes == 0,
             "reasons": _REASON_ARRAY.take(codes.astype(np.int64)),
             "explanation": explanation_column,
+            **{f"score_{name}": rounded[:, i] for i, name in enumerate(COMPONENTS)},
         }
     )
-    rounded = np.round(values.astype(np.float64), 4)
-    for i, name in enumerate(COMPONENTS):
-        frame[f"score_{name}"] = rounded[:, i]
-    return frame
 
 
 class Matcher:
