@@ -30,7 +30,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +79,7 @@ class ProcessTreeMonitor:
         self.stage_peak_bytes = 0  # since the last Stopwatch lap
         self._child_cpu: dict[int, float] = {}
         self._stop = threading.Event()
+        self._paused = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._page = os.sysconf("SC_PAGE_SIZE")
         self._tick = os.sysconf("SC_CLK_TCK")
@@ -93,7 +95,18 @@ class ProcessTreeMonitor:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self.sample()
+            if not self._paused.is_set():
+                self.sample()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No sampling meanwhile: the sampler is Python code that would take the GIL (and a few
+        milliseconds) from the millisecond timings being measured."""
+        self._paused.set()
+        try:
+            yield
+        finally:
+            self._paused.clear()
 
     def _descendants(self) -> list[int]:
         parents: dict[int, list[int]] = {}
@@ -294,19 +307,20 @@ def worker_warm(paths: DatasetPaths, monitor: ProcessTreeMonitor) -> dict[str, o
     score_set = matcher.score(proposals)
     presets = list(WEIGHT_PRESETS)
     reweight_ms = []
-    for run in range(14):
-        started = time.perf_counter()
-        score_set.top_k(TOP_K, by="both", weights=presets[run % len(presets)], explain=False)
-        reweight_ms.append((time.perf_counter() - started) * 1000)
     step = max(len(proposals) // 300, 1)
     rows = [proposals.iloc[[i]] for i in range(0, len(proposals), step)]
-    for row in rows[:5]:  # warm-up: the first calls import lazily and fill caches
-        matcher.score_one(row, top_k=TOP_K)
     new_proposal_ms = []
-    for row in rows:
-        started = time.perf_counter()
-        matcher.score_one(row, top_k=TOP_K)
-        new_proposal_ms.append((time.perf_counter() - started) * 1000)
+    with monitor.paused():
+        for run in range(14):
+            started = time.perf_counter()
+            score_set.top_k(TOP_K, by="both", weights=presets[run % len(presets)], explain=False)
+            reweight_ms.append((time.perf_counter() - started) * 1000)
+        for row in rows[:5]:  # warm-up: the first calls import lazily and fill caches
+            matcher.score_one(row, top_k=TOP_K)
+        for row in rows:
+            started = time.perf_counter()
+            matcher.score_one(row, top_k=TOP_K)
+            new_proposal_ms.append((time.perf_counter() - started) * 1000)
     return {
         "reweight_ms": _distribution(reweight_ms[2:]),
         "new_proposal_ms": _distribution(new_proposal_ms),
