@@ -398,7 +398,7 @@ class Matcher:
         self,
         *,
         weights: Weights = "balanced",
-        name_cutoff: float = 88.0,
+        name_cutoff: float = 90.0,
         budget_factor: float = 2.0,
         chunk_size: int = 1000,
         n_jobs: int | None = None,
