@@ -233,40 +233,31 @@ def _render_plan(plan: AllocationPlan) -> None:
     )
     for line in plan.summary():
         st.caption(escape_markdown(line))
-    grants_tab, proposals_tab, donors_tab = st.tabs(["Grants", "Per proposal", "Per donor"])
-    with grants_tab:
-        st.dataframe(plan.allocations, hide_index=True, width="stretch")
-        st.download_button(
-            "Download the plan (CSV)",
-            data=export_csv(plan.allocations),
-            file_name="co-funding-plan.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="plan_download_grants",
-        )
-    with proposals_tab:
-        st.dataframe(plan.proposals, hide_index=True, width="stretch")
-        st.download_button(
+    tables = (
+        ("Grants", plan.allocations, "Download the plan (CSV)", "co-funding-plan", "grants"),
+        (
+            "Per proposal",
+            plan.proposals,
             "Download per proposal (CSV)",
-            data=export_csv(plan.proposals),
-            file_name="co-funding-plan-proposals.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="plan_download_proposals",
-        )
-    with donors_tab:
-        st.dataframe(plan.donors, hide_index=True, width="stretch")
-        st.download_button(
-            "Download per donor (CSV)",
-            data=export_csv(plan.donors),
-            file_name="co-funding-plan-donors.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="plan_download_donors",
-        )
+            "co-funding-plan-proposals",
+            "proposals",
+        ),
+        ("Per donor", plan.donors, "Download per donor (CSV)", "co-funding-plan-donors", "donors"),
+    )
+    for tab, (_, table, label, file_stem, key) in zip(
+        st.tabs([t[0] for t in tables]), tables, strict=True
+    ):
+        with tab:
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.download_button(
+                label,
+                data=export_csv(table),
+                file_name=f"{file_stem}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+                key=f"plan_download_{key}",
+            )
 
 
 def _render_what_if(problem: AllocationProblem, plan: AllocationPlan) -> None:
