@@ -153,6 +153,24 @@ def _table(choice: ShortlistChoice, items: pd.DataFrame) -> pd.DataFrame:
         donor_name=choice.donor_name,
         scores=scores,
         latest=services.get_store().latest_decisions(),
+        targets=_targets_served(),
+    )
+
+
+def _targets_served() -> pd.DataFrame | None:
+    """Declared Aichi targets, else those suggested from the text; declared GBF targets."""
+    found = matching.analysis()
+    if found is None:
+        return None
+    proposals = found.proposals
+    declared = proposals["aichi_targets"].map(tuple)
+    suggested = proposals["suggested_aichi_targets"].map(tuple)
+    return pd.DataFrame(
+        {
+            "proposal_id": proposals["proposal_id"].astype(str),
+            "aichi_targets": [d if d else s for d, s in zip(declared, suggested, strict=True)],
+            "gbf_targets": proposals["gbf_targets"].map(tuple),
+        }
     )
 
 
@@ -185,6 +203,7 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
             "countries",
             "requested_amount",
             "currency",
+            "aichi_targets",
             "score",
             "decision",
             "note",
@@ -199,6 +218,9 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "score", min_value=0.0, max_value=1.0, format="%.2f"
             ),
             "requested_amount": st.column_config.NumberColumn("requested", format="%,.0f"),
+            "aichi_targets": st.column_config.TextColumn(
+                "Aichi targets", help="Declared, else suggested from the text"
+            ),
         },
     )
     order = table["proposal_id"].tolist()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from matcher.export import to_csv_bytes, to_excel_bytes
+from matcher.tagger import gbf_for_aichi, target_label
 from ui.safe import join_values, one_line
 
 __all__ = [
@@ -37,6 +38,8 @@ EXPORT_LEADING_COLUMNS = (
     "eligible",
     "reasons",
     "explanation",
+    "aichi_targets",
+    "gbf_targets",
 )
 EXPORT_TRAILING_COLUMNS = ("note", "decision", "decision_amount", "decided_at", "recorded_by")
 
@@ -65,6 +68,7 @@ def shortlist_table(
     donor_name: str,
     scores: pd.DataFrame,
     latest: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per shortlisted proposal, in shortlist order, with scores and the latest decision.
 
@@ -81,6 +85,11 @@ def shortlist_table(
     latest
         The newest decision per (proposal, donor) pair (``proposal_id``, ``donor_id``,
         ``status``, ``amount``, ``decided_at``, ``recorded_by``).
+    targets
+        Per proposal, ``proposal_id`` and the Aichi and GBF targets it serves (``aichi_targets``,
+        ``gbf_targets`` as tuples: declared, else suggested from the text). Exported by number
+        and short title ("Aichi 11 — Protected areas"), GBF successors added through the
+        crosswalk; empty cells when not given.
     """
     ordered = items.sort_values("position", kind="stable").reset_index(drop=True)
     ids = ordered["proposal_id"].astype(str)
@@ -103,6 +112,9 @@ def shortlist_table(
         table[column] = ids.map(by_proposal[column]) if column in by_proposal else pd.NA
     table["reasons"] = table["reasons"].map(join_values)
     table["explanation"] = table["explanation"].map(_text)
+    aichi, gbf = _target_cells(ids, targets)
+    table["aichi_targets"] = aichi
+    table["gbf_targets"] = gbf
     table["note"] = ordered["note"].fillna("").astype(str).to_numpy()
     mine = latest[latest["donor_id"].astype(str) == str(donor_id)] if donor_id else latest.iloc[0:0]
     mine = mine.drop_duplicates("proposal_id", keep="last")
@@ -120,6 +132,22 @@ def shortlist_table(
         lambda t: "" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M UTC")
     )
     return table[list(EXPORT_LEADING_COLUMNS) + component_columns + list(EXPORT_TRAILING_COLUMNS)]
+
+
+def _target_cells(ids: pd.Series, targets: pd.DataFrame | None) -> tuple[list[str], list[str]]:
+    """Each proposal's targets as ``"Aichi 11 — Protected areas; Aichi 15 — …"`` text."""
+    if targets is None or targets.empty:
+        return [""] * len(ids), [""] * len(ids)
+    keys = targets["proposal_id"].astype(str)
+    aichi_of = dict(zip(keys, targets["aichi_targets"], strict=True))
+    gbf_of = dict(zip(keys, targets["gbf_targets"], strict=True))
+    aichi_cells, gbf_cells = [], []
+    for proposal_id in ids:
+        aichi = sorted({int(t) for t in aichi_of.get(proposal_id, ())})
+        gbf = sorted({*(int(t) for t in gbf_of.get(proposal_id, ())), *gbf_for_aichi(aichi)})
+        aichi_cells.append("; ".join(target_label("aichi", t) for t in aichi))
+        gbf_cells.append("; ".join(target_label("gbf", t) for t in gbf))
+    return aichi_cells, gbf_cells
 
 
 def _text(value: object) -> str:

@@ -321,6 +321,7 @@ def test_shortlist_add_reorder_annotate_decide_and_remove(app, store):
     assert_clean(at)
     assert shortlist_table(at)["proposal_id"].tolist() == ["23300", "23298"]
     assert shortlist_table(at)["score"].notna().all()
+    assert shortlist_table(at)["aichi_targets"].str.contains("Aichi 11 — Protected areas").all()
 
     at.selectbox(key="shortlist_item_1").set_value("23298").run()
     next(b for b in at.button if b.label == "Move up").click()

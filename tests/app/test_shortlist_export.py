@@ -122,3 +122,32 @@ def test_export_file_name_is_plain_ascii():
         export_filename("Table ronde / Côte d'Ivoire", "") == "shortlist-table-ronde-c-te-d-ivoire"
     )
     assert export_filename("", "") == "shortlist"
+
+
+def test_targets_are_exported_by_number_and_short_title(items, scores, latest):
+    targets = pd.DataFrame(
+        {
+            "proposal_id": ["MSY-02", "MSY-03"],
+            "aichi_targets": [(15, 11), ()],
+            "gbf_targets": [(), (3,)],
+        }
+    )
+    table = shortlist_table(
+        items, donor_id="ES", donor_name="Spain", scores=scores, latest=latest, targets=targets
+    )
+    from matcher.tagger import gbf_for_aichi, target_label
+
+    assert table["aichi_targets"].tolist() == [
+        f"{target_label('aichi', 11)}; {target_label('aichi', 15)}",
+        "",
+    ]
+    assert table.loc[0, "aichi_targets"].startswith("Aichi 11 — ")
+    expected_gbf = sorted(set(gbf_for_aichi((11, 15))))
+    assert table.loc[0, "gbf_targets"] == "; ".join(target_label("gbf", t) for t in expected_gbf)
+    assert table.loc[1, "gbf_targets"] == target_label("gbf", 3)
+
+
+def test_targets_are_empty_cells_when_unknown(items, scores, latest):
+    table = build(items, scores, latest)
+    assert table["aichi_targets"].tolist() == ["", ""]
+    assert table["gbf_targets"].tolist() == ["", ""]
