@@ -536,13 +536,7 @@ class Matcher:
         target_weights: np.ndarray | None = None,
     ) -> pd.DataFrame:
         """Rank all donors for one (new) proposal: the fast path for a form or an API call."""
-        if isinstance(proposal, pd.DataFrame):
-            frame = proposal.head(1)
-        elif isinstance(proposal, pd.Series):
-            frame = proposal.to_frame().T
-        else:
-            frame = pd.DataFrame([dict(proposal)])
-        score_set = self.score(frame, target_weights=target_weights)
+        score_set = self.score(_one_row_frame(proposal), target_weights=target_weights)
         k = len(score_set.donor_ids) if top_k is None else top_k
         return score_set.top_k(k, by="proposal", weights=weights, explain=explain)
 
@@ -554,13 +548,7 @@ class Matcher:
         weights: Weights = None,
     ) -> PairExplanation:
         """Breakdown and evidence for one proposal (a one-row frame, Series or mapping) and donor."""
-        if isinstance(proposal, pd.DataFrame):
-            frame = proposal.head(1)
-        elif isinstance(proposal, pd.Series):
-            frame = proposal.to_frame().T
-        else:
-            frame = pd.DataFrame([dict(proposal)])
-        score_set = self.score(frame)
+        score_set = self.score(_one_row_frame(proposal))
         return score_set.explain_pair(
             str(score_set.proposal_ids[0]), str(donor_id), weights=weights
         )
@@ -897,6 +885,15 @@ def _release_free_heap() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+def _one_row_frame(proposal: pd.DataFrame | pd.Series | Mapping[str, object]) -> pd.DataFrame:
+    """One proposal, given as a frame (its first row), a Series or a mapping, as a one-row frame."""
+    if isinstance(proposal, pd.DataFrame):
+        return proposal.head(1)
+    if isinstance(proposal, pd.Series):
+        return proposal.to_frame().T
+    return pd.DataFrame([dict(proposal)])
 
 
 def _empty_result() -> pd.DataFrame:
