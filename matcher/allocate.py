@@ -144,6 +144,11 @@ def parse_pair(text: str) -> Pair:
     return proposal_id.strip(), donor_id.strip()
 
 
+def _as_pair(pair: str | tuple[object, object]) -> Pair:
+    """A pair given as ``"P:D"`` text or as a (proposal, donor) tuple, as a pair of id strings."""
+    return parse_pair(pair) if isinstance(pair, str) else (str(pair[0]), str(pair[1]))
+
+
 @dataclass(frozen=True)
 class _Inputs:
     """What the caller gave, kept so :func:`what_if` can re-plan with changes."""
@@ -308,12 +313,8 @@ def build_problem(
         rates.usd_per_unit(options.currency, options.rate_date)
     except UnknownCurrencyError as error:
         raise LifeWebMatchError(f"Cannot plan in {options.currency}: {error}") from error
-    force_pairs = tuple(
-        parse_pair(p) if isinstance(p, str) else (str(p[0]), str(p[1])) for p in force
-    )
-    forbid_pairs = tuple(
-        parse_pair(p) if isinstance(p, str) else (str(p[0]), str(p[1])) for p in forbid
-    )
+    force_pairs = tuple(_as_pair(p) for p in force)
+    forbid_pairs = tuple(_as_pair(p) for p in forbid)
     inputs = _Inputs(pairs, proposals, donors, budgets, force_pairs, forbid_pairs, rates)
     _require(pairs, ("proposal_id", "donor_id", "score"), "scored pairs")
     _require(proposals, ("proposal_id", "requested_amount"), "proposals")
@@ -1367,12 +1368,10 @@ def what_if(
                 }
             )
             new_budgets = pd.concat([base, changed], ignore_index=True)
-    drop = {parse_pair(p) if isinstance(p, str) else (str(p[0]), str(p[1])) for p in unforce}
+    drop = {_as_pair(p) for p in unforce}
     forced = [p for p in source.force if p not in drop]
-    forced += [parse_pair(p) if isinstance(p, str) else (str(p[0]), str(p[1])) for p in force]
-    forbidden = list(source.forbid) + [
-        parse_pair(p) if isinstance(p, str) else (str(p[0]), str(p[1])) for p in forbid
-    ]
+    forced += [_as_pair(p) for p in force]
+    forbidden = list(source.forbid) + [_as_pair(p) for p in forbid]
     new_problem = build_problem(
         source.pairs,
         source.proposals,
