@@ -47,28 +47,21 @@ def render_funding(found: Analysis, data: Portfolio, currency: str) -> None:
         "under each of its targets and regions, so bars overlap rather than add up."
     )
     aichi_tab, gbf_tab, region_tab = st.tabs(["By Aichi target", "By GBF target", "By region"])
-    with aichi_tab:
-        totals = funding_by_target(
-            found.proposals, data.history, framework="aichi", currency=currency
-        )
-        st.altair_chart(
-            funding_chart(
-                totals.table, category="target", category_title="Aichi target", currency=currency
-            ),
-            width="stretch",
-        )
-        _unconverted_note(totals.unconverted)
-    with gbf_tab:
-        totals = funding_by_target(
-            found.proposals, data.history, framework="gbf", currency=currency
-        )
-        st.altair_chart(
-            funding_chart(
-                totals.table, category="target", category_title="GBF target", currency=currency
-            ),
-            width="stretch",
-        )
-        _unconverted_note(totals.unconverted)
+    for tab, framework, title in (
+        (aichi_tab, "aichi", "Aichi target"),
+        (gbf_tab, "gbf", "GBF target"),
+    ):
+        with tab:
+            totals = funding_by_target(
+                found.proposals, data.history, framework=framework, currency=currency
+            )
+            st.altair_chart(
+                funding_chart(
+                    totals.table, category="target", category_title=title, currency=currency
+                ),
+                width="stretch",
+            )
+            _unconverted_note(totals.unconverted)
     with region_tab:
         totals = funding_by_region(found.proposals, data.history, currency=currency)
         st.altair_chart(
