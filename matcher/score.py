@@ -883,25 +883,28 @@ def thematic_scores(
 
 def target_scores(features: ProposalFeatures, profiles: DonorProfiles) -> np.ndarray:
     """Share of the proposal's target weight that the donor states as a priority."""
-    weights = features.targets
-    total = weights.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = (weights @ profiles.stated_targets.T) / total[:, None]
-    value = np.clip(value, 0.0, 1.0).astype(np.float32)
-    value[total <= 0, :] = np.nan
-    value[:, ~profiles.has_stated_targets] = np.nan
-    return value
+    return _share_covered(features.targets, profiles.stated_targets, profiles.has_stated_targets)
 
 
 def ecosystem_scores(features: ProposalFeatures, profiles: DonorProfiles) -> np.ndarray:
     """Share of the proposal's ecosystems that are among the donor's ecosystems."""
-    eco = features.ecosystems
-    total = eco.sum(axis=1)
+    return _share_covered(features.ecosystems, profiles.stated_ecosystems, profiles.has_ecosystems)
+
+
+def _share_covered(
+    proposal_weights: np.ndarray, donor_sets: np.ndarray, donor_states_any: np.ndarray
+) -> np.ndarray:
+    """P x M share of each proposal's weight that falls in each donor's set.
+
+    Missing (NaN) where the proposal has no weight or the donor states nothing: silence on
+    either side is neutral, not a zero.
+    """
+    total = proposal_weights.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = (eco @ profiles.stated_ecosystems.T) / total[:, None]
+        value = (proposal_weights @ donor_sets.T) / total[:, None]
     value = np.clip(value, 0.0, 1.0).astype(np.float32)
     value[total <= 0, :] = np.nan
-    value[:, ~profiles.has_ecosystems] = np.nan
+    value[:, ~donor_states_any] = np.nan
     return value
 
 
