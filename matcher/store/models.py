@@ -21,9 +21,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "DECISION_STATUSES",
+    "EVENT_STAGES",
     "Base",
     "Decision",
     "Donor",
+    "Event",
+    "EventCountry",
+    "EventDonor",
+    "EventMeeting",
+    "EventStep",
     "FundingRecord",
     "Proposal",
     "RecordVersion",
@@ -33,6 +39,7 @@ __all__ = [
 ]
 
 DECISION_STATUSES: Final = ("proposed", "contacted", "accepted", "declined", "funded")
+EVENT_STAGES: Final = ("invited", "met", "interested", "pledged", "declined")
 
 Timestamp = sa.DateTime(timezone=True)
 
@@ -174,6 +181,7 @@ class Shortlist(Base):
     created_by: Mapped[str] = mapped_column(sa.Text)
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(sa.Text)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id"))
 
 
 class ShortlistItem(Base):
@@ -213,3 +221,94 @@ class Decision(Base):
     shortlist_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shortlists.id"))
     decided_at: Mapped[dt.datetime]
     recorded_by: Mapped[str] = mapped_column(sa.Text)
+
+
+class Event(Base):
+    """A roundtable or donor meeting: one list across donors, a schedule, pledges.
+
+    A shortlist is the view of one event for one donor (``shortlists.event_id``).
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.Text)
+    event_date: Mapped[dt.date | None] = mapped_column(sa.Date)
+    place: Mapped[str] = mapped_column(sa.Text)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    notes: Mapped[str] = mapped_column(sa.Text)
+    n_slots: Mapped[int]
+    n_tables: Mapped[int]
+    first_slot: Mapped[str] = mapped_column(sa.Text)
+    slot_minutes: Mapped[int]
+    version: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(sa.Text)
+
+
+class EventDonor(Base):
+    """A donor taking part in an event, with the budget it brings to it (``None``: not given)."""
+
+    __tablename__ = "event_donors"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    donor_id: Mapped[str] = mapped_column(sa.ForeignKey("donors.donor_id"), primary_key=True)
+    budget: Mapped[float | None] = mapped_column(sa.Float)
+    budget_currency: Mapped[str] = mapped_column(sa.Text)
+    added_at: Mapped[dt.datetime]
+    added_by: Mapped[str] = mapped_column(sa.Text)
+
+
+class EventCountry(Base):
+    """A country invited to an event (ISO 3166 alpha-3), whether or not it has a proposal on it."""
+
+    __tablename__ = "event_countries"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    country: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+
+
+class EventStep(Base):
+    """One step of a donor-proposal pair at an event; rows are only ever added."""
+
+    __tablename__ = "event_pipeline"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "stage IN ('invited', 'met', 'interested', 'pledged', 'declined')",
+            name="stage_known",
+        ),
+        sa.Index(None, "event_id", "proposal_id", "donor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id"))
+    proposal_id: Mapped[str] = mapped_column(sa.ForeignKey("proposals.proposal_id"))
+    donor_id: Mapped[str] = mapped_column(sa.ForeignKey("donors.donor_id"))
+    stage: Mapped[str] = mapped_column(sa.String(16))
+    amount: Mapped[float | None] = mapped_column(sa.Float)
+    currency: Mapped[str] = mapped_column(sa.Text)
+    note: Mapped[str] = mapped_column(sa.Text)
+    happened_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str] = mapped_column(sa.Text)
+
+
+class EventMeeting(Base):
+    """One donor x delegation meeting in the event's schedule: a slot, a table, maybe locked."""
+
+    __tablename__ = "event_meetings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    donor_id: Mapped[str] = mapped_column(sa.ForeignKey("donors.donor_id"), primary_key=True)
+    delegation: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    slot: Mapped[int]
+    table_no: Mapped[int]
+    score: Mapped[float | None] = mapped_column(sa.Float)
+    locked: Mapped[bool]

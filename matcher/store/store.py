@@ -9,7 +9,6 @@ not at all.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ from matcher.store.config import (
     with_retries,
 )
 from matcher.store.errors import RecordNotFoundError, StaleWriteError
+from matcher.store.events import EventStoreMixin, attach_event
 from matcher.store.migrate import current_revision, upgrade
 from matcher.store.models import (
     DECISION_STATUSES,
@@ -56,6 +56,11 @@ from matcher.store.records import (
     filled_extras,
     is_missing,
 )
+from matcher.store.stamps import iso as _iso
+from matcher.store.stamps import now as _now
+from matcher.store.stamps import parse_date as _parse_date
+from matcher.store.stamps import utc as _utc
+from matcher.store.stamps import who as _who
 
 __all__ = ["EXPORT_KINDS", "ImportResult", "Store", "open_store", "read_inputs"]
 
@@ -81,31 +86,6 @@ _donors = Donor.__table__
 
 class _ConcurrentImport(Exception):
     """Another writer changed a row between this import's read and its write: start again."""
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _who(by: str | None) -> str:
-    """Who is recording: the name given, else ``$LIFEWEB_USER``, else the login name."""
-    if by and by.strip():
-        return by.strip()
-    try:
-        return os.environ.get("LIFEWEB_USER") or getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no login name in some containers
-        return "unknown"
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
-
-
-def _utc(value: Any) -> pd.Timestamp | Any:
-    if value is None:
-        return pd.NaT
-    stamp = pd.Timestamp(value)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def _pause_for_crash_test(rows_written: int) -> None:
@@ -289,8 +269,8 @@ def read_inputs(
         return store.proposals(), store.donors(), store.history()
 
 
-class Store:
-    """Proposals, donors, funding history, shortlists and decisions in one database.
+class Store(EventStoreMixin):
+    """Proposals, donors, funding history, events, shortlists and decisions in one database.
 
     Use :func:`open_store` to get one; it is safe to share between threads.
     """
@@ -865,6 +845,8 @@ class Store:
             if donor_id is not None:
                 self._require(connection, _donors, "donor_id", donor_id, "donor")
             now = _now()
+            # A shortlist is one donor's view of an event: same name and date, same event.
+            event_id = attach_event(connection, event_name.strip(), event_day, donor_id, who)
             return int(
                 connection.execute(
                     sa.insert(_shortlists).values(
@@ -877,6 +859,7 @@ class Store:
                         created_by=who,
                         updated_at=now,
                         updated_by=who,
+                        event_id=event_id,
                     )
                 ).inserted_primary_key[0]
             )
@@ -1232,6 +1215,21 @@ class Store:
                 connection.execute(
                     sa.update(_shortlists).where(_shortlists.c.id == shortlist_id).values(**values)
                 )
+                stored = (
+                    connection.execute(
+                        sa.select(_shortlists).where(_shortlists.c.id == shortlist_id)
+                    )
+                    .mappings()
+                    .one()
+                )
+                event_id = attach_event(
+                    connection, stored["event_name"], stored["event_date"], stored["donor_id"], who
+                )
+                connection.execute(
+                    sa.update(_shortlists)
+                    .where(_shortlists.c.id == shortlist_id)
+                    .values(event_id=event_id)
+                )
             return version
 
         return self._write(run)
@@ -1393,17 +1391,3 @@ class Store:
         frame = pd.concat(parts, ignore_index=True)[columns]
         frame["added_at"] = frame["added_at"].map(lambda t: t.isoformat())
         return frame
-
-
-def _parse_date(value: Any) -> dt.date | None:
-    """An event date from a date, a datetime or an ISO ``YYYY-MM-DD`` string."""
-    if value is None or value == "" or is_missing(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as error:
-        raise ValueError(f"event date {value!r} is not a date like 2026-03-15") from error

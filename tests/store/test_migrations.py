@@ -19,11 +19,9 @@ from matcher.store.models import Base
 def test_the_migrations_ship_inside_the_package() -> None:
     assert MIGRATIONS_DIR.parent.name == "store"
     assert (MIGRATIONS_DIR / "env.py").is_file()
-    assert sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("0*.py")) == [
-        "0001_initial.py",
-        "0002_shortlists_decisions.py",
-    ]
-    assert head_revision() == "0002"
+    shipped = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("0*.py"))
+    assert shipped[:3] == ["0001_initial.py", "0002_shortlists_decisions.py", "0003_events.py"]
+    assert head_revision() == shipped[-1][:4]
 
 
 def test_a_new_database_is_created_at_the_newest_revision(db_url: str) -> None:
@@ -159,7 +157,7 @@ def test_an_empty_database_has_no_revision_until_opened(db_url: str) -> None:
     finally:
         engine.dispose()
     with open_store(db_url) as store:
-        assert store.schema_revision() == "0002"
+        assert store.schema_revision() == head_revision()
 
 
 @pytest.mark.parametrize(
