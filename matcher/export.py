@@ -2,13 +2,17 @@
 
 A cell that starts with ``= + - @``, a tab or a carriage return is run as a formula by
 spreadsheet programs (CSV injection). Such text cells get a leading apostrophe, the
-OWASP-recommended neutraliser, which Excel and LibreOffice show as plain text.
-Numbers stay numbers: ``-3.5`` in a numeric column is data, not a formula.
+OWASP-recommended neutraliser, which Excel and LibreOffice show as plain text. A cell with
+line breaks has every line neutralised the same way, and in CSV every field holding a
+carriage return or a line feed is quoted: a bare ``\r`` would otherwise start a new row in
+a spreadsheet, whose first cell could be a formula. Numbers stay numbers: ``-3.5`` in a
+numeric column is data, not a formula.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,12 +20,29 @@ import pandas as pd
 __all__ = ["neutralise_formulas", "to_csv_bytes", "to_excel_bytes", "write_table"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_AFTER_LINE_BREAK = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
 
 
 def _neutralise_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if not isinstance(value, str):
+        return value
+    if "\r" in value or "\n" in value:
+        value = _FORMULA_AFTER_LINE_BREAK.sub(r"\1'", value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def _lf_records(crlf_csv: str) -> str:
+    """CSV written with CRLF record ends, with LF record ends; line breaks inside fields stay.
+
+    Writing with ``\r\n`` as the terminator makes the csv module quote every field holding
+    a CR or an LF. With minimal quoting every ``"`` is a field boundary or a doubled quote,
+    so the text between an even number of quotes is outside every field.
+    """
+    parts = crlf_csv.split('"')
+    parts[::2] = [part.replace("\r\n", "\n") for part in parts[::2]]
+    return '"'.join(parts)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -38,7 +59,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame, *, bom: bool = True) -> bytes:
     """Formula-safe UTF-8 CSV; with ``bom`` Excel shows accents and CJK text correctly."""
-    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+    text = _lf_records(neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n"))
     return text.encode("utf-8-sig" if bom else "utf-8")
 
 

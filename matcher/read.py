@@ -310,14 +310,15 @@ def _find_header(
     )
 
 
-_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+_NEUTRALISED = re.compile(r"(^|\r\n|\r|\n)'(?=[=+\-@\t\r])")
 _NEUTRALISED_ANYWHERE = re.compile(r"'[=+\-@\t\r]")
 
 
 def _restore_neutralised(rows: list[list[str]]) -> list[list[str]]:
-    """Undo the apostrophe ``matcher.export`` puts before ``= + - @`` so our own files read back as written."""
+    """Undo the apostrophe ``matcher.export`` puts before ``= + - @`` (at the start of a cell
+    and of each line in it) so our own files read back as written."""
     return [
-        [_NEUTRALISED.sub("", cell) if cell[:1] == "'" else cell for cell in row] for row in rows
+        [_NEUTRALISED.sub(r"\1", cell) if "'" in cell else cell for cell in row] for row in rows
     ]
 
 

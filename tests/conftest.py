@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,3 +28,44 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def lifeweb_export_dir() -> Path:
     return LIFEWEB_EXPORT
+
+
+def _spreadsheet_rows(data: bytes) -> list[list[str]]:
+    """Rows as a spreadsheet reads a CSV: a CR, LF or CRLF outside quotes ends a row."""
+    text = data.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _unsafe_lines(rows: list[list[str]]) -> list[str]:
+    """Cell lines a spreadsheet would run as a formula (numbers such as -0.5 are data)."""
+    unsafe = []
+    for row in rows:
+        for cell in row:
+            for line in cell.splitlines() or [cell]:
+                if not line.startswith(("=", "+", "-", "@", "\t")):
+                    continue
+                try:
+                    float(line)
+                except ValueError:
+                    unsafe.append(line)
+    return unsafe
+
+
+@pytest.fixture(scope="session")
+def spreadsheet_rows() -> Callable[[bytes], list[list[str]]]:
+    """Parse CSV bytes the way Excel and LibreOffice split them into rows."""
+    return _spreadsheet_rows
+
+
+@pytest.fixture(scope="session")
+def assert_spreadsheet_safe() -> Callable[..., list[list[str]]]:
+    """Check CSV bytes: ``n_rows`` data rows as a spreadsheet reads them, no line a formula."""
+
+    def check(data: bytes, n_rows: int | None = None) -> list[list[str]]:
+        rows = _spreadsheet_rows(data)
+        if n_rows is not None:
+            assert len(rows) == n_rows + 1, rows
+        assert _unsafe_lines(rows) == []
+        return rows
+
+    return check

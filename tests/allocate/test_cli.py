@@ -134,3 +134,19 @@ def test_shipped_sample_data_is_planned_with_the_engine(data_dir, tmp_path, caps
     assert grants.groupby("proposal_id")["donor_id"].count().max() <= 2
     assert (grants["currency"] == "USD").all()
     assert "Solver: optimal" in capsys.readouterr().out
+
+
+def test_all_three_plan_files_keep_a_multi_line_title_in_one_safe_cell(
+    files, make, tmp_path, assert_spreadsheet_safe
+):
+    proposals = make.proposals({"P1": 100, "P2": 60, "P3": 40})
+    proposals["title"] = ["One\r=1+1", "Two\r\n@SUM(A1)", "Three"]
+    proposals["countries"] = ["BLZ", "PER", "BOL"]
+    proposals.to_csv(files["proposals"], index=False, lineterminator="\r\n")  # quotes the CRs
+    assert main(args(files)) == 0
+    grants_path, proposals_path, donors_path = sibling_paths(files["out"])
+    assert_spreadsheet_safe(grants_path.read_bytes(), n_rows=2)
+    per_proposal = assert_spreadsheet_safe(proposals_path.read_bytes(), n_rows=3)
+    assert_spreadsheet_safe(donors_path.read_bytes(), n_rows=1)
+    titles = [row[per_proposal[0].index("title")] for row in per_proposal[1:]]
+    assert "One\n'=1+1" in titles

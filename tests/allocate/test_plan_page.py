@@ -84,3 +84,9 @@ def test_pair_lines_and_budget_uploads_are_parsed_or_rejected_clearly():
     ]
     with pytest.raises(LifeWebMatchError, match="lacks the column"):
         read_budgets(b"name,amount\nx,1\n", "b.csv")
+
+
+def test_plan_download_keeps_a_carriage_return_inside_its_cell(assert_spreadsheet_safe):
+    table = pd.DataFrame({"proposal_title": ["Reefs\r=1+1", "Forêts"], "amount": [5.0, 10.0]})
+    rows = assert_spreadsheet_safe(export_csv(table), n_rows=2)
+    assert rows[1][0] == "Reefs\r'=1+1"

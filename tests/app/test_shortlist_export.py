@@ -151,3 +151,13 @@ def test_targets_are_empty_cells_when_unknown(items, scores, latest):
     table = build(items, scores, latest)
     assert table["aichi_targets"].tolist() == ["", ""]
     assert table["gbf_targets"].tolist() == ["", ""]
+
+
+def test_csv_export_keeps_multi_line_notes_in_one_safe_cell(
+    items, scores, latest, assert_spreadsheet_safe
+):
+    items["note"] = ["ask\r=1+1", "two\nlines\n@SUM(A1)"]
+    export = shortlist_export(build(items, scores, latest), event_name="x", donor_name="y")
+    rows = assert_spreadsheet_safe(export.csv_bytes, n_rows=2)
+    notes = [row[rows[0].index("note")] for row in rows[1:]]
+    assert notes == ["two\nlines\n'@SUM(A1)", "ask\r'=1+1"]

@@ -56,3 +56,10 @@ def test_binary_garbage_is_refused_without_an_encoding_hint():
     assert not outcome.ok
     assert not outcome.encoding_may_help
     assert outcome.message
+
+
+def test_rejected_rows_download_keeps_a_carriage_return_inside_its_cell(assert_spreadsheet_safe):
+    data = b'proposal_id,title,countries,comment\nP1,,Kenya,"see\r=1+1"\nP2,Ok,Kenya,fine\n'
+    report = read_upload(data, filename="p.csv", kind="proposals").report
+    rows = assert_spreadsheet_safe(to_csv_bytes(rejected_for_fixing(report)), n_rows=1)
+    assert rows[1][rows[0].index("comment")] == "see\r'=1+1"

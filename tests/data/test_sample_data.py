@@ -88,10 +88,11 @@ def words(text: str) -> list[str]:
 
 
 def as_written_by_export(texts: pd.Series) -> list[str]:
-    """The text as matcher.export writes it: an apostrophe before a formula-like start."""
-    return [
-        "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text for text in texts
-    ]
+    """The text as matcher.export writes it: an apostrophe before a formula-like start of the
+    cell and of every line in it."""
+    lines = re.compile(r"(^|\r\n|\r|\n)(?=[=+\-@\t])")
+    safe = [lines.sub(r"\1'", text) for text in texts]
+    return ["'" + text if text.startswith("\r") else text for text in safe]
 
 
 def word_runs(text: str, length: int) -> set[tuple[str, ...]]:

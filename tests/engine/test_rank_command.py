@@ -146,3 +146,20 @@ def test_rank_without_files_or_database_says_what_to_give(tmp_path, capsys):
 
     assert main(["rank", "--out", str(tmp_path / "x.csv")]) == 2
     assert "--db URL" in capsys.readouterr().err
+
+
+def test_rank_output_neutralises_every_line_of_a_multi_line_title(
+    files, tmp_path, assert_spreadsheet_safe
+) -> None:
+    files["proposals"].write_bytes(
+        PROPOSALS.replace("Andean cloud forest corridor", '"Andean\r=1+1"').encode()
+    )
+    out = tmp_path / "ranking.csv"
+    status = main(
+        ["rank", "--proposals", str(files["proposals"]), "--donors", str(files["donors"]),
+         "--top", "2", "--out", str(out)]
+    )  # fmt: skip
+    assert status == 0
+    rows = assert_spreadsheet_safe(out.read_bytes(), n_rows=4)
+    titles = {row[rows[0].index("proposal_title")] for row in rows[1:]}
+    assert any(title.endswith("\n'=1+1") for title in titles)

@@ -249,3 +249,21 @@ def test_text_summary_lists_the_first_50_problems_and_points_to_errors_file(
     out = capsys.readouterr().out
     assert out.count('unknown country "Atlantis"') == 50
     assert "... and 10 more problems (write them all with --errors FILE)" in out
+
+
+def test_validate_outputs_keep_a_carriage_return_inside_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], assert_spreadsheet_safe
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_bytes(
+        b"proposal_id,title,countries,comment\n"
+        b'P1,"ok\r=1+1",Kenya,"c\r@SUM(A1)"\n'
+        b'P2,,Kenya,"y\r=2+2"\n'
+    )
+    out, errors = tmp_path / "normalised.csv", tmp_path / "rejected.csv"
+    assert main(["validate", str(source), "--out", str(out), "--errors", str(errors)]) == 1
+    capsys.readouterr()
+    normalised = assert_spreadsheet_safe(out.read_bytes(), n_rows=1)
+    assert normalised[1][-1] == "c\r'@SUM(A1)"
+    rejected = assert_spreadsheet_safe(errors.read_bytes(), n_rows=1)
+    assert rejected[1][-1] == "y\r'=2+2"

@@ -119,3 +119,16 @@ def test_export_is_formula_safe_and_can_start_with_a_bom(
     excel = tmp_path / "out.xlsx"
     assert main(["export", "--kind", "decisions", "--db", sqlite_url, "--out", str(excel)]) == 0
     assert excel.read_bytes()[:2] == b"PK"
+
+
+def test_export_keeps_a_carriage_return_inside_its_cell(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], assert_spreadsheet_safe
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_bytes(b'proposal_id,title,countries,comment\nA1,Reefs,Fiji,"see\r=1+1"\n')
+    assert main(["import", str(source), "--kind", "proposals", "--db", sqlite_url]) == 0
+    out = tmp_path / "exported.csv"
+    assert main(["export", "--kind", "proposals", "--db", sqlite_url, "--out", str(out)]) == 0
+    capsys.readouterr()
+    rows = assert_spreadsheet_safe(out.read_bytes(), n_rows=1)
+    assert rows[1][rows[0].index("comment")] == "see\r'=1+1"
