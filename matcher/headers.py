@@ -8,7 +8,7 @@ rapidfuzz only catches typos above a strict cutoff, so "Project titel" maps but
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -16,6 +16,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from matcher.contract import DONOR_COLUMNS, HISTORY_COLUMNS, KINDS, PROPOSAL_COLUMNS
+from matcher.intake.header_words import COMMON, DONORS, HISTORY, PROPOSALS
 from matcher.normalise import name_key, parse_currency
 
 __all__ = [
@@ -37,462 +38,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "history": ("proposal_id", "donor"),
 }
 
-_COMMON: dict[str, tuple[str, ...]] = {
-    "currency": (
-        "currency",
-        "curr",
-        "ccy",
-        "currency code",
-        "monnaie",
-        "devise",
-        "moneda",
-        "divisa",
-        "币种",
-        "货币",
-        "валюта",
-        "العملة",
-    ),
-    "aichi_targets": (
-        "aichi targets",
-        "aichi target",
-        "aichi",
-        "targets",
-        "target",
-        "aichi biodiversity targets",
-        "objectifs d aichi",
-        "objectifs aichi",
-        "objectif d aichi",
-        "metas de aichi",
-        "metas aichi",
-        "meta aichi",
-        "爱知目标",
-        "爱知生物多样性目标",
-        "目标",
-        "целевые задачи айти",
-        "задачи айти",
-        "أهداف أيشي",
-    ),
-    "gbf_targets": (
-        "gbf targets",
-        "gbf target",
-        "kmgbf targets",
-        "kunming montreal targets",
-        "global biodiversity framework targets",
-        "cibles du cmb",
-        "cibles gbf",
-        "metas del mmb",
-        "metas gbf",
-        "昆蒙框架目标",
-        "全球生物多样性框架目标",
-    ),
-    "ecosystems": (
-        "ecosystems",
-        "ecosystem",
-        "ecosystem types",
-        "ecosystem type",
-        "biome",
-        "biomes",
-        "habitat",
-        "habitats",
-        "écosystèmes",
-        "écosystème",
-        "ecosistemas",
-        "ecosistema",
-        "生态系统",
-        "экосистемы",
-        "النظم الإيكولوجية",
-    ),
-}
-
-_PROPOSALS: dict[str, tuple[str, ...]] = {
-    "proposal_id": (
-        "proposal id",
-        "lw project id",
-        "project id",
-        "eoi id",
-        "id",
-        "project number",
-        "project no",
-        "ref",
-        "reference",
-        "code",
-        "no",
-        "nr",
-        "identifiant",
-        "id du projet",
-        "numero",
-        "numéro",
-        "référence",
-        "id del proyecto",
-        "codigo",
-        "código",
-        "número",
-        "编号",
-        "项目编号",
-        "序号",
-        "номер",
-        "идентификатор",
-        "رقم المشروع",
-        "الرقم",
-    ),
-    "title": (
-        "title",
-        "project title",
-        "project name",
-        "name",
-        "eoi title",
-        "proposal title",
-        "titre",
-        "titre du projet",
-        "nom du projet",
-        "título",
-        "titulo",
-        "título del proyecto",
-        "nombre del proyecto",
-        "项目名称",
-        "名称",
-        "标题",
-        "项目标题",
-        "название",
-        "название проекта",
-        "عنوان المشروع",
-        "العنوان",
-    ),
-    "countries": (
-        "countries",
-        "country",
-        "country ies",
-        "countries involved",
-        "country iso2",
-        "country iso3",
-        "iso3",
-        "iso",
-        "recipient country",
-        "recipient countries",
-        "pays",
-        "país",
-        "pais",
-        "países",
-        "paises",
-        "国家",
-        "国家 地区",
-        "国别",
-        "страна",
-        "страны",
-        "البلد",
-        "البلدان",
-    ),
-    "summary": (
-        "summary",
-        "abstract",
-        "short description",
-        "résumé",
-        "resume",
-        "resumen",
-        "摘要",
-        "概要",
-        "简介",
-        "резюме",
-        "краткое описание",
-        "ملخص",
-    ),
-    "description": (
-        "description",
-        "project description",
-        "details",
-        "descripción",
-        "descripcion",
-        "描述",
-        "项目描述",
-        "описание",
-        "الوصف",
-    ),
-    "objectives": (
-        "objectives",
-        "objective",
-        "goals",
-        "objectifs",
-        "objetivos",
-        "目的",
-        "项目目标",
-        "цели",
-        "الأهداف",
-    ),
-    "requested_amount": (
-        "requested amount",
-        "funding needed",
-        "amount requested",
-        "funding requested",
-        "requested funding",
-        "amount",
-        "budget",
-        "total budget",
-        "funding gap",
-        "request",
-        "montant",
-        "montant demandé",
-        "financement demandé",
-        "besoin de financement",
-        "monto",
-        "monto solicitado",
-        "financiamiento solicitado",
-        "presupuesto",
-        "申请金额",
-        "所需资金",
-        "资金需求",
-        "金额",
-        "预算",
-        "запрашиваемая сумма",
-        "сумма",
-        "бюджет",
-        "المبلغ المطلوب",
-        "المبلغ",
-    ),
-    "secured_amount": (
-        "secured amount",
-        "secured funding",
-        "funding secured",
-        "co funding secured",
-        "cofunding",
-        "co funding",
-        "financement acquis",
-        "financement obtenu",
-        "financiamiento asegurado",
-        "已落实资金",
-        "已获资金",
-        "привлеченные средства",
-    ),
-    "nbsap_alignment": (
-        "nbsap alignment",
-        "alignment nbsap",
-        "alignment with nbsap",
-        "nbsap",
-        "link to nbsap",
-        "alignement spanb",
-        "spanb",
-        "epanb",
-        "alineación con la epanb",
-        "与国家生物多样性战略和行动计划的一致性",
-        "国家生物多样性战略",
-        "нсплб",
-    ),
-    "submitted_on": (
-        "submitted on",
-        "year submitted",
-        "submission date",
-        "date submitted",
-        "submitted",
-        "date",
-        "year",
-        "date de soumission",
-        "année",
-        "fecha",
-        "fecha de presentación",
-        "año",
-        "提交日期",
-        "年份",
-        "日期",
-        "дата подачи",
-        "год",
-        "تاريخ التقديم",
-    ),
-    "status": (
-        "status",
-        "funding status",
-        "state",
-        "statut",
-        "estado",
-        "状态",
-        "资金状态",
-        "статус",
-        "الحالة",
-    ),
-}
-
-_DONORS: dict[str, tuple[str, ...]] = {
-    "donor_id": (
-        "donor id",
-        "funder id",
-        "id",
-        "code",
-        "identifiant",
-        "id del donante",
-        "编号",
-        "捐助方编号",
-        "идентификатор",
-        "الرقم",
-    ),
-    "name": (
-        "name",
-        "donor name",
-        "donor",
-        "funder",
-        "funder name",
-        "organisation",
-        "organization",
-        "nom",
-        "nom du donateur",
-        "bailleur",
-        "nombre",
-        "donante",
-        "nombre del donante",
-        "捐助方",
-        "捐助方名称",
-        "名称",
-        "донор",
-        "название",
-        "الجهة المانحة",
-        "الاسم",
-    ),
-    "aliases": (
-        "aliases",
-        "alias",
-        "donor acronym",
-        "acronym",
-        "acronyms",
-        "other names",
-        "also known as",
-        "sigle",
-        "sigla",
-        "siglas",
-        "别名",
-        "缩写",
-        "аббревиатура",
-    ),
-    "donor_type": (
-        "donor type",
-        "donor group",
-        "type",
-        "category",
-        "type de donateur",
-        "tipo",
-        "tipo de donante",
-        "类型",
-        "捐助方类型",
-        "тип",
-    ),
-    "priorities": (
-        "priorities",
-        "priority",
-        "focus",
-        "thematic priorities",
-        "focus areas",
-        "priorités",
-        "prioridades",
-        "优先事项",
-        "重点",
-        "приоритеты",
-        "الأولويات",
-    ),
-    "eligible_regions": (
-        "eligible regions",
-        "regions",
-        "region",
-        "eligible region",
-        "régions",
-        "regiones",
-        "región",
-        "地区",
-        "区域",
-        "регионы",
-        "المناطق",
-    ),
-    "eligible_countries": (
-        "eligible countries",
-        "countries",
-        "country",
-        "pays éligibles",
-        "países elegibles",
-        "受援国",
-        "符合条件的国家",
-        "страны",
-    ),
-    "excluded_countries": (
-        "excluded countries",
-        "excluded",
-        "not eligible",
-        "pays exclus",
-        "países excluidos",
-        "排除国家",
-        "исключенные страны",
-    ),
-    "min_grant": (
-        "min grant",
-        "minimum grant",
-        "min",
-        "grant min",
-        "smallest grant",
-        "subvention minimale",
-        "monto mínimo",
-        "最低资助额",
-        "минимальный грант",
-    ),
-    "max_grant": (
-        "max grant",
-        "maximum grant",
-        "max",
-        "grant max",
-        "largest grant",
-        "subvention maximale",
-        "monto máximo",
-        "最高资助额",
-        "максимальный грант",
-    ),
-    "annual_budget": (
-        "annual budget",
-        "budget",
-        "yearly budget",
-        "budget annuel",
-        "presupuesto anual",
-        "年度预算",
-        "годовой бюджет",
-    ),
-    "active": ("active", "is active", "enabled", "actif", "activo", "有效", "活跃", "активен"),
-}
-
-_HISTORY: dict[str, tuple[str, ...]] = {
-    "proposal_id": (
-        "proposal id",
-        "lw project id",
-        "project id",
-        "eoi id",
-        "project",
-        "projet",
-        "proyecto",
-        "项目编号",
-        "项目",
-        "проект",
-    ),
-    "donor": (
-        "donor",
-        "donor name",
-        "funder",
-        "name",
-        "bailleur",
-        "donateur",
-        "donante",
-        "捐助方",
-        "донор",
-    ),
-    "amount": (
-        "amount",
-        "amount funded",
-        "funding",
-        "grant",
-        "montant",
-        "monto",
-        "金额",
-        "资助金额",
-        "сумма",
-        "المبلغ",
-    ),
-    "year": ("year", "funding year", "année", "año", "年份", "年", "год", "السنة"),
-}
-
 _KIND_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "proposals": _PROPOSALS,
-    "donors": _DONORS,
-    "history": _HISTORY,
+    "proposals": PROPOSALS,
+    "donors": DONORS,
+    "history": HISTORY,
 }
 
 
@@ -534,7 +83,7 @@ def _alias_index(kind: str) -> dict[str, str]:
     index: dict[str, str] = {}
     for column in contract_columns(kind):
         index[name_key(column.replace("_", " "))] = column
-    for table in (_KIND_ALIASES[kind], _COMMON):
+    for table in (_KIND_ALIASES[kind], COMMON):
         for column, aliases in table.items():
             if column not in contract_columns(kind):
                 continue
@@ -551,7 +100,7 @@ class HeaderMapping:
     columns: dict[str, str]
     """source header -> contract column, for mapped headers only."""
     table: pd.DataFrame
-    """``source_header``, ``column``, ``method`` (exact|alias|fuzzy|unmapped), ``score``."""
+    """``source_header``, ``column``, ``method`` (user|exact|alias|fuzzy|unmapped), ``score``."""
     currencies: dict[str, str]
     """source header -> currency named in it ("Funding needed (EUR)" -> "EUR")."""
 
@@ -562,12 +111,17 @@ class HeaderMapping:
 
 
 def map_headers(
-    headers: Sequence[str], kind: str, *, fuzzy_cutoff: float = FUZZY_CUTOFF
+    headers: Sequence[str],
+    kind: str,
+    *,
+    fuzzy_cutoff: float = FUZZY_CUTOFF,
+    column_map: Mapping[str, str | None] | None = None,
 ) -> HeaderMapping:
     """Map a file's headers to the contract's columns for ``kind``.
 
-    Exact names win over aliases, aliases over fuzzy matches, and earlier headers over
-    later ones; each contract column is taken once, the rest stay as extra columns.
+    A person's own choices (``column_map``) win over exact names, exact names over aliases,
+    aliases over fuzzy matches, and earlier headers over later ones; each contract column
+    is taken once, the rest stay as extra columns.
 
     Parameters
     ----------
@@ -577,6 +131,11 @@ def map_headers(
         Which contract to map to.
     fuzzy_cutoff : float
         Lowest rapidfuzz ``ratio`` for a typo to count.
+    column_map : mapping, optional
+        Header as written -> contract column, as a person picked it ("Intitulé" -> "title");
+        ``None`` or ``""`` keeps that header as an extra column. Headers are matched as
+        written, else ignoring case, accents and spacing; entries naming a header the file
+        lacks are ignored, so a mapping remembered for one file can be offered for the next.
 
     Returns
     -------
@@ -587,6 +146,7 @@ def map_headers(
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     index = _alias_index(kind)
     exact_names = {name_key(c.replace("_", " ")): c for c in contract_columns(kind)}
+    chosen = _chosen_columns(headers, kind, column_map or {})
     candidates: list[
         tuple[int, int, str, str, float]
     ] = []  # (priority, position, header, column, score)
@@ -594,6 +154,10 @@ def map_headers(
     for position, header in enumerate(headers):
         raw = str(header).strip()
         key = _header_key(raw)
+        if header in chosen:
+            if chosen[header]:
+                candidates.append((-1, position, header, chosen[header], 100.0))
+            continue
         if not key:
             continue
         if raw in contract_columns(kind) or key in exact_names:
@@ -617,7 +181,7 @@ def map_headers(
             continue
         taken[header] = column
         used_columns.add(column)
-        method_of[header] = (("exact", "alias", "fuzzy")[priority], score)
+        method_of[header] = (("user", "exact", "alias", "fuzzy")[priority + 1], score)
     rows = []
     for header in headers:
         if header in taken:
@@ -628,6 +192,25 @@ def map_headers(
     table = pd.DataFrame(rows, columns=["source_header", "column", "method", "score"])
     currencies = {h: c for h in headers if (c := header_currency(str(h)))}
     return HeaderMapping(kind=kind, columns=taken, table=table, currencies=currencies)
+
+
+def _chosen_columns(
+    headers: Sequence[str], kind: str, column_map: Mapping[str, str | None]
+) -> dict[str, str]:
+    """Header of this file -> the contract column a person chose for it ("" = keep as extra)."""
+    allowed = contract_columns(kind)
+    by_key = {_header_key(str(h)): h for h in reversed(list(headers))}
+    chosen: dict[str, str] = {}
+    for written, column in column_map.items():
+        column = (column or "").strip()
+        if column and column not in allowed:
+            raise ValueError(
+                f'"{column}" is not a {kind} column; choose one of {", ".join(allowed)}'
+            )
+        header = written if written in headers else by_key.get(_header_key(str(written)))
+        if header is not None:
+            chosen[header] = column
+    return chosen
 
 
 def guess_kind(headers: Sequence[str], *, filename: str | None = None) -> str | None:

@@ -11,9 +11,11 @@ Public API: :func:`load`, :func:`load_proposals`, :func:`load_donors`,
 from __future__ import annotations
 
 import math
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,16 +26,28 @@ from rapidfuzz import fuzz, process
 
 from matcher import normalise
 from matcher.contract import KINDS, LIST_COLUMNS
-from matcher.errors import UnreadableFileError
-from matcher.headers import REQUIRED, contract_columns, guess_kind, known_header_count, map_headers
+from matcher.headers import contract_columns, guess_kind, known_header_count, map_headers
+from matcher.intake.columns import GENERATED_WHEN_MISSING, MissingColumnsError, header_fingerprint
+from matcher.intake.ids import generated_ids
 from matcher.read import Source, read_table
 
-__all__ = ["LoadReport", "flatten", "load", "load_donors", "load_history", "load_proposals"]
+__all__ = [
+    "LoadReport",
+    "MissingColumnsError",
+    "flatten",
+    "header_fingerprint",
+    "load",
+    "load_donors",
+    "load_history",
+    "load_proposals",
+]
 
 NEAR_DUPLICATE_CUTOFF = 90.0
 """Lowest rapidfuzz ``token_sort_ratio`` (0-100) of two titles in one country flagged as near-duplicates."""
 
-_REJECTED_COLUMNS = ["row", "column", "value", "reason"]
+_REJECTED_COLUMNS = ["row", "id", "title", "column", "value", "reason", "suggestion"]
+_TITLE_COLUMN = {"proposals": "title", "donors": "name", "history": "donor"}
+_ID_COLUMN = {"proposals": "proposal_id", "donors": "donor_id", "history": "proposal_id"}
 _NEAR_DUPLICATE_COLUMNS = [
     "proposal_id",
     "other_proposal_id",
@@ -63,9 +77,12 @@ class LoadReport:
     frame: pd.DataFrame
     """Contract columns in contract order, then ``source_row``, ``notes``, then extra columns."""
     rejected: pd.DataFrame
-    """One line per problem: ``row`` (as a person sees it), ``column`` (header as written), ``value``, ``reason``."""
+    """One line per problem: ``row`` (as a person sees it), the row's ``id`` and ``title`` (name
+    for donors, donor for history), ``column`` (header as written), ``value``, ``reason``, and
+    ``suggestion``: the whole cell as it would read with a close spelling accepted ("" when
+    there is none); pass :meth:`suggested_corrections` to ``load(..., corrections=)``."""
     header_mapping: pd.DataFrame
-    """``source_header``, ``column``, ``method`` (exact|alias|fuzzy|unmapped), ``score``."""
+    """``source_header``, ``column``, ``method`` (user|exact|alias|fuzzy|unmapped), ``score``."""
     near_duplicates: pd.DataFrame
     """Proposal pairs with a shared country and very similar titles (flagged, both kept)."""
     rows_in: int
@@ -74,6 +91,10 @@ class LoadReport:
     """The rejected rows' cells as they came, with ``source_row``, so nothing is lost."""
     file_notes: tuple[str, ...] = ()
     """How the file was read: format, encoding, delimiter, header row, currency from a header."""
+    headers: tuple[str, ...] = ()
+    """The file's headers (made unique), the names ``column_map`` and ``corrections`` use."""
+    fingerprint: str = ""
+    """:func:`header_fingerprint` of :attr:`headers`: the key to remember a column mapping by."""
 
     @property
     def n_loaded(self) -> int:
@@ -85,6 +106,27 @@ class LoadReport:
         """Distinct rows rejected (a row with three problems counts once)."""
         return int(self.rejected["row"].nunique()) if len(self.rejected) else 0
 
+    def suggested_corrections(
+        self, rows: Sequence[int] | None = None
+    ) -> dict[tuple[int, str], str]:
+        """``(row, column) -> corrected cell`` for the rejected cells that have a suggestion.
+
+        ``rows`` limits them to the rows a person accepted; loading the same file again with
+        ``corrections=`` these loads those rows.
+        """
+        table = self.rejected
+        if table.empty:
+            return {}
+        table = table[table["suggestion"] != ""]
+        if rows is not None:
+            table = table[table["row"].isin(list(rows))]
+        return {
+            (int(row), str(column)): str(value)
+            for row, column, value in zip(
+                table["row"], table["column"], table["suggestion"], strict=True
+            )
+        }
+
 
 # --------------------------------------------------------------------------- row problems
 
@@ -94,21 +136,23 @@ class _Collector:
 
     def __init__(self, n_rows: int, source_rows: Sequence[int]) -> None:
         self.source_rows = source_rows
-        self.problems: list[tuple[int, str, str, str]] = []
+        self.problems: list[tuple[int, str, str, str, str]] = []
         self.bad: set[int] = set()
         self.notes: list[list[str]] = [[] for _ in range(n_rows)]
 
-    def reject(self, position: int, column: str, value: str, reason: str) -> None:
-        self.problems.append((position, column, value, reason))
+    def reject(
+        self, position: int, column: str, value: str, reason: str, suggestion: str = ""
+    ) -> None:
+        self.problems.append((position, column, value, reason, suggestion))
         self.bad.add(position)
 
     def note(self, position: int, text: str) -> None:
         self.notes[position].append(text)
 
-    def rejected_frame(self) -> pd.DataFrame:
+    def rejected_frame(self, ids: Sequence[str], titles: Sequence[str]) -> pd.DataFrame:
         rows = [
-            (self.source_rows[position], column, value, reason)
-            for position, column, value, reason in sorted(self.problems, key=lambda p: p[0])
+            (self.source_rows[position], ids[position], titles[position], *problem)
+            for position, *problem in sorted(self.problems, key=lambda p: p[0])
         ]
         frame = pd.DataFrame(rows, columns=_REJECTED_COLUMNS)
         frame["row"] = frame["row"].astype("int64")
@@ -134,8 +178,9 @@ def _parse_column(values: Sequence[str], parser: Callable[[str], Any]) -> list[A
 # --------------------------------------------------------------------------- column handlers
 
 
-_Verdict = tuple[Any, tuple[str, ...], str | None]
-"""What one distinct cell gives: the normalised value, problems (reject reasons), a note."""
+_Verdict = tuple[Any, tuple[str | tuple[str, str], ...], str | None]
+"""What one distinct cell gives: the normalised value, problems (reject reasons, or a reason
+and the corrected cell a person could accept), a note."""
 
 
 class _Normaliser:
@@ -154,6 +199,8 @@ class _Normaliser:
         self.n = len(raw)
         self.out = _Collector(self.n, source_rows)
         self.columns: dict[str, Any] = {}
+        self.generated: dict[str, list[str]] = {}
+        """Id column -> ids made for a file without one."""
 
     def cells(self, column: str) -> list[str] | None:
         header = self.header_of.get(column)
@@ -179,7 +226,10 @@ class _Normaliser:
             value, problems, note = verdicts[cell]
             values.append(value)
             for problem in problems:
-                self.out.reject(position, header, cell, problem)
+                if isinstance(problem, tuple):
+                    self.out.reject(position, header, cell, *problem)
+                else:
+                    self.out.reject(position, header, cell, problem)
             if note:
                 self.out.note(position, note)
         self.columns[column] = values
@@ -235,7 +285,7 @@ class _Normaliser:
         self.columns[column] = pd.Series(replaced, dtype="str")
 
     def identifier(self, column: str, *, unique: bool) -> None:
-        cells = self.cells(column) or [""] * self.n
+        cells = self.cells(column) or self.generated.get(column) or [""] * self.n
         first_seen: dict[str, int] = {}
         for position, cell in enumerate(cells):
             if not cell:
@@ -259,11 +309,18 @@ class _Normaliser:
     def countries(self, column: str, *, required: bool) -> None:
         def judge(cell: str) -> _Verdict:
             result = normalise.parse_countries(cell)
-            problems = []
+            problems: list[str | tuple[str, str]] = []
+            corrected = cell
             for piece in result.unknown:
                 hints = normalise.suggest_countries(piece)
                 hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
                 problems.append(f'unknown country "{piece}"{hint}')
+                if corrected is not None and hints:
+                    corrected = corrected.replace(piece, normalise.suggested_name(hints[0]), 1)
+                else:
+                    corrected = None
+            if corrected is not None and corrected != cell:
+                problems = [(problem, corrected) for problem in problems]
             if required and not result.codes and not result.unknown:
                 problems.append("missing country")
             joined = ";".join(result.codes)
@@ -618,12 +675,58 @@ def _column_series(column: str, values: Any) -> pd.Series:
     return pd.Series(values, dtype="str")
 
 
+def _source_name(source: Source) -> str | None:
+    name = source if isinstance(source, str | os.PathLike) else getattr(source, "name", None)
+    return Path(name).name if isinstance(name, str | os.PathLike) else None
+
+
+def _guess_kind(
+    headers: Sequence[str], filename: str | None, column_map: Mapping[str, str | None]
+) -> str | None:
+    """The kind these headers (with a person's mapping) describe; an id column may be missing."""
+    if not column_map:
+        kind = guess_kind(headers, filename=filename)
+        if kind is not None:
+            return kind
+    scores: dict[str, float] = {}
+    for kind in KINDS:
+        try:
+            mapping = map_headers(headers, kind, column_map=column_map)
+        except ValueError:  # the mapping names a column this kind has not
+            continue
+        if set(mapping.missing_required) - {GENERATED_WHEN_MISSING.get(kind)}:
+            continue
+        scores[kind] = len(mapping.columns) / len(contract_columns(kind))
+    return max(scores, key=lambda k: scores[k]) if scores else None
+
+
+def _apply_corrections(
+    raw: pd.DataFrame, source_rows: Sequence[int], corrections: Mapping[tuple[int, str], str]
+) -> list[tuple[int, str]]:
+    """Put a person's accepted cell values into the raw table; (position, note) for each."""
+    position_of = {row: position for position, row in enumerate(source_rows)}
+    notes = []
+    for (row, header), value in corrections.items():
+        position = position_of.get(int(row))
+        if position is None or header not in raw.columns:
+            continue
+        old = raw.at[position, header]
+        if old != value:
+            raw.at[position, header] = str(value)
+            notes.append(
+                (position, f'{header}: "{_short(str(old))}" corrected to "{_short(str(value))}"')
+            )
+    return notes
+
+
 def load(
     source: Source,
     kind: str | None = None,
     *,
     filename: str | None = None,
     encoding: str | None = None,
+    column_map: Mapping[str, str | None] | None = None,
+    corrections: Mapping[tuple[int, str], str] | None = None,
 ) -> LoadReport:
     """Read a proposals, donors or funding-history file and normalise it to the data contract.
 
@@ -637,17 +740,30 @@ def load(
         The file's name when ``source`` is bytes (for the format and the kind guess).
     encoding : str, optional
         Text encoding of a CSV that is not UTF-8 (cp1252, latin-1, gbk, ...).
+    column_map : mapping, optional
+        A person's own mapping, header as written -> contract column
+        (``{"Intitulé du projet": "title"}``); it wins over the reader's guesses. Remember it
+        under :attr:`LoadReport.fingerprint` (or :attr:`MissingColumnsError.fingerprint`).
+    corrections : mapping, optional
+        ``(row, header) -> cell text`` replacing cells before reading them, e.g. the
+        suggestions a person accepted (:meth:`LoadReport.suggested_corrections`); each
+        replaced cell is noted on its row.
 
     Returns
     -------
     LoadReport
         Loaded rows, rejected rows with reasons, the header mapping, near-duplicates.
+        A proposals or donors file without an id column gets ids generated from the
+        file name and each title (see :mod:`matcher.intake.ids`), noted in ``file_notes``.
 
     Raises
     ------
+    MissingColumnsError
+        Its kind cannot be told, or no header can be taken for a required column (the
+        title/name; the ids of a history file); the message lists what is needed and what
+        was found, and the exception carries ``kind``, ``missing``, ``headers``, ``fingerprint``.
     UnreadableFileError
-        The file as a whole cannot be read, its kind cannot be told, or a required column
-        (an id or the title/name) is missing; the message says what to do.
+        The file as a whole cannot be read; the message says what to do.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
@@ -655,24 +771,29 @@ def load(
         source, filename=filename, encoding=encoding, header_score=_header_score_for(kind)
     )
     headers = list(raw.frame.columns)
+    column_map = dict(column_map or {})
+    filename = filename or _source_name(source)
     if kind is None:
-        kind = guess_kind(headers, filename=filename)
+        kind = _guess_kind(headers, filename, column_map)
         if kind is None:
-            raise UnreadableFileError(
-                "Cannot tell whether this file holds proposals, donors or funding history: "
-                f"none of them has its required columns among the headers ({', '.join(headers[:12])}). "
-                "Name the kind (--kind) and give the columns: proposals need proposal_id and title, "
-                "donors donor_id and name, history proposal_id and donor."
-            )
-    mapping = map_headers(headers, kind)
-    if mapping.missing_required:
-        missing = " and ".join(mapping.missing_required)
-        raise UnreadableFileError(
-            f"No column for {missing} found among the headers ({', '.join(headers[:12])}). "
-            f"A {kind} file needs {' and '.join(REQUIRED[kind])}; rename the column in the file."
-        )
+            raise MissingColumnsError(None, (), headers)
+    mapping = map_headers(headers, kind, column_map=column_map)
+    id_column = GENERATED_WHEN_MISSING.get(kind)
+    missing = [c for c in mapping.missing_required if c != id_column]
+    if missing:
+        raise MissingColumnsError(kind, missing, headers)
     header_of = {column: header for header, column in mapping.columns.items()}
     norm = _Normaliser(raw.frame, raw.source_rows, kind, header_of, mapping.currencies)
+    for position, text in _apply_corrections(raw.frame, raw.source_rows, corrections or {}):
+        norm.out.note(position, text)
+    file_notes = list(raw.notes)
+    if id_column and id_column not in header_of:
+        titles = norm.cells(_TITLE_COLUMN[kind]) or [""] * norm.n
+        norm.generated[id_column] = generated_ids(titles, raw.source_rows, filename)
+        file_notes.append(
+            f"no {id_column} column: ids generated from the file name and each "
+            f"{_TITLE_COLUMN[kind]} (a corrected file under the same name gets the same ids)"
+        )
     _KIND_NORMALISERS[kind](norm)
     if raw.row_problems:
         # In a row whose cells slid sideways, every later cell is wrong; report the cause only.
@@ -680,7 +801,6 @@ def load(
         for position, (problem, line) in raw.row_problems.items():
             norm.out.reject(position, "", line, problem)
 
-    file_notes = list(raw.notes)
     for header, code in mapping.currencies.items():
         if header in mapping.columns:
             file_notes.append(f'currency {code} from the header "{header}" where a row names none')
@@ -725,34 +845,75 @@ def load(
     return LoadReport(
         kind=kind,
         frame=frame,
-        rejected=norm.out.rejected_frame(),
+        rejected=norm.out.rejected_frame(
+            [str(v) for v in norm.columns[_ID_COLUMN[kind]]],
+            [str(v) for v in norm.columns[_TITLE_COLUMN[kind]]],
+        ),
         header_mapping=mapping.table,
         near_duplicates=near,
         rows_in=len(full),
         rejected_rows=rejected_rows,
         file_notes=tuple(file_notes),
+        headers=tuple(headers),
+        fingerprint=header_fingerprint(headers),
     )
 
 
 def load_proposals(
-    source: Source, *, filename: str | None = None, encoding: str | None = None
+    source: Source,
+    *,
+    filename: str | None = None,
+    encoding: str | None = None,
+    column_map: Mapping[str, str | None] | None = None,
+    corrections: Mapping[tuple[int, str], str] | None = None,
 ) -> LoadReport:
     """Load a proposals (EOI) file; see :func:`load`."""
-    return load(source, "proposals", filename=filename, encoding=encoding)
+    return load(
+        source,
+        "proposals",
+        filename=filename,
+        encoding=encoding,
+        column_map=column_map,
+        corrections=corrections,
+    )
 
 
 def load_donors(
-    source: Source, *, filename: str | None = None, encoding: str | None = None
+    source: Source,
+    *,
+    filename: str | None = None,
+    encoding: str | None = None,
+    column_map: Mapping[str, str | None] | None = None,
+    corrections: Mapping[tuple[int, str], str] | None = None,
 ) -> LoadReport:
     """Load a donors file; see :func:`load`."""
-    return load(source, "donors", filename=filename, encoding=encoding)
+    return load(
+        source,
+        "donors",
+        filename=filename,
+        encoding=encoding,
+        column_map=column_map,
+        corrections=corrections,
+    )
 
 
 def load_history(
-    source: Source, *, filename: str | None = None, encoding: str | None = None
+    source: Source,
+    *,
+    filename: str | None = None,
+    encoding: str | None = None,
+    column_map: Mapping[str, str | None] | None = None,
+    corrections: Mapping[tuple[int, str], str] | None = None,
 ) -> LoadReport:
     """Load a funding-history file (LifeWeb ``funding_matches.csv`` reads as it is); see :func:`load`."""
-    return load(source, "history", filename=filename, encoding=encoding)
+    return load(
+        source,
+        "history",
+        filename=filename,
+        encoding=encoding,
+        column_map=column_map,
+        corrections=corrections,
+    )
 
 
 def flatten(frame: pd.DataFrame) -> pd.DataFrame:

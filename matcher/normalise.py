@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.reference import countries as reference_countries
@@ -38,6 +39,7 @@ __all__ = [
     "parse_year",
     "split_list",
     "suggest_countries",
+    "suggested_name",
 ]
 
 _CACHE_SIZE = 65_536
@@ -268,6 +270,54 @@ _COUNTRY_VARIANTS: dict[str, str] = {
     "costa de marfil": "CIV",
     "republica democratica del congo": "COD",
     "vietnam socialist republic of": "VNM",
+    # French and Spanish names in common use that the UNTERM short names do not hold.
+    "cap vert": "CPV",
+    "iles du cap vert": "CPV",
+    "turquie": "TUR",
+    "turquia": "TUR",
+    "swazilandia": "SWZ",
+    "timor oriental": "TLS",
+    "kenia": "KEN",
+    "estados unidos": "USA",
+    "estados unidos de america": "USA",
+    "etats unis": "USA",
+    "etats unis d amerique": "USA",
+    "guinea bisau": "GNB",
+    "fiyi": "FJI",
+    "irak": "IRQ",
+    "butan": "BTN",
+    "birmanie": "MMR",
+    "kazajistan": "KAZ",
+    "kazajstan": "KAZ",
+    "russie": "RUS",
+    "rusia": "RUS",
+    "moldavie": "MDA",
+    "moldavia": "MDA",
+    "bielorussie": "BLR",
+    "bielorrusia": "BLR",
+    "coree": "KOR",
+    "coree du sud": "KOR",
+    "corea": "KOR",
+    "corea del sur": "KOR",
+    "coree du nord": "PRK",
+    "corea del norte": "PRK",
+    "royaume uni": "GBR",
+    "reino unido": "GBR",
+    "nueva zelanda": "NZL",
+    "yibuti": "DJI",
+    "ruanda": "RWA",
+    "surinam": "SUR",
+    "syrie": "SYR",
+    "siria": "SYR",
+    "republica checa": "CZE",
+    "republique tcheque": "CZE",
+    "nouvelle caledonie": "NCL",
+    "nueva caledonia": "NCL",
+    "polynesie francaise": "PYF",
+    "polinesia francesa": "PYF",
+    "groenland": "GRL",
+    "groenlandia": "GRL",
+    "micronesie": "FSM",
 }
 
 _NAME_COLUMNS = (
@@ -420,26 +470,52 @@ def parse_countries(text: str) -> CountryParse:
     return CountryParse(tuple(codes), tuple(unknown))
 
 
+SUGGESTION_MIN_RATIO = 75.0
+"""Lowest rapidfuzz ``ratio`` (0-100) of an unknown spelling and a country name to suggest it."""
+
+
+def _close_spelling(key: str, choice: str) -> bool:
+    """At most one slip per four letters (a swap counts once): "keyna"/"kenya", not "atlantis"/"albania"."""
+    allowed = max(1, len(key) // 4)
+    return DamerauLevenshtein.distance(key, choice, score_cutoff=allowed) <= allowed
+
+
 @lru_cache(maxsize=4096)
 def suggest_countries(text: str, *, limit: int = 3) -> tuple[str, ...]:
-    """Nearest country names for an unknown spelling, as "Kenya (KEN)" strings, best first."""
+    """Country names spelt closely like an unknown one, as "Kenya (KEN)" strings, best first.
+
+    Only close spellings: a letter or two wrong, missing, extra or swapped ("Keyna" ->
+    Kenya, "Seychelle" -> Seychelles). A name that is no country ("Atlantis") gets none.
+    """
     table = _country_table()
     key = name_key(text)
-    if not key:
+    if len(key) < 3:
         return ()
     matches = process.extract(
-        key, table.choice_keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
+        key,
+        table.choice_keys,
+        scorer=fuzz.ratio,
+        limit=limit * 4,
+        score_cutoff=SUGGESTION_MIN_RATIO,
     )
     suggestions: list[str] = []
     seen: set[str] = set()
     for choice, _score, _index in matches:
         code = table.by_key[choice]
-        if code not in seen:
-            seen.add(code)
-            suggestions.append(f"{table.english_name[code]} ({code})")
+        if code in seen or not _close_spelling(key, choice):
+            continue
+        seen.add(code)
+        suggestions.append(f"{table.english_name[code]} ({code})")
         if len(suggestions) == limit:
             break
     return tuple(suggestions)
+
+
+def suggested_name(suggestion: str) -> str:
+    """The text to put in the cell for a suggestion "Kenya (KEN)": the name if it reads back, else the code."""
+    name, _, code = suggestion.rpartition(" (")
+    code = code.rstrip(")")
+    return name if _lookup_country(name) == code else code
 
 
 # --------------------------------------------------------------------------- regions

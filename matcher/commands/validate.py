@@ -50,6 +50,25 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "validate") -> No
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a text summary"
     )
+    parser.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="HEADER=COLUMN",
+        help='which contract column a header holds, e.g. --column "Intitulé du projet=title" '
+        '(repeatable; "HEADER=" keeps that header as an extra column)',
+    )
+
+
+def _column_map(pairs: list[str]) -> dict[str, str]:
+    """``["Intitulé=title"]`` -> ``{"Intitulé": "title"}``; the last ``=`` splits (headers may hold one)."""
+    mapping = {}
+    for pair in pairs:
+        header, equals, column = pair.rpartition("=")
+        if not equals or not header.strip():
+            raise ValueError(f'--column wants HEADER=COLUMN, not "{pair}"')
+        mapping[header.strip()] = column.strip()
+    return mapping
 
 
 def _errors_table(report: LoadReport) -> pd.DataFrame:
@@ -109,8 +128,11 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        report = load(path, args.kind, filename=path.name, encoding=args.encoding)
-    except UnreadableFileError as error:
+        column_map = _column_map(getattr(args, "column", []) or [])
+        report = load(
+            path, args.kind, filename=path.name, encoding=args.encoding, column_map=column_map
+        )
+    except (UnreadableFileError, ValueError) as error:
         if args.json:
             print(json.dumps({"file": str(path), "readable": False, "error": str(error)}))
         print(f"lifeweb-match validate: {path}: {error}", file=sys.stderr)
@@ -132,12 +154,21 @@ def run(args: argparse.Namespace) -> int:
             "loaded": report.n_loaded,
             "rejected": report.n_rejected,
             "errors": [
-                {"row": int(p.row), "column": p.column, "value": p.value, "reason": p.reason}
+                {
+                    "row": int(p.row),
+                    "id": p.id,
+                    "title": p.title,
+                    "column": p.column,
+                    "value": p.value,
+                    "reason": p.reason,
+                    "suggestion": p.suggestion,
+                }
                 for p in report.rejected.itertuples(index=False)
             ],
             "header_mapping": report.header_mapping.to_dict(orient="records"),
             "near_duplicates": report.near_duplicates.to_dict(orient="records"),
             "notes": list(report.file_notes),
+            "header_fingerprint": report.fingerprint,
         }
         print(json.dumps(payload, ensure_ascii=False, default=str))
     else:

@@ -72,7 +72,7 @@ def test_semicolon_csv_with_bom_keeps_every_row(messy_dir: Path) -> None:
         (
             7,
             "Country/ies",
-            'unknown country "Atlantis" (did you mean Åland Islands (ALA), Albania (ALB), Germany (DEU)?)',
+            'unknown country "Atlantis"',
         ),
     ]
     assert (
@@ -261,7 +261,7 @@ def test_broken_rows_are_rejected_with_row_column_and_reason(messy_dir: Path) ->
         (
             9,
             "countries",
-            'unknown country "Keyna" (did you mean Kenya (KEN), St. Helena (SHN), Guyana (GUY)?)',
+            'unknown country "Keyna" (did you mean Kenya (KEN)?)',
         ),
         (10, "requested_amount", "amount is in EUR but the currency column says USD"),
     ]
