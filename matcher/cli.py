@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("matcher.commands.store", "import a file into the database"),
     "export": ("matcher.commands.store", "export a table from the database"),
     "allocate": ("matcher.commands.allocate", "plan who pays for what across proposals"),
+    "schedule": (
+        "matcher.commands.schedule",
+        "schedule donor x delegation meetings in time slots and tables",
+    ),
 }
 
 
