@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from matcher.currency import RateTable, load_rate_table
+from matcher.events.schedule import best_pairs
 from matcher.store.models import EVENT_STAGES
 
 __all__ = [
@@ -258,11 +259,6 @@ def meeting_pairs(table: pd.DataFrame) -> pd.DataFrame:
     so the meeting is worth the best of them; declined pairs are not met again.
     """
     rows = table[(table["donor_id"] != "") & (table["stage"] != "declined")]
-    long = (
-        rows[["donor_id", "countries", "score"]].explode("countries").dropna(subset=["countries"])
-    )
+    long = rows[["donor_id", "countries", "score"]].explode("countries").dropna(subset=["countries"])
     long = long.assign(score=pd.to_numeric(long["score"], errors="coerce").fillna(0.0))
-    best = long.groupby(["donor_id", "countries"], as_index=False, sort=True)["score"].max()
-    return best.rename(columns={"donor_id": "donor", "countries": "delegation"}).reset_index(
-        drop=True
-    )
+    return best_pairs(long, donor="donor_id", delegation="countries", score="score")
