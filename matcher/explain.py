@@ -18,6 +18,7 @@ import pandas as pd
 
 from matcher.combine import reason_text
 from matcher.contract import ECOSYSTEMS
+from matcher.interchange.iati_prior import prior_clause
 from matcher.profile import CountryTable, DonorProfiles
 from matcher.score import COMPONENTS, DonorVectors, ProposalFeatures, TextModel
 
@@ -221,7 +222,9 @@ def _similar_funded(
 def _history_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> str:
     n_funded = int(ctx.profiles.n_funded[m])
     if n_funded == 0:
-        return ""
+        row = features.countries[p]
+        codes = tuple(ctx.table.iso3[i] for i in row.indices) if hasattr(row, "indices") else ()
+        return prior_clause(ctx.profiles, m, codes)
     _, sims = ctx.funded_similarities(features, p, m)
     n_similar = int(np.sum(sims >= SIMILAR_PROJECT_COSINE))
     if n_similar:

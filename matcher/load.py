@@ -29,6 +29,7 @@ from matcher.contract import KINDS, LIST_COLUMNS
 from matcher.headers import contract_columns, guess_kind, known_header_count, map_headers
 from matcher.intake.columns import GENERATED_WHEN_MISSING, MissingColumnsError, header_fingerprint
 from matcher.intake.ids import generated_ids
+from matcher.interchange.sniff import is_iati_source
 from matcher.read import Source, read_table
 
 __all__ = [
@@ -767,9 +768,14 @@ def load(
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    raw = read_table(
-        source, filename=filename, encoding=encoding, header_score=_header_score_for(kind)
-    )
+    if is_iati_source(source, filename):  # IATI activity XML: same table, same report
+        from matcher.interchange.iati_read import read_iati  # lxml only for XML files
+
+        raw, kind = read_iati(source, kind, filename=filename)
+    else:
+        raw = read_table(
+            source, filename=filename, encoding=encoding, header_score=_header_score_for(kind)
+        )
     headers = list(raw.frame.columns)
     column_map = dict(column_map or {})
     filename = filename or _source_name(source)

@@ -25,6 +25,7 @@ from scipy import sparse
 
 from matcher import reference
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
+from matcher.interchange.iati_prior import cold_start_prior, split_iati_portfolio
 
 __all__ = [
     "APPROX_USD_PER_UNIT",
@@ -540,6 +541,7 @@ class DonorProfiles:
     log_grant_spread: np.ndarray  # log10 spread of funded amounts (NaN: fewer than 2)
     funded_currency_share: dict[str, np.ndarray] = field(default_factory=dict)
     name_resolution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cold_start: object | None = None  # matcher.interchange.iati_prior.ColdStartPrior or None
 
     @property
     def n_donors(self) -> int:
@@ -668,8 +670,13 @@ def build_donor_profiles(
         typical_log_grant=np.full(n, np.nan),
         log_grant_spread=np.full(n, np.nan),
     )
+    portfolio = None
+    if history is not None:
+        # IATI activities that are not LifeWeb proposals: a cold-start prior, not history.
+        history, portfolio = split_iati_portfolio(history, proposals)
     if history is not None and len(history) > 0 and n > 0:
         _add_history(profiles, history, proposals, table, name_cutoff)
+    profiles.cold_start = cold_start_prior(portfolio, profiles, name_cutoff=name_cutoff)
     return profiles
 
 

@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from matcher.contract import ECOSYSTEMS
+from matcher.interchange.iati_prior import fill_cold_start
 from matcher.profile import (
     N_AICHI,
     CountryTable,
@@ -998,7 +999,8 @@ def history_scores(
     raw = (1 - g) * text_scaled + g * geo
     value = _saturate(raw, params.history_scale)
     value[:, profiles.n_funded == 0] = np.nan
-    return value
+    # Donors new to LifeWeb: a prior from their IATI activities, where they published any.
+    return fill_cold_start(value, features.countries, profiles)
 
 
 def component_scores(

@@ -35,7 +35,7 @@ from ui.upload import (
 __all__ = ["render_import", "render_rounds", "render_validation_report"]
 
 KIND_LABELS = {"proposals": "proposals", "donors": "donor profiles", "history": "funding history"}
-FILE_TYPES = ["csv", "tsv", "txt", "xlsx"]
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xml"]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -54,7 +54,7 @@ def render_import(kind: str) -> None:
     """Upload box, encoding choice, validation report and the save-as-round form."""
     label = KIND_LABELS[kind]
     st.caption(
-        f"CSV (any delimiter, UTF-8 or a named encoding) or Excel .xlsx, up to "
+        f"CSV (any delimiter, UTF-8 or a named encoding), Excel .xlsx or IATI activity XML, up to "
         f"{upload_limit_mb()} MB. Nothing is saved until you have reviewed the report and "
         "pressed save."
     )
