@@ -26,6 +26,7 @@ from ui.filters import GROUP_FLAGS, MatchView, pair_mask, proposal_mask, region_
 from ui.matching import COMPONENT_LABELS, Analysis
 from ui.overview import country_names
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
+from ui.shortlists import OPEN_NEXT_KEY
 
 __all__ = [
     "render_add_to_shortlist",
@@ -521,7 +522,7 @@ def render_add_to_shortlist(view: MatchView, shown: pd.DataFrame) -> None:
         return
     finally:
         services.mark_changed()
-    st.session_state["shortlist_pick"] = int(target)
+    st.session_state[OPEN_NEXT_KEY] = int(target)
     st.success(
         f"Added {len(added)} proposal(s) to the shortlist; open the Shortlists page to "
         "order, annotate and export it.",

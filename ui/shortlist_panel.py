@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from matcher.errors import LifeWebMatchError
-from matcher.store import DECISION_STATUSES
+from matcher.store import DECISION_STATUSES, DuplicateShortlistError
 from ui import matching, services
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, flatten_for_display, one_line
-from ui.shortlists import moved, shortlist_export, shortlist_table
+from ui.shortlists import OPEN_NEXT_KEY, moved, shortlist_export, shortlist_table
 
 __all__ = [
     "ShortlistChoice",
@@ -61,10 +61,17 @@ def _flash(message: str) -> None:
     st.session_state["shortlist_flash"] = message
 
 
+def _flash_error(message: str) -> None:
+    st.session_state["shortlist_flash_error"] = message
+
+
 def _show_flash() -> None:
     message = st.session_state.pop("shortlist_flash", None)
     if message:
         st.success(escape_markdown(message), icon=":material/check_circle:")
+    problem = st.session_state.pop("shortlist_flash_error", None)
+    if problem:
+        st.error(escape_markdown(problem), icon=":material/error:")
 
 
 def _label(row: pd.Series) -> str:
@@ -104,12 +111,18 @@ def render_create_form(*, expanded: bool) -> None:
             notes=notes,
             by=services.current_user(),
         )
+    except DuplicateShortlistError as error:
+        st.session_state[OPEN_NEXT_KEY] = error.shortlist_id
+        _flash_error(
+            f"{error} It is open below; to start a separate list, give the event another name."
+        )
+        st.rerun()
     except (LifeWebMatchError, ValueError) as error:
         st.error(escape_markdown(str(error)), icon=":material/error:")
         return
     services.mark_changed()
-    st.session_state["shortlist_pick"] = new_id
-    _flash(f"Created shortlist '{one_line(event_name)}'.")
+    st.session_state[OPEN_NEXT_KEY] = new_id
+    _flash(f"Created shortlist '{one_line(event_name)}': it is open below.")
     st.rerun()
 
 
@@ -122,6 +135,8 @@ def render_picker() -> ShortlistChoice | None:
         return None
     labels = {int(row["shortlist_id"]): _label(row) for _, row in lists.iterrows()}
     ids = list(labels)
+    if st.session_state.get(OPEN_NEXT_KEY) in ids:
+        st.session_state["shortlist_pick"] = st.session_state.pop(OPEN_NEXT_KEY)
     if st.session_state.get("shortlist_pick") not in ids:
         st.session_state["shortlist_pick"] = ids[-1]
     chosen = st.selectbox("Shortlist", ids, key="shortlist_pick", format_func=labels.get)

@@ -18,12 +18,18 @@ from ui.safe import join_values, one_line
 
 __all__ = [
     "EXPORT_LEADING_COLUMNS",
+    "OPEN_NEXT_KEY",
     "ShortlistExport",
     "export_filename",
     "moved",
     "shortlist_export",
     "shortlist_table",
 ]
+
+# Session key naming the shortlist to open on the next run. The picker's own key cannot be
+# set once the picker is drawn (the create form sits below it; the Matches page never draws
+# it), so writers set this and the picker applies it before drawing.
+OPEN_NEXT_KEY = "shortlist_open_next"
 
 EXPORT_LEADING_COLUMNS = (
     "position",
@@ -125,7 +131,11 @@ def shortlist_table(
         ("decided_at", "decided_at"),
         ("recorded_by", "recorded_by"),
     ):
-        table[export_name] = ids.map(mine[source]) if source in mine else pd.NA
+        # A dict lookup, not ``Series.map(Series)``: under pandas 3 mapping through an empty
+        # datetime column (no decision for this donor yet) casts it to float and raises.
+        found = dict(zip(mine.index, mine[source], strict=True)) if source in mine else {}
+        table[export_name] = pd.Series([found.get(p) for p in ids], index=table.index, dtype=object)
+    table["decision_amount"] = pd.to_numeric(table["decision_amount"], errors="coerce")
     table["decision"] = table["decision"].map(_text)
     table["recorded_by"] = table["recorded_by"].map(_text)
     table["decided_at"] = table["decided_at"].map(

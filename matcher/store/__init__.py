@@ -9,7 +9,12 @@ store is opened.
 from __future__ import annotations
 
 from matcher.store.config import DB_URL_ENV, DEFAULT_SQLITE_PATH, resolve_url
-from matcher.store.errors import RecordNotFoundError, StaleWriteError, StoreError
+from matcher.store.errors import (
+    DuplicateShortlistError,
+    RecordNotFoundError,
+    StaleWriteError,
+    StoreError,
+)
 from matcher.store.migrate import current_revision, head_revision
 from matcher.store.models import DECISION_STATUSES
 from matcher.store.store import EXPORT_KINDS, ImportResult, Store, open_store, read_inputs
@@ -19,6 +24,7 @@ __all__ = [
     "DECISION_STATUSES",
     "DEFAULT_SQLITE_PATH",
     "EXPORT_KINDS",
+    "DuplicateShortlistError",
     "ImportResult",
     "RecordNotFoundError",
     "StaleWriteError",

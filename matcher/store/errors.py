@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matcher.errors import LifeWebMatchError
 
-__all__ = ["RecordNotFoundError", "StaleWriteError", "StoreError"]
+__all__ = ["DuplicateShortlistError", "RecordNotFoundError", "StaleWriteError", "StoreError"]
 
 
 class StoreError(LifeWebMatchError):
@@ -47,3 +47,20 @@ class RecordNotFoundError(StoreError, KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0])
+
+
+class DuplicateShortlistError(StoreError, ValueError):
+    """A shortlist for the same event and donor exists already: a second one would split it.
+
+    Attributes
+    ----------
+    shortlist_id
+        The existing list, so a page can open it instead.
+    """
+
+    def __init__(self, event_name: str, donor: str, shortlist_id: int) -> None:
+        self.shortlist_id = shortlist_id
+        super().__init__(
+            f"There is already a shortlist for the event {event_name!r} with {donor}; "
+            "nothing new was created."
+        )

@@ -56,6 +56,7 @@ from matcher.store.records import (
     filled_extras,
     is_missing,
 )
+from matcher.store.shortlist_names import refuse_duplicate_shortlist
 from matcher.store.stamps import iso as _iso
 from matcher.store.stamps import now as _now
 from matcher.store.stamps import parse_date as _parse_date
@@ -844,6 +845,7 @@ class Store(EventStoreMixin):
         def run(connection: sa.Connection) -> int:
             if donor_id is not None:
                 self._require(connection, _donors, "donor_id", donor_id, "donor")
+            refuse_duplicate_shortlist(connection, event_name.strip(), donor_id)
             now = _now()
             # A shortlist is one donor's view of an event: same name and date, same event.
             event_id = attach_event(connection, event_name.strip(), event_day, donor_id, who)

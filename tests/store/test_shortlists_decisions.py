@@ -212,3 +212,21 @@ def test_exports_of_shortlists_and_decisions(filled: Store) -> None:
     ]
     with pytest.raises(ValueError, match="unknown export"):
         filled.export_frame("everything")
+
+
+def test_same_event_name_for_the_same_donor_is_refused_naming_the_existing_list(
+    filled: Store,
+) -> None:
+    from matcher.store import DuplicateShortlistError
+
+    first = filled.create_shortlist("East Africa roundtable", donor_id="D1", by="ana")
+    with pytest.raises(DuplicateShortlistError, match="already a shortlist") as refused:
+        filled.create_shortlist("east africa  ROUNDTABLE", donor_id="D1", by="ben")
+    assert refused.value.shortlist_id == first
+    assert "Blue Planet Fund" in str(refused.value)
+    other_donor = filled.create_shortlist("East Africa roundtable", donor_id="D2", by="ana")
+    all_donors = filled.create_shortlist("East Africa roundtable", by="ana")
+    with pytest.raises(DuplicateShortlistError, match="all donors"):
+        filled.create_shortlist("East Africa roundtable", by="ana")
+    assert len({first, other_donor, all_donors}) == 3
+    assert len(filled.shortlists()) == 3
