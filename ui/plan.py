@@ -7,7 +7,11 @@ download goes through the formula-safe export.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 
 import numpy as np
@@ -32,14 +36,17 @@ from ui.safe import escape_markdown
 
 __all__ = [
     "export_csv",
+    "kept_plan",
     "parse_pair_lines",
+    "plan_inputs_key",
     "read_budgets",
     "render",
     "scored_pairs",
 ]
 
-PLAN_STATE = "plan_result"
+PLAN_KEY_STATE = "plan_inputs"
 WHAT_IF_STATE = "plan_what_if"
+_KEEP_PLANS = 8
 OBJECTIVE_LABELS = {
     "count": "Close as many gaps as possible",
     "amount": "Place as much money as possible",
@@ -124,8 +131,8 @@ def _show_lines(lines: tuple[str, ...] | list[str], *, kind: str) -> None:
         )
 
 
-def _options_form(found: matching.Analysis) -> dict[str, object] | None:
-    """The planning options; returns them when the form is submitted."""
+def _options_form(found: matching.Analysis) -> dict[str, object]:
+    """The planning options as last submitted (or their defaults), and whether just now."""
     rates = load_rate_table()
     dates = sorted({d.date().isoformat() for d in rates.frame["date"]}, reverse=True)
     with st.form("plan_options"):
@@ -171,8 +178,6 @@ def _options_form(found: matching.Analysis) -> dict[str, object] | None:
             "Forbidden pairs (PROPOSAL_ID:DONOR_ID, one per line)", key="plan_forbid", height=80
         )
         submitted = st.form_submit_button("Plan", type="primary", icon=":material/calculate:")
-    if not submitted and PLAN_STATE in st.session_state:
-        return None
     return {
         "objective": objective,
         "cap": int(cap) or None,
@@ -182,7 +187,56 @@ def _options_form(found: matching.Analysis) -> dict[str, object] | None:
         "budgets_file": budgets_file,
         "force": force_text or "",
         "forbid": forbid_text or "",
+        "submitted": submitted,
     }
+
+
+class _PlanCache:
+    """The newest plans by their inputs, shared by every session of this process."""
+
+    def __init__(self) -> None:
+        self.plans: OrderedDict[str, tuple[AllocationProblem, AllocationPlan]] = OrderedDict()
+        self.lock = threading.Lock()
+
+
+@st.cache_resource
+def _plan_cache() -> _PlanCache:
+    return _PlanCache()
+
+
+def plan_inputs_key(
+    fingerprint: str, weights: Mapping[str, float], chosen: Mapping[str, object]
+) -> str:
+    """What a plan depends on, as one key: the data, the weights and every option.
+
+    A budgets file counts by its bytes, so the same file uploaded again keeps the plan.
+    """
+    upload = chosen.get("budgets_file")
+    budgets = hashlib.sha256(upload.getvalue()).hexdigest() if upload is not None else ""
+    options = {k: v for k, v in chosen.items() if k not in ("budgets_file", "submitted")}
+    described = json.dumps(
+        [fingerprint, sorted(dict(weights).items()), sorted(options.items()), budgets],
+        default=str,
+    )
+    return hashlib.sha256(described.encode()).hexdigest()
+
+
+def kept_plan(key: str) -> tuple[AllocationProblem, AllocationPlan] | None:
+    """The plan solved for exactly these inputs, by this session or another, if any."""
+    cache = _plan_cache()
+    with cache.lock:
+        found = cache.plans.get(key)
+        if found is not None:
+            cache.plans.move_to_end(key)
+    return found
+
+
+def _keep_plan(key: str, result: tuple[AllocationProblem, AllocationPlan]) -> None:
+    cache = _plan_cache()
+    with cache.lock:
+        cache.plans[key] = result
+        while len(cache.plans) > _KEEP_PLANS:
+            cache.plans.popitem(last=False)
 
 
 def _make_plan(
@@ -323,14 +377,33 @@ def render() -> None:
         st.info("There are no proposals or no donors in the database yet.", icon=":material/info:")
         return
     chosen = _options_form(found)
-    if chosen is not None:
+    key = plan_inputs_key(services.portfolio().fingerprint, matching.active_weights(), chosen)
+    result = kept_plan(key)
+    if result is None and chosen["submitted"]:
         try:
-            st.session_state[PLAN_STATE] = _make_plan(found, chosen)
-            st.session_state.pop(WHAT_IF_STATE, None)
+            result = _make_plan(found, chosen)
         except LifeWebMatchError as error:
             st.error(escape_markdown(str(error)), icon=":material/error:")
             return
-    problem, plan = st.session_state[PLAN_STATE]
+        _keep_plan(key, result)
+    if st.session_state.get(PLAN_KEY_STATE) != key:
+        st.session_state.pop(WHAT_IF_STATE, None)  # a what-if belongs to one plan
+    if result is None:
+        if st.session_state.get(PLAN_KEY_STATE) is not None:
+            st.info(
+                "The data, the weights or the options changed since the last plan. Press "
+                "Plan to solve it again.",
+                icon=":material/refresh:",
+            )
+        else:
+            st.info(
+                "Choose the options and press Plan: the plan is solved when you ask for it "
+                "and kept until the data, the weights or the options change.",
+                icon=":material/calculate:",
+            )
+        return
+    st.session_state[PLAN_KEY_STATE] = key
+    problem, plan = result
     with st.expander("Before solving: what stands in the way", expanded=True):
         _show_lines(problem.checks, kind="info")
     _show_lines(plan.checks[len(problem.checks) :], kind="warning")
