@@ -25,6 +25,7 @@ PAGE_TABLE: tuple[PageSpec, ...] = (
     PageSpec("proposals.py", "Proposals", ":material/description:", "proposals"),
     PageSpec("donors.py", "Donors", ":material/volunteer_activism:", "donors"),
     PageSpec("shortlists.py", "Shortlists", ":material/checklist:", "shortlists"),
+    PageSpec("events.py", "Events", ":material/event:", "events"),
     PageSpec("plan.py", "Co-funding plan", ":material/account_balance:", "plan"),
     PageSpec("overview.py", "Overview", ":material/insights:", "overview"),
 )

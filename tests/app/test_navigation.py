@@ -13,4 +13,12 @@ def test_registers_existing_pages_in_sidebar_order(tmp_path):
 
 def test_the_shipped_pages_are_all_registered():
     titles = [p.title for p in existing_pages()]
-    assert titles == ["Matches", "Proposals", "Donors", "Shortlists", "Co-funding plan", "Overview"]
+    assert titles == [
+        "Matches",
+        "Proposals",
+        "Donors",
+        "Shortlists",
+        "Events",
+        "Co-funding plan",
+        "Overview",
+    ]

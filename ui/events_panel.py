@@ -1,0 +1,617 @@
+"""The Event page's sections: pick or create an event, its list across donors, the pipeline,
+pledges, the meeting schedule, the co-funding plan, downloads and history.
+
+Every change goes to the database through the store (each one kept in the event's history);
+tables come from :mod:`ui.events` (human headers, country names, formatted amounts), every
+download from the formula-safe exports. User text is shown as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from matcher.currency import load_rate_table
+from matcher.errors import LifeWebMatchError
+from matcher.events.pipeline import STAGES, event_list, event_summary
+from matcher.store.events import SCHEDULE_DEFAULTS
+from ui import events as tables
+from ui import matching, services
+from ui.overview import country_names
+from ui.records import FormProblem, parse_money_field
+from ui.safe import escape_markdown, one_line
+
+__all__ = [
+    "event_table",
+    "render_create_form",
+    "render_heading",
+    "render_history",
+    "render_list",
+    "render_picker",
+    "render_pipeline_form",
+    "render_pledges",
+]
+
+PICK_KEY = "event_pick"
+FLASH_KEY = "event_flash"
+ALL_DONORS = ""
+
+
+def _act(action: str, run: Callable[..., object], *args: object, **kwargs: object) -> bool:
+    """Run a store write; show its error as text (never a traceback); bump the revision."""
+    try:
+        run(*args, by=services.current_user(), **kwargs)
+    except (LifeWebMatchError, ValueError) as error:
+        st.error(f"Could not {action}: {escape_markdown(str(error))}", icon=":material/error:")
+        return False
+    services.mark_changed()
+    return True
+
+
+def flash(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+
+
+def _show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(escape_markdown(message), icon=":material/check_circle:")
+
+
+def donor_names() -> dict[str, str]:
+    return tables.donor_labels(services.portfolio().donors)
+
+
+def _label(row: pd.Series) -> str:
+    date = f" · {row['event_date']}" if row["event_date"] else ""
+    place = f" · {one_line(row['place'], limit=40)}" if row["place"] else ""
+    return f"{one_line(row['name'], limit=60)}{date}{place} ({row['n_rows']} rows)"
+
+
+# -- choosing and creating ----------------------------------------------------------------
+
+
+def render_create_form(*, expanded: bool) -> None:
+    """Start an event: name, date, place, currency, donors taking part, countries invited."""
+    names = donor_names()
+    countries = country_names()
+    currencies = list(load_rate_table().currencies)
+    with (
+        st.expander("New event", expanded=expanded, icon=":material/add:"),
+        st.form("new_event", clear_on_submit=True),
+    ):
+        name = st.text_input("Event name", placeholder="e.g. Pacific roundtable")
+        left, middle, right = st.columns(3)
+        day = left.date_input("Date", value=None)
+        place = middle.text_input("Place", placeholder="e.g. Suva, Fiji")
+        currency = right.selectbox(
+            "Currency of the totals", currencies, index=currencies.index("USD")
+        )
+        donors = st.multiselect(
+            "Donors taking part", list(names), format_func=names.get, placeholder="Pick donors"
+        )
+        invited = st.multiselect(
+            "Countries invited (optional; a proposal's country is invited with it)",
+            sorted(countries, key=countries.get),
+            format_func=countries.get,
+        )
+        created = st.form_submit_button("Create event", type="primary")
+    if not created:
+        return
+    if not name.strip():
+        st.error("Give the event a name.", icon=":material/error:")
+        return
+    try:
+        event_id = services.get_store().create_event(
+            name,
+            event_date=day,
+            place=place,
+            currency=currency,
+            donor_ids=donors,
+            countries=invited,
+            by=services.current_user(),
+        )
+    except (LifeWebMatchError, ValueError) as error:
+        st.error(escape_markdown(str(error)), icon=":material/error:")
+        return
+    services.mark_changed()
+    st.session_state[PICK_KEY] = event_id
+    flash(f"Created the event '{one_line(name)}'.")
+    st.rerun()
+
+
+def render_picker() -> dict[str, Any] | None:
+    """Choose the event to work on; ``None`` when there is none yet."""
+    _show_flash()
+    events = services.get_store().events()
+    if events.empty:
+        st.info("No event yet: create one below.", icon=":material/info:")
+        return None
+    labels = {int(row["event_id"]): _label(row) for _, row in events.iterrows()}
+    ids = list(labels)
+    if st.session_state.get(PICK_KEY) not in ids:
+        st.session_state[PICK_KEY] = ids[-1]
+    chosen = st.selectbox("Event", ids, key=PICK_KEY, format_func=labels.get)
+    return services.get_store().event(int(chosen))
+
+
+def render_heading(event: dict[str, Any]) -> None:
+    """The event's name, date, place and currency as plain text, and a form to change them."""
+    st.subheader(escape_markdown(event["name"]), anchor=False)
+    parts = [p for p in (tables._long_date(event["event_date"]), one_line(event["place"])) if p]
+    st.caption(
+        escape_markdown(
+            " · ".join([*parts, f"totals in {event['currency']}", f"version {event['version']}"])
+        )
+    )
+    with (
+        st.expander("Edit the event", icon=":material/edit:"),
+        st.form(f"edit_event_{event['event_id']}"),
+    ):
+        name = st.text_input("Event name", value=event["name"])
+        left, middle, right = st.columns(3)
+        day = left.date_input(
+            "Date",
+            value=pd.Timestamp(event["event_date"]).date() if event["event_date"] else None,
+        )
+        place = middle.text_input("Place", value=event["place"])
+        currencies = list(load_rate_table().currencies)
+        currency = right.selectbox(
+            "Currency of the totals", currencies, index=currencies.index(event["currency"])
+        )
+        notes = st.text_area("Notes", value=event["notes"], height=80)
+        saved = st.form_submit_button("Save the event")
+    if saved and _act(
+        "save the event",
+        services.get_store().update_event,
+        int(event["event_id"]),
+        expected_version=int(event["version"]),
+        name=name,
+        event_date=day,
+        place=place,
+        currency=currency,
+        notes=notes,
+    ):
+        flash("Saved the event.")
+        st.rerun()
+
+
+# -- the list across donors ---------------------------------------------------------------
+
+
+def _scores(rows: pd.DataFrame) -> pd.DataFrame:
+    """Score and explanation of each donor-proposal row at the Matches page's weights."""
+    found = matching.analysis()
+    pairs = rows.loc[rows["donor_id"] != "", ["proposal_id", "donor_id"]].drop_duplicates()
+    if found is None or pairs.empty:
+        return pd.DataFrame(columns=["proposal_id", "donor_id", "score", "explanation"])
+    known = pairs["proposal_id"].isin(found.proposal_position.keys()) & pairs["donor_id"].isin(
+        found.donor_position.keys()
+    )
+    pairs = pairs[known].reset_index(drop=True)
+    weights = matching.active_weights()
+    combined = np.asarray(found.scores.combine(dict(weights)), dtype=float)
+    p_idx = pairs["proposal_id"].map(found.proposal_position).to_numpy(dtype=int)
+    d_idx = pairs["donor_id"].map(found.donor_position).to_numpy(dtype=int)
+    return pairs.assign(
+        score=np.round(combined[p_idx, d_idx], 4),
+        explanation=matching.explanations_for(pairs, weights),
+    )
+
+
+def event_table(event: dict[str, Any]) -> pd.DataFrame:
+    """The event list (:func:`matcher.events.pipeline.event_list`) from the database."""
+    store = services.get_store()
+    event_id = int(event["event_id"])
+    rows = store.event_rows(event_id)
+    return event_list(
+        rows,
+        scores=_scores(rows),
+        log=store.event_pipeline(event_id),
+        decisions=store.latest_decisions(),
+    )
+
+
+def render_list(event: dict[str, Any], table: pd.DataFrame) -> None:
+    """The event list across donors, and a form to add proposals for a donor."""
+    if table.empty:
+        st.info(
+            "The list is empty: add proposals below, or from a donor's or a proposal's view on "
+            "the Matches page (Add to event).",
+            icon=":material/info:",
+        )
+    else:
+        shown = tables.event_list_table(
+            table, currency=event["currency"], rate_date=event["event_date"] or None
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key=f"event_list_{event['event_id']}",
+            column_config={
+                "Score": st.column_config.ProgressColumn(
+                    "Score", min_value=0.0, max_value=1.0, format="%.2f"
+                ),
+                "Why it fits": st.column_config.TextColumn("Why it fits", width="large"),
+            },
+        )
+    _render_add_form(event, table)
+
+
+def _render_add_form(event: dict[str, Any], table: pd.DataFrame) -> None:
+    store = services.get_store()
+    names = donor_names()
+    participating = store.event_donors(int(event["event_id"]))["donor_id"].tolist()
+    others = [d for d in names if d not in participating]
+    with st.expander("Add proposals to the list", icon=":material/playlist_add:"):
+        donor = st.selectbox(
+            "For donor",
+            [*participating, *others, ALL_DONORS],
+            format_func=lambda d: "All donors" if d == ALL_DONORS else names.get(d, d),
+            key=f"event_add_donor_{event['event_id']}",
+        )
+        proposals = services.portfolio().proposals
+        titles = tables.titles_of(proposals)
+        on_list = set(table.loc[table["donor_id"] == donor, "proposal_id"])
+        order = list(titles)
+        if donor:
+            ranked = matching.donor_pairs(donor, matching.active_weights())
+            order = [p for p in ranked["proposal_id"].astype(str) if p in titles] or order
+        candidates = [p for p in order if p not in on_list]
+        with st.form(f"event_add_{event['event_id']}", clear_on_submit=True):
+            picked = st.multiselect(
+                "Proposals (best match for the donor first)",
+                candidates,
+                format_func=lambda p: f"{p} · {one_line(titles.get(p, ''), limit=80)}",
+                placeholder="Type an id or words of the title",
+            )
+            submitted = st.form_submit_button("Add to the event", icon=":material/playlist_add:")
+    if not submitted or not picked:
+        return
+    added = 0
+    for proposal_id in picked:
+        if not _act(
+            f"add {proposal_id}",
+            store.add_to_event,
+            int(event["event_id"]),
+            proposal_id,
+            donor_id=donor or None,
+        ):
+            break
+        added += 1
+    if added:
+        flash(f"Added {added} proposal(s) to the event.")
+        st.rerun()
+
+
+def render_pipeline_form(event: dict[str, Any], table: pd.DataFrame) -> None:
+    """Record where a donor-proposal pair stands: met, interested, pledged (amount), declined."""
+    rows = table[table["donor_id"] != ""]
+    if rows.empty:
+        st.caption("Put proposals on a donor's part of the list to follow them up to a pledge.")
+        return
+    keys = [f"{d}\x1f{p}" for d, p in zip(rows["donor_id"], rows["proposal_id"], strict=True)]
+    labels = {
+        k: f"{one_line(r.donor_name)} · {r.proposal_id} · {one_line(r.title, limit=60)} "
+        f"(now: {r.stage})"
+        for k, r in zip(keys, rows.itertuples(index=False), strict=True)
+    }
+    currencies = list(load_rate_table().currencies)
+    with st.form(f"event_step_{event['event_id']}", clear_on_submit=True):
+        st.caption("Record a step (kept in an append-only log with your name and the time)")
+        pair = st.selectbox("Donor and proposal", keys, format_func=labels.get)
+        stage_col, amount_col, currency_col = st.columns([2, 2, 1])
+        stage = stage_col.selectbox("Stage", [s for s in STAGES if s != "invited"])
+        amount = amount_col.text_input("Pledged amount (for a pledge)")
+        currency = currency_col.selectbox(
+            "Currency", currencies, index=currencies.index(event["currency"])
+        )
+        note = st.text_input("Note (optional)")
+        submitted = st.form_submit_button("Record", type="primary")
+    if not submitted:
+        return
+    try:
+        value = parse_money_field(amount, field_name="Pledged amount")
+    except FormProblem as problem:
+        st.error(escape_markdown(str(problem)), icon=":material/error:")
+        return
+    donor_id, proposal_id = pair.split("\x1f")
+    if _act(
+        "record the step",
+        services.get_store().record_step,
+        int(event["event_id"]),
+        proposal_id,
+        donor_id,
+        stage,
+        amount=None if pd.isna(value) else value,
+        currency=currency if stage == "pledged" else "",
+        note=note,
+    ):
+        flash(f"Recorded '{stage}' for {proposal_id} with {labels[pair].split(' · ')[0]}.")
+        st.rerun()
+
+
+# -- pledges and history ------------------------------------------------------------------
+
+
+def render_pledges(event: dict[str, Any], table: pd.DataFrame) -> tables.EventSummary:
+    """Pledged against requested, in the event's currency, by donor and by country."""
+    summary = event_summary(table, currency=event["currency"], on=event["event_date"] or None)
+    cur = summary.currency
+    requested, pledged, count = st.columns(3)
+    requested.metric(f"Requested ({cur})", tables.money(summary.requested))
+    pledged.metric(f"Pledged ({cur})", tables.money(summary.pledged))
+    count.metric("Pledges", f"{summary.n_pledges}")
+    st.caption(escape_markdown(summary.sentence()))
+    donors_tab, countries_tab, log_tab = st.tabs(["By donor", "By country", "Pipeline log"])
+    with donors_tab:
+        st.dataframe(tables.by_donor_table(summary), hide_index=True, width="stretch")
+    with countries_tab:
+        st.dataframe(tables.by_country_table(summary), hide_index=True, width="stretch")
+    with log_tab:
+        log = services.get_store().event_pipeline(int(event["event_id"]))
+        if log.empty:
+            st.text("No step recorded yet: every pair on the list stands at 'invited'.")
+        else:
+            titles = tables.titles_of(services.portfolio().proposals)
+            st.dataframe(
+                tables.pipeline_table(log, donor_names(), titles), hide_index=True, width="stretch"
+            )
+    return summary
+
+
+def render_history(event: dict[str, Any]) -> None:
+    """Every change to the event: version, when, who, what."""
+    history = services.get_store().event_history(int(event["event_id"]))
+    shown = history.assign(when=history["when"].map(tables._when))
+    st.dataframe(
+        shown.rename(columns={"version": "Version", "when": "When", "by": "By", "what": "What"}),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def schedule_frame(event: dict[str, Any]) -> dict[str, Any]:
+    """The event's slots, tables and times (the defaults for an event made by a migration)."""
+    return {key: event.get(key, default) for key, default in SCHEDULE_DEFAULTS.items()}
+
+
+# -- the meeting schedule -----------------------------------------------------------------
+
+SCHEDULE_REPORT_KEY = "event_schedule_report"
+
+
+def _meeting_label(row: Any, event: dict[str, Any], names: dict[str, str]) -> str:
+    countries = country_names()
+    when = tables.slot_label(row.slot, str(event["first_slot"]), int(event["slot_minutes"]))
+    lock = " (locked)" if bool(row.locked) else ""
+    return (
+        f"{when} · table {row.table}: {names.get(row.donor_id, row.donor_id)} · "
+        f"{countries.get(row.delegation, row.delegation)}{lock}"
+    )
+
+
+def _as_solver(meetings: pd.DataFrame) -> pd.DataFrame:
+    return meetings.rename(columns={"donor_id": "donor"})
+
+
+def _save_result(event: dict[str, Any], result: Any) -> bool:
+    schedule = result.schedule.rename(columns={"donor": "donor_id"})
+    if not _act(
+        "save the schedule",
+        services.get_store().save_meetings,
+        int(event["event_id"]),
+        schedule,
+    ):
+        return False
+    st.session_state[SCHEDULE_REPORT_KEY] = (int(event["event_id"]), result.report)
+    return True
+
+
+def _render_frame_form(event: dict[str, Any]) -> int | None:
+    """Slots, tables, the first slot's time and the slot length; returns the cap per donor."""
+    with st.form(f"event_frame_{event['event_id']}"):
+        cols = st.columns(5)
+        slots = cols[0].number_input("Time slots", 1, 40, int(event["n_slots"]))
+        n_tables = cols[1].number_input("Tables", 1, 60, int(event["n_tables"]))
+        first = cols[2].text_input("First slot starts", value=str(event["first_slot"]))
+        minutes = cols[3].number_input("Minutes per slot", 5, 240, int(event["slot_minutes"]))
+        cap = cols[4].number_input(
+            "Most meetings per donor (0: no cap)", 0, 40, 0, key=f"event_cap_{event['event_id']}"
+        )
+        saved = st.form_submit_button("Save the room plan")
+    if saved and _act(
+        "save the room plan",
+        services.get_store().update_event,
+        int(event["event_id"]),
+        n_slots=int(slots),
+        n_tables=int(n_tables),
+        first_slot=first,
+        slot_minutes=int(minutes),
+    ):
+        flash("Saved the room plan.")
+        st.rerun()
+    return int(cap) or None
+
+
+def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
+    """Meetings in slots and tables: solve, show the grid, lock or move a meeting."""
+    from matcher.events.pipeline import meeting_pairs
+    from matcher.events.schedule import ScheduleInputError, move_meeting, schedule_meetings
+
+    store = services.get_store()
+    event_id = int(event["event_id"])
+    cap = _render_frame_form(event)
+    pairs = meeting_pairs(table)
+    delegations = tables.invited_delegations(table, event["countries"])
+    meetings = store.event_meetings(event_id)
+    names = donor_names()
+    countries = country_names()
+    settings = {
+        "slots": int(event["n_slots"]),
+        "tables": int(event["n_tables"]),
+        "max_per_donor": cap,
+        "delegations": delegations,
+    }
+    if pairs.empty:
+        st.info(
+            "No meeting to place yet: put proposals on a donor's part of the list first.",
+            icon=":material/info:",
+        )
+        return meetings
+    if st.button(
+        "Schedule meetings" if meetings.empty else "Schedule again (locked meetings stay)",
+        type="primary",
+        icon=":material/calendar_month:",
+        key=f"event_solve_{event_id}",
+    ):
+        locked = _as_solver(meetings[meetings["locked"]]) if not meetings.empty else None
+        try:
+            with st.spinner("Placing the meetings…"):
+                result = schedule_meetings(
+                    pairs,
+                    locked=locked,
+                    previous=_as_solver(meetings) if not meetings.empty else None,
+                    **settings,
+                )
+        except (ScheduleInputError, LifeWebMatchError) as error:
+            st.error(escape_markdown(str(error)), icon=":material/error:")
+            return meetings
+        if _save_result(event, result):
+            flash(f"Scheduled {len(result.schedule)} meeting(s).")
+            st.rerun()
+    report = st.session_state.get(SCHEDULE_REPORT_KEY)
+    if report is not None and report[0] == event_id:
+        for line in report[1].lines():
+            st.caption(escape_markdown(line))
+        unmet = report[1].unmet
+        if not unmet.empty:
+            st.warning(
+                escape_markdown(
+                    "Delegations without a meeting: "
+                    + "; ".join(
+                        f"{countries.get(r.delegation, r.delegation)}: {r.reason}"
+                        for r in unmet.itertuples(index=False)
+                    )
+                ),
+                icon=":material/warning:",
+            )
+    if meetings.empty:
+        return meetings
+    st.dataframe(
+        tables.schedule_grid(meetings, event, names),
+        hide_index=True,
+        width="stretch",
+        key=f"event_grid_{event_id}",
+    )
+    keys = [f"{r.donor_id}\x1f{r.delegation}" for r in meetings.itertuples(index=False)]
+    labels = {
+        k: _meeting_label(r, event, names)
+        for k, r in zip(keys, meetings.itertuples(index=False), strict=True)
+    }
+    with st.form(f"event_move_{event_id}"):
+        st.caption("Lock a meeting where it is, or move it (it is then locked there)")
+        picked = st.selectbox("Meeting", keys, format_func=labels.get)
+        left, right = st.columns(2)
+        slot_choices = list(range(1, int(event["n_slots"]) + 1))
+        slot = left.selectbox(
+            "To slot",
+            slot_choices,
+            format_func=lambda s: tables.slot_label(
+                s, str(event["first_slot"]), int(event["slot_minutes"])
+            ),
+        )
+        table_no = right.selectbox("To table", list(range(1, int(event["n_tables"]) + 1)))
+        move_col, lock_col, unlock_col = st.columns(3)
+        move = move_col.form_submit_button("Move here", icon=":material/open_with:")
+        lock = lock_col.form_submit_button("Lock where it is", icon=":material/lock:")
+        unlock = unlock_col.form_submit_button("Unlock", icon=":material/lock_open:")
+    if not (move or lock or unlock):
+        return meetings
+    donor_id, delegation = picked.split("\x1f")
+    chosen = (meetings["donor_id"] == donor_id) & (meetings["delegation"] == delegation)
+    if lock or unlock:
+        changed = meetings.assign(locked=np.where(chosen, bool(lock), meetings["locked"]))
+        if _act("save the schedule", store.save_meetings, event_id, changed):
+            flash(f"{'Locked' if lock else 'Unlocked'} {labels[picked]}.")
+            st.rerun()
+        return meetings
+    try:
+        with st.spinner("Moving the meeting…"):
+            result = move_meeting(
+                pairs,
+                _as_solver(meetings),
+                donor=donor_id,
+                delegation=delegation,
+                slot=int(slot),
+                table=int(table_no),
+                locked=_as_solver(meetings[meetings["locked"]]),
+                **settings,
+            )
+    except (ScheduleInputError, LifeWebMatchError) as error:
+        st.error(escape_markdown(str(error)), icon=":material/error:")
+        return meetings
+    if _save_result(event, result):
+        flash(
+            f"Moved the meeting of {names.get(donor_id, donor_id)} with "
+            f"{countries.get(delegation, delegation)}."
+        )
+        st.rerun()
+    return meetings
+
+
+# -- downloads ----------------------------------------------------------------------------
+
+
+def _csv_button(data: bytes, label: str, file_name: str, key: str, column: Any = st) -> None:
+    column.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
+        on_click="ignore",
+        width="stretch",
+    )
+
+
+def render_csv_downloads(
+    event: dict[str, Any],
+    table: pd.DataFrame,
+    summary: tables.EventSummary,
+    meetings: pd.DataFrame,
+) -> None:
+    """A CSV of every table on the page, each under the event heading."""
+    heading = tables.EventHeading.of(event, rate_date=summary.rate_date)
+    names = donor_names()
+    store = services.get_store()
+    titles = tables.titles_of(services.portfolio().proposals)
+    cur, day = event["currency"], event["event_date"] or None
+    csvs = [
+        ("Event list", tables.event_list_table(table, currency=cur, rate_date=day), "list"),
+        ("Pledged and requested by donor", tables.by_donor_table(summary), "by-donor"),
+        ("Pledged and requested by country", tables.by_country_table(summary), "by-country"),
+        (
+            "Pipeline log",
+            tables.pipeline_table(store.event_pipeline(int(event["event_id"])), names, titles),
+            "pipeline",
+        ),
+    ]
+    if not meetings.empty:
+        csvs.append(("Schedule", tables.schedule_table(meetings, event, names), "schedule"))
+    st.caption("CSV of every table (UTF-8, opens in Excel), each under the event's heading.")
+    columns = st.columns(len(csvs))
+    for column, (title, frame, what) in zip(columns, csvs, strict=True):
+        _csv_button(
+            tables.csv_download(frame, heading, title=title),
+            f"{title} (CSV)",
+            f"{tables.file_stem(event['name'], what)}.csv",
+            f"event_csv_{what}",
+            column,
+        )
