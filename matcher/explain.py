@@ -15,10 +15,12 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from sklearn.preprocessing import normalize
 
 from matcher.combine import reason_text
 from matcher.contract import ECOSYSTEMS
 from matcher.interchange.iati_prior import prior_clause
+from matcher.own_funding import donor_facts_without, own_funding_pairs
 from matcher.profile import CountryTable, DonorProfiles
 from matcher.score import COMPONENTS, DonorVectors, ProposalFeatures, TextModel
 
@@ -72,15 +74,81 @@ class ExplainContext:
             self.__dict__["_proposal_vector"] = cached
         return cached[1]
 
+    def own_funded(self, features: ProposalFeatures, p: int, m: int) -> int:
+        """Position of proposal ``p`` among the proposals donor ``m`` funded, else -1.
+
+        A proposal's own funding is never evidence for it, so explanations leave it out.
+        """
+        rows, donors, funded = _own_pairs(features, self.profiles)
+        hit = np.flatnonzero((rows == p) & (donors == m))
+        return int(funded[hit[0]]) if hit.size else -1
+
+    def facts(self, features: ProposalFeatures, p: int, m: int) -> DonorFacts:
+        """The donor's revealed facts as the pair sees them (own funding left out)."""
+        f = self.own_funded(features, p, m)
+        if f < 0:
+            profiles = self.profiles
+            return DonorFacts(
+                int(profiles.n_funded[m]),
+                profiles.funded_countries[m],
+                profiles.funded_areas[m],
+                profiles.funded_regions[m],
+                float(profiles.typical_log_grant[m]),
+            )
+        without = donor_facts_without(self.profiles, self.donors, np.array([m]), np.array([f]))
+        return DonorFacts(
+            int(without.n_funded[0]),
+            without.country_counts[0],
+            without.area_counts[0],
+            without.region_counts[0],
+            float(without.typical_log_grant[0]),
+        )
+
     def funded_similarities(self, features: ProposalFeatures, p: int, m: int) -> tuple:
-        """The donor's funded proposals and their text cosine with proposal ``p``."""
+        """The donor's funded proposals (never ``p`` itself) and their text cosine with ``p``."""
         rows = self.funded_rows(m)
         if rows.size == 0:
             return rows, np.zeros(0)
         matrices = self.__dict__.setdefault("_funded_matrix", {})
         if m not in matrices:
             matrices[m] = self.donors.funded_words[rows].tocsr()
-        return rows, matrices[m] @ self.proposal_vector(features, p)
+        sims = matrices[m] @ self.proposal_vector(features, p)
+        keep = rows != self.own_funded(features, p, m)
+        return rows[keep], sims[keep]
+
+    def donor_words(self, features: ProposalFeatures, p: int, m: int) -> tuple:
+        """The donor's text vector for this pair (own funding left out): term ids, weights."""
+        f = self.own_funded(features, p, m)
+        donor = self.donors.profile_words
+        if f < 0:
+            start, end = donor.indptr[m], donor.indptr[m + 1]
+            return donor.indices[start:end], donor.data[start:end]
+        rest = self.donors.funded_sum_words[m] - self.donors.funded_words[f]
+        rest.data[np.abs(rest.data) < 1e-6] = 0.0
+        rest.eliminate_zeros()
+        vector = normalize(self.donors.stated_words[m] + normalize(rest)).tocsr()
+        return vector.indices, vector.data
+
+
+@dataclass(frozen=True)
+class DonorFacts:
+    """What one donor's funding history says, as one pair sees it."""
+
+    n_funded: int
+    country_counts: np.ndarray  # C
+    area_counts: np.ndarray  # A
+    region_counts: np.ndarray  # R
+    typical_log_grant: float
+
+
+def _own_pairs(features: ProposalFeatures, profiles: DonorProfiles) -> tuple[np.ndarray, ...]:
+    """The block's own-funding pairs, found once per block of proposals."""
+    cached = features.__dict__.get("_own_pairs")
+    if cached is None or cached[0] is not profiles:
+        pairs = own_funding_pairs(features.proposal_ids, profiles)
+        cached = (profiles, (pairs.rows, pairs.donors, pairs.funded))
+        features.__dict__["_own_pairs"] = cached
+    return cached[1]
 
 
 @dataclass
@@ -147,18 +215,19 @@ def _geography_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m
     profiles, table = ctx.profiles, ctx.table
     if countries.size == 0:
         return ""
-    funded_here = profiles.funded_countries[m, countries]
+    facts = ctx.facts(features, p, m)
+    funded_here = facts.country_counts[countries]
     if funded_here.sum() > 0:
         best = countries[int(np.argmax(funded_here))]
-        n = int(profiles.funded_countries[m, best])
+        n = int(facts.country_counts[best])
         return f"funded {_plural(n, 'project')} in {table.names[best]}"
     areas = table.area_of[countries]
-    area_counts = profiles.funded_areas[m, areas]
+    area_counts = facts.area_counts[areas]
     if area_counts.sum() > 0:
         best = int(np.argmax(area_counts))
         return f"funded {_plural(int(area_counts[best]), 'project')} in {table.area_names[areas[best]]}"
     regions = table.region_of[countries]
-    region_counts = profiles.funded_regions[m, regions]
+    region_counts = facts.region_counts[regions]
     if region_counts.sum() > 0:
         best = int(np.argmax(region_counts))
         return f"funded {_plural(int(region_counts[best]), 'project')} in {table.region_names[regions[best]]}"
@@ -169,7 +238,7 @@ def _geography_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m
             where = _join(list(regions_named)[:2]) if regions_named else "the countries it lists"
             return f"works in {where}"
         return "outside its stated regions"
-    if profiles.n_funded[m] > 0:
+    if facts.n_funded > 0:
         return "has not funded in this region"
     return ""
 
@@ -190,7 +259,7 @@ def _funding_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: 
         return "request below its smallest grant"
     if np.isfinite(low) or np.isfinite(high):
         return "request within grant range"
-    typical = ctx.profiles.typical_log_grant[m]
+    typical = ctx.facts(features, p, m).typical_log_grant
     if np.isfinite(typical):
         ratio = request / 10**typical
         if 0.5 <= ratio <= 2:
@@ -220,8 +289,8 @@ def _similar_funded(
 
 
 def _history_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> str:
-    n_funded = int(ctx.profiles.n_funded[m])
-    if n_funded == 0:
+    n_funded = ctx.facts(features, p, m).n_funded
+    if n_funded <= 0:
         row = features.countries[p]
         codes = tuple(ctx.table.iso3[i] for i in row.indices) if hasattr(row, "indices") else ()
         return prior_clause(ctx.profiles, m, codes)
@@ -298,9 +367,7 @@ def _shared_terms(
     ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, n: int = 3
 ) -> list[str]:
     """The words that weigh most in both texts, leaving out generic words and place names."""
-    donor = ctx.donors.profile_words
-    start, end = donor.indptr[m], donor.indptr[m + 1]
-    terms, weights = donor.indices[start:end], donor.data[start:end]
+    terms, weights = ctx.donor_words(features, p, m)
     product = ctx.proposal_vector(features, p)[terms] * weights
     shared = np.flatnonzero(product > 0)
     if shared.size == 0:

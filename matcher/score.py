@@ -404,7 +404,9 @@ class TextModel:
         )
         corpus = [*documents, keywords] if documents else [keywords]
         # Keep the fitted rows: the donor side needs exactly these vectors next.
-        self.fitted_words_ = self.word_.fit_transform(corpus)[: len(documents)].astype(np.float32)
+        fitted = self.word_.fit_transform(corpus)
+        self.word_df_ = np.bincount(fitted.indices, minlength=fitted.shape[1])
+        self.fitted_words_ = fitted[: len(documents)].astype(np.float32)
         # Stop words are already out of the vocabulary; skipping the filter makes transform faster.
         self.word_.set_params(stop_words=None)
         self.char_ = TfidfVectorizer(
@@ -415,9 +417,9 @@ class TextModel:
             dtype=np.float32,
             min_df=1,
         )
-        self.fitted_chars_ = self.char_.fit_transform([*short_documents, keywords])[
-            : len(short_documents)
-        ].astype(np.float32)
+        fitted = self.char_.fit_transform([*short_documents, keywords])
+        self.char_df_ = np.bincount(fitted.indices, minlength=fitted.shape[1])
+        self.fitted_chars_ = fitted[: len(short_documents)].astype(np.float32)
         vocabulary = self.word_.vocabulary_
         rows, cols = [], []
         for e, name in enumerate(ECOSYSTEMS):
@@ -568,6 +570,7 @@ class ProposalFeatures:
     requested_usd: np.ndarray
     currency: np.ndarray
     text_products: tuple[np.ndarray, np.ndarray] | None = None  # filled on first use
+    own_terms_removed: bool = False  # set by matcher.own_funding.remove_own_terms
 
     def __len__(self) -> int:
         return len(self.proposal_ids)
@@ -730,6 +733,15 @@ class DonorVectors:
     excluded_t: np.ndarray  # C x M
     funded_words: sparse.csr_matrix  # F x V unit vectors of funded proposals (for evidence)
     text_product: TextProduct | None = None
+    # Parts the own-funding exclusion (:mod:`matcher.own_funding`) takes a funded proposal out of.
+    stated_chars: sparse.csr_matrix | None = None  # M x K
+    funded_chars: sparse.csr_matrix | None = None  # F x K unit rows
+    funded_sum_chars: sparse.csr_matrix | None = None  # M x K sums of funded unit rows
+    funded_country_rows: sparse.csr_matrix | None = None  # F x C binary
+    # Terms (and character n-grams) that only the funded proposal itself brought into the
+    # vocabulary: the same proposal scored again must not carry them (a new one could not).
+    funded_only_words: sparse.csr_matrix | None = None  # F x V
+    funded_only_chars: sparse.csr_matrix | None = None  # F x K
 
     def text_scores(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Proposal x donor dot products with the profile vectors and the funded sums."""
@@ -770,10 +782,13 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
     priorities = profiles.donors["priorities"].tolist()
     n_donors, n_funded = len(priorities), len(profiles.funded_proposals)
     fitted_words = getattr(model, "fitted_words_", None)
+    funded_only_words = funded_only_chars = None
     if fitted_words is not None and fitted_words.shape[0] == n_donors + n_funded:
         # The model was fitted on exactly [priorities..., funded texts...]: reuse the vectors.
         stated, funded = fitted_words[:n_donors], fitted_words[n_donors:]
         char_stated, char_funded = model.fitted_chars_[:n_donors], model.fitted_chars_[n_donors:]
+        funded_only_words = _only_in_one_document(funded, model.word_df_)
+        funded_only_chars = _only_in_one_document(char_funded, model.char_df_)
     else:
         funded_texts = proposal_texts(profiles.funded_proposals) if n_funded else []
         stated = model.words(priorities)
@@ -791,8 +806,11 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
     profile = normalize(_keep_top_terms(normalize(stated + centroid).tocsr()))
     funded_sum = _keep_top_terms(funded_sum)
     if n_funded:
-        profile_chars = normalize(char_stated + normalize(link_t @ char_funded)).tocsr()
+        funded_sum_chars = (link_t @ char_funded).tocsr().astype(np.float32)
+        profile_chars = normalize(char_stated + normalize(funded_sum_chars)).tocsr()
     else:
+        char_funded = sparse.csr_matrix((0, char_stated.shape[1]), dtype=np.float32)
+        funded_sum_chars = sparse.csr_matrix(char_stated.shape, dtype=np.float32)
         profile_chars = char_stated.tocsr()
 
     def expand(counts: np.ndarray, of: np.ndarray | None) -> np.ndarray:
@@ -822,7 +840,25 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
         excluded_t=profiles.excluded.T.toarray().astype(np.float32),
         funded_words=funded,
         text_product=TextProduct.build(profile, funded_sum),
+        stated_chars=char_stated.tocsr(),
+        funded_chars=char_funded.tocsr(),
+        funded_sum_chars=funded_sum_chars,
+        funded_country_rows=country_matrix(
+            list(_column(profiles.funded_proposals, "countries", ())), table
+        ),
+        funded_only_words=funded_only_words,
+        funded_only_chars=funded_only_chars,
     )
+
+
+def _only_in_one_document(
+    rows: sparse.csr_matrix, document_frequency: np.ndarray
+) -> sparse.csr_matrix:
+    """The entries of ``rows`` whose term occurs in one fitted document only (that row's)."""
+    rows = rows.tocsr().copy()
+    rows.data = (document_frequency[rows.indices] == 1).astype(np.float32)
+    rows.eliminate_zeros()
+    return rows
 
 
 # --------------------------------------------------------------------------- components
@@ -954,25 +990,45 @@ def funding_fit_scores(
     """Requested amount against the grant range and the donor's typical grant, in decades."""
     with np.errstate(invalid="ignore", divide="ignore"):
         log_request = np.log10(np.where(features.requested_usd > 0, features.requested_usd, np.nan))
-        log_min = np.log10(np.where(profiles.min_grant_usd > 0, profiles.min_grant_usd, np.nan))
-        log_max = np.log10(np.where(profiles.max_grant_usd > 0, profiles.max_grant_usd, np.nan))
-    r = log_request[:, None].astype(np.float32)
+    return funding_fit_values(
+        log_request[:, None].astype(np.float32),
+        profiles.min_grant_usd[None, :],
+        profiles.max_grant_usd[None, :],
+        profiles.typical_log_grant[None, :],
+        profiles.log_grant_spread[None, :],
+        params,
+    )
+
+
+def funding_fit_values(
+    log_request: np.ndarray,
+    min_grant_usd: np.ndarray,
+    max_grant_usd: np.ndarray,
+    typical_log_grant: np.ndarray,
+    log_grant_spread: np.ndarray,
+    params: ScoringParams,
+) -> np.ndarray:
+    """Funding fit from broadcastable arrays: requests (log10 USD) against donors' grant facts."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_min = np.log10(np.where(min_grant_usd > 0, min_grant_usd, np.nan))
+        log_max = np.log10(np.where(max_grant_usd > 0, max_grant_usd, np.nan))
+    r = log_request
     has_range = ~(np.isnan(log_min) & np.isnan(log_max))
-    has_typical = np.isfinite(profiles.typical_log_grant)
+    has_typical = np.isfinite(typical_log_grant)
     low = np.where(np.isnan(log_min), -np.inf, log_min).astype(np.float32)
     high = np.where(np.isnan(log_max), np.inf, log_max).astype(np.float32)
-    distance = np.maximum(low[None, :] - r, 0.0) + np.maximum(r - high[None, :], 0.0)
+    distance = np.maximum(low - r, 0.0) + np.maximum(r - high, 0.0)
     total = np.exp(distance**2 * np.float32(-1 / (2 * params.funding_sigma**2)))
     total *= has_range.astype(np.float32)
     if has_typical.any():
-        spread = np.fmax(profiles.log_grant_spread, params.typical_sigma_floor)
-        centre = np.where(has_typical, profiles.typical_log_grant, 0.0).astype(np.float32)
+        spread = np.fmax(log_grant_spread, params.typical_sigma_floor)
+        centre = np.where(has_typical, typical_log_grant, 0.0).astype(np.float32)
         scale = (-1 / (2 * spread**2)).astype(np.float32)
-        total += np.exp((r - centre[None, :]) ** 2 * scale[None, :]) * has_typical
+        total = total + np.exp((r - centre) ** 2 * scale) * has_typical
     count = has_range.astype(np.float32) + has_typical
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = total / np.where(count > 0, count, np.nan)[None, :]
-    value[np.isnan(log_request), :] = np.nan
+        value = total / np.where(count > 0, count, np.nan)
+    value = np.where(np.isnan(r), np.nan, value)
     return value.astype(np.float32)
 
 
@@ -1009,8 +1065,16 @@ def component_scores(
     donors: DonorVectors,
     params: ScoringParams,
 ) -> dict[str, np.ndarray]:
-    """All component matrices (P x M float32, NaN where missing) for a block of proposals."""
-    return {
+    """All component matrices (P x M float32, NaN where missing) for a block of proposals.
+
+    A proposal's own funding is never evidence for it: where a donor funded the very proposal
+    being scored, that funding record is taken out of every part the pair reads
+    (:mod:`matcher.own_funding`).
+    """
+    from matcher.own_funding import leave_own_funding_out, remove_own_terms
+
+    remove_own_terms(features, profiles, donors)
+    components = {
         "thematic": thematic_scores(features, donors, params),
         "targets": target_scores(features, profiles),
         "geography": geography_scores(features, profiles, donors, params),
@@ -1018,3 +1082,5 @@ def component_scores(
         "ecosystems": ecosystem_scores(features, profiles),
         "history": history_scores(features, profiles, donors, params),
     }
+    leave_own_funding_out(components, features, profiles, donors, params)
+    return components

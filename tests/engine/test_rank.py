@@ -99,10 +99,14 @@ def test_score_one_ranks_all_donors_for_a_new_proposal(portfolio) -> None:
 
 def test_one_line_explanation_names_targets_history_and_amount(portfolio) -> None:
     proposals, donors, history = portfolio
-    ranking = rank_matches(proposals, donors, history, top_k=3)
-    pair = ranking[(ranking["proposal_id"] == "P1") & (ranking["donor_id"] == "OCEAN")].iloc[0]
+    fiji = {**proposals.iloc[0].to_dict(), "proposal_id": "P9"}
+    ranking = rank_matches(pd.concat([proposals, pd.DataFrame([fiji])]), donors, history, top_k=3)
+    pair = ranking[(ranking["proposal_id"] == "P9") & (ranking["donor_id"] == "OCEAN")].iloc[0]
     assert "shares Aichi 6 and 11" in pair["explanation"]
     assert "funded 1 project in Fiji" in pair["explanation"]
+    # P1 is that project: its own grant is no evidence for it.
+    own = ranking[(ranking["proposal_id"] == "P1") & (ranking["donor_id"] == "OCEAN")].iloc[0]
+    assert "funded" not in own["explanation"]
     inactive = ranking[ranking["donor_id"] == "QUIET"].iloc[0]
     assert inactive["explanation"].startswith("not eligible (inactive donor)")
 
@@ -118,16 +122,17 @@ def test_explain_pair_breaks_the_score_into_contributions_and_evidence(portfolio
     assert table.loc["targets", "weight"] == pytest.approx(WEIGHT_PRESETS["balanced"]["targets"])
     assert explanation.shared_targets == [6, 11]
     assert explanation.shared_gbf_targets == [3, 10]  # primary successors of Aichi 11 and 6
-    assert explanation.closest_funded["proposal_id"].tolist() == ["P1"]
+    assert explanation.closest_funded.empty  # OCEAN funded P1 only: P1 itself is no evidence
     assert "coral" in explanation.shared_terms
     assert explanation.eligible and explanation.reasons == ""
 
 
 def test_history_with_rows_removed_forgets_what_they_revealed(portfolio) -> None:
     proposals, donors, history = portfolio
-    full = Matcher().fit(donors, history, proposals=proposals).score(proposals)
+    new = proposals.head(1).assign(proposal_id="P1-NEW")
+    full = Matcher().fit(donors, history, proposals=proposals).score(new)
     without_p1 = history[history["proposal_id"] != "P1"]
-    reduced = Matcher().fit(donors, without_p1, proposals=proposals).score(proposals)
+    reduced = Matcher().fit(donors, without_p1, proposals=proposals).score(new)
     assert np.isfinite(full.component("history")[0, 1])
     assert np.isnan(reduced.component("history")[0, 1])  # OCEAN has no history left
 

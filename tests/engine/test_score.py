@@ -52,12 +52,21 @@ def test_funding_fit_is_one_inside_the_range_and_falls_on_a_log_scale(stated_onl
     assert np.isnan(fit[:, QUIET]).all()  # no grant range, no history
 
 
-def test_typical_grant_from_history_joins_the_range(with_history) -> None:
-    fit = with_history.component("funding_fit")
-    # P1 asks 500k; OCEAN's only grant was 400k: typical part exp(-d^2 / (2 * 0.35^2)).
+def _new_copy_of_p1(portfolio):
+    """P1's content under a new id: a proposal OCEAN has not funded, like P1 before it was."""
+    proposals, donors, history = portfolio
+    fitted = Matcher().fit(donors, history, proposals=proposals)
+    return fitted.score(proposals.head(1).assign(proposal_id="P1-NEW"))
+
+
+def test_typical_grant_from_history_joins_the_range(portfolio, with_history) -> None:
+    fit = _new_copy_of_p1(portfolio).component("funding_fit")
+    # P1-NEW asks 500k; OCEAN's only grant was 400k: typical part exp(-d^2 / (2 * 0.35^2)).
     decades = np.log10(5e5 / 4e5)
     typical = np.exp(-(decades**2) / (2 * 0.35**2))
     assert fit[0, OCEAN] == pytest.approx((1.0 + typical) / 2, rel=1e-5)
+    # That 400k grant was for P1 itself: P1's fit reads the grant range alone.
+    assert with_history.component("funding_fit")[0, OCEAN] == pytest.approx(1.0)
 
 
 def test_geography_from_eligible_regions_and_places_in_priorities(stated_only) -> None:
@@ -86,11 +95,15 @@ def test_ecosystems_declared_or_detected_in_text(stated_only) -> None:
     assert ecosystems[3, OCEAN] == pytest.approx(0.0)
 
 
-def test_history_is_missing_without_history_and_higher_for_the_funder(with_history) -> None:
+def test_history_is_missing_without_history_and_higher_for_the_funder(
+    portfolio, with_history
+) -> None:
     history = with_history.component("history")
     assert np.isnan(history[:, QUIET]).all()
-    assert history[0, OCEAN] > history[0, FOREST]  # OCEAN funded P1 itself
-    assert history[1, FOREST] > history[1, OCEAN]
+    new = _new_copy_of_p1(portfolio).component("history")
+    assert new[0, OCEAN] > new[0, FOREST]  # OCEAN funded P1, which reads like P1-NEW
+    # OCEAN funded P1 and nothing else: for P1 itself it has no history at all.
+    assert np.isnan(history[0, OCEAN])
 
 
 def test_thematic_prefers_the_donor_whose_priorities_read_alike(stated_only) -> None:

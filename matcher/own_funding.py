@@ -1,0 +1,331 @@
+"""A proposal's own funding is never evidence for it.
+
+When the proposals being scored include ones already in the funding history (the app scores
+the whole portfolio, funded EOIs included), a donor that funded proposal *f* would otherwise
+meet *f* again in its own profile: the funded text centroid (similarity 1 with itself), the
+summed closeness to funded proposals, the countries it funded in and its typical grant. Those
+donors' own past grants then top their lists at 0.94-0.98, and the "closest funded proposal"
+is the proposal itself.
+
+This module finds the (proposal, donor) pairs where the donor funded that very proposal and
+recomputes, for those pairs only, every component that reads the funding history with that
+one record left out; :func:`donor_facts_without` gives explanations the same view. All other
+pairs are untouched, so the cost is proportional to the number of such pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from matcher.profile import DonorProfiles
+from matcher.score import (
+    DonorVectors,
+    ProposalFeatures,
+    ScoringParams,
+    _saturate,
+    funding_fit_values,
+)
+
+__all__ = ["OwnFundingPairs", "donor_facts_without", "leave_own_funding_out", "own_funding_pairs"]
+
+
+@dataclass(frozen=True)
+class OwnFundingPairs:
+    """Pairs where the donor funded the proposal itself: block row, donor, funded position."""
+
+    rows: np.ndarray
+    donors: np.ndarray
+    funded: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _funded_index(profiles: DonorProfiles) -> dict[str, int]:
+    cache = profiles.__dict__.setdefault("_own_funding_cache", {})
+    if "index" not in cache:
+        frame = profiles.funded_proposals
+        ids = frame["proposal_id"].astype(str) if len(frame) else []
+        cache["index"] = {pid: i for i, pid in enumerate(ids)}
+        cache["link"] = profiles.funded_link.tocsr()
+    return cache["index"]
+
+
+def own_funding_pairs(proposal_ids: np.ndarray, profiles: DonorProfiles) -> OwnFundingPairs:
+    """Every (row, donor) pair of a block whose donor funded that row's proposal."""
+    index = _funded_index(profiles)
+    link = profiles.__dict__["_own_funding_cache"]["link"]
+    rows, donors, funded = [], [], []
+    if index:
+        for row, pid in enumerate(proposal_ids):
+            f = index.get(str(pid))
+            if f is None:
+                continue
+            for m in link.indices[link.indptr[f] : link.indptr[f + 1]]:
+                rows.append(row)
+                donors.append(int(m))
+                funded.append(f)
+    as_int = np.asarray
+    return OwnFundingPairs(
+        as_int(rows, dtype=np.int64), as_int(donors, dtype=np.int64), as_int(funded, dtype=np.int64)
+    )
+
+
+def _other_rows_with_text(
+    profiles: DonorProfiles, funded_rows: sparse.csr_matrix, m: np.ndarray, f: np.ndarray
+) -> np.ndarray:
+    """Whether donor ``m[i]`` funded a proposal with text other than ``f[i]``."""
+    has_text = (np.diff(funded_rows.indptr) > 0).astype(np.float64)
+    per_donor = profiles.funded_link.T @ has_text
+    return (per_donor[m] - has_text[f]) > 0
+
+
+def _row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    """Dot product of row i of ``a`` with row i of ``b`` (same shapes)."""
+    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+
+
+def _cosine_without(
+    x: sparse.csr_matrix,
+    stated: sparse.csr_matrix,
+    funded_sum: sparse.csr_matrix,
+    own: sparse.csr_matrix,
+    has_rest: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine of x with normalise(stated + normalise(funded_sum - own)), row by row.
+
+    ``has_rest``: whether the donor funded any other proposal with text (decided by counts,
+    not by the norm of a difference that float rounding leaves just above zero). Returns the
+    cosine and whether the donor still has any text once ``own`` is out.
+    """
+    xs, x_sum, x_own = _row_dots(x, stated), _row_dots(x, funded_sum), _row_dots(x, own)
+    ss = _row_dots(stated, stated)
+    s_sum, s_own = _row_dots(stated, funded_sum), _row_dots(stated, own)
+    sum_sum, sum_own, own_own = (
+        _row_dots(funded_sum, funded_sum),
+        _row_dots(funded_sum, own),
+        _row_dots(own, own),
+    )
+    rest_norm = np.sqrt(np.maximum(sum_sum - 2 * sum_own + own_own, 0.0))
+    has_rest = has_rest & (rest_norm > 0)
+    safe = np.where(has_rest, rest_norm, 1.0)
+    x_centroid = np.where(has_rest, (x_sum - x_own) / safe, 0.0)
+    s_centroid = np.where(has_rest, (s_sum - s_own) / safe, 0.0)
+    profile_sq = ss + has_rest + 2 * s_centroid
+    has_text = profile_sq > 1e-12
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosine = np.where(has_text, (xs + x_centroid) / np.sqrt(np.maximum(profile_sq, 1e-12)), 0)
+    return cosine, has_text
+
+
+@dataclass(frozen=True)
+class DonorFactsWithout:
+    """A donor's revealed facts with one funded proposal taken out (for one or many pairs)."""
+
+    n_funded: np.ndarray
+    country_counts: np.ndarray  # pairs x C
+    area_counts: np.ndarray  # pairs x A
+    region_counts: np.ndarray  # pairs x R
+    typical_log_grant: np.ndarray
+    log_grant_spread: np.ndarray
+
+
+def donor_facts_without(
+    profiles: DonorProfiles, donors: DonorVectors, donor_pos: np.ndarray, funded: np.ndarray
+) -> DonorFactsWithout:
+    """Counts by country, area and region, volume and typical grant without ``funded``."""
+    from matcher.profile import country_table
+
+    table = country_table()
+    own = donors.funded_country_rows[funded].toarray() > 0  # pairs x C
+    n_areas, n_regions = len(table.area_names), len(table.region_names)
+    own_areas = np.zeros((len(funded), n_areas), dtype=np.float32)
+    own_regions = np.zeros((len(funded), n_regions), dtype=np.float32)
+    pair, country = np.nonzero(own)
+    own_areas[pair, table.area_of[country]] = 1.0
+    own_regions[pair, table.region_of[country]] = 1.0
+    typical = profiles.typical_log_grant[donor_pos].astype(np.float64).copy()
+    spread = profiles.log_grant_spread[donor_pos].astype(np.float64).copy()
+    history = profiles.funded
+    if len(history) and "funded_pos" in history:
+        for i, (m, f) in enumerate(zip(donor_pos, funded, strict=True)):
+            of_donor = history[(history["donor_pos"] == m) & (history["funded_pos"] != f)]
+            amounts = of_donor["amount_usd"].to_numpy(np.float64)
+            logs = np.log10(amounts[amounts > 0])
+            typical[i] = float(np.median(logs)) if logs.size else np.nan
+            spread[i] = float(np.std(logs)) if logs.size >= 2 else np.nan
+    return DonorFactsWithout(
+        n_funded=profiles.n_funded[donor_pos] - 1,
+        country_counts=np.maximum(profiles.funded_countries[donor_pos] - own, 0.0),
+        area_counts=np.maximum(profiles.funded_areas[donor_pos] - own_areas, 0.0),
+        region_counts=np.maximum(profiles.funded_regions[donor_pos] - own_regions, 0.0),
+        typical_log_grant=typical,
+        log_grant_spread=spread,
+    )
+
+
+def _without_entries(
+    matrix: sparse.csr_matrix, rows: np.ndarray, drop: sparse.csr_matrix
+) -> sparse.csr_matrix:
+    """``matrix`` with, in each of ``rows``, the columns set in the matching row of ``drop``
+    zeroed and the row L2-normalised again."""
+    matrix = matrix.tocsr().copy()
+    for row, mask_row in zip(rows, range(drop.shape[0]), strict=True):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        masked = drop.indices[drop.indptr[mask_row] : drop.indptr[mask_row + 1]]
+        if masked.size == 0 or start == end:
+            continue
+        values = matrix.data[start:end]
+        values[np.isin(matrix.indices[start:end], masked)] = 0.0
+        norm = float(np.sqrt(np.dot(values, values)))
+        if norm > 0:
+            values /= norm
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def remove_own_terms(
+    features: ProposalFeatures, profiles: DonorProfiles, donors: DonorVectors
+) -> None:
+    """Take out of each funded proposal's text vector the terms only its own text brought in.
+
+    The vocabulary is fitted on the donor side, funded proposals included; scored again, a
+    funded proposal would keep words no other text has (its place names, its project's name),
+    which a new proposal's vector never holds. Removing them scores it as if it were new.
+    """
+    if features.own_terms_removed:
+        return
+    features.own_terms_removed = True
+    index = _funded_index(profiles)
+    if not index or donors.funded_only_words is None:
+        return
+    found = [(row, index.get(str(pid), -1)) for row, pid in enumerate(features.proposal_ids)]
+    found = [(row, f) for row, f in found if f >= 0]
+    if not found:
+        return
+    rows = np.array([row for row, _ in found], dtype=np.int64)
+    funded = np.array([f for _, f in found], dtype=np.int64)
+    features.words = _without_entries(features.words, rows, donors.funded_only_words[funded])
+    if features.chars is not None and donors.funded_only_chars is not None:
+        features.chars = _without_entries(features.chars, rows, donors.funded_only_chars[funded])
+    features.text_products = None
+
+
+def leave_own_funding_out(
+    components: dict[str, np.ndarray],
+    features: ProposalFeatures,
+    profiles: DonorProfiles,
+    donors: DonorVectors,
+    params: ScoringParams,
+) -> OwnFundingPairs:
+    """Recompute, in place, the pairs where the donor funded the proposal being scored."""
+    pairs = own_funding_pairs(features.proposal_ids, profiles)
+    if not len(pairs):
+        return pairs
+    p, m, f = pairs.rows, pairs.donors, pairs.funded
+    x = features.words[p]
+    if "thematic" in components:
+        cosine, has_text = _cosine_without(
+            x,
+            donors.stated_words[m],
+            donors.funded_sum_words[m],
+            donors.funded_words[f],
+            _other_rows_with_text(profiles, donors.funded_words, m, f),
+        )
+        value = _saturate(cosine, params.thematic_scale).astype(np.float64)
+        if features.chars is not None and donors.stated_chars is not None:
+            needs = features.needs_char[p]
+            if needs.any():
+                char_cos, has_chars = _cosine_without(
+                    features.chars[p],
+                    donors.stated_chars[m],
+                    donors.funded_sum_chars[m],
+                    donors.funded_chars[f],
+                    _other_rows_with_text(profiles, donors.funded_chars, m, f),
+                )
+                char_value = np.where(has_chars, _saturate(char_cos, params.char_scale), 0.0)
+                value = np.where(needs, np.maximum(value, char_value), value)
+                has_text |= needs & has_chars
+        old = components["thematic"][p, m]
+        components["thematic"][p, m] = np.where(np.isnan(old) | ~has_text, np.nan, value)
+    facts = donor_facts_without(profiles, donors, m, f)
+    countries = features.countries[p].toarray() > 0  # pairs x C
+    n_countries = countries.sum(axis=1).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan)
+    if "geography" in components:
+        components["geography"][p, m] = _geography_without(
+            countries, inv, profiles, donors, m, facts, params
+        )
+    if "history" in components:
+        text = _row_dots(x, donors.funded_sum_words[m]) - _row_dots(x, donors.funded_words[f])
+        weight = np.nan_to_num(inv)
+        same_country = (countries * facts.country_counts).sum(axis=1) * weight
+        same_area = (countries * _by_country(facts.area_counts, "area")).sum(axis=1) * weight
+        geo = 0.5 * same_country + 0.5 * same_area
+        g = params.history_geo_weight
+        raw = (1 - g) * text / (params.thematic_scale * 3) + g * geo
+        value = _saturate(raw, params.history_scale).astype(np.float64)
+        components["history"][p, m] = np.where(facts.n_funded > 0, value, np.nan)
+    if "funding_fit" in components:
+        request = features.requested_usd[p]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            log_request = np.log10(np.where(request > 0, request, np.nan))
+        components["funding_fit"][p, m] = funding_fit_values(
+            log_request,
+            profiles.min_grant_usd[m],
+            profiles.max_grant_usd[m],
+            facts.typical_log_grant,
+            facts.log_grant_spread,
+            params,
+        )
+    return pairs
+
+
+def _by_country(counts: np.ndarray, level: str) -> np.ndarray:
+    """pairs x A (areas) or pairs x R (regions) -> pairs x C: each country's group value."""
+    from matcher.profile import country_table
+
+    table = country_table()
+    return counts[:, table.area_of if level == "area" else table.region_of]
+
+
+def _geography_without(
+    countries: np.ndarray,
+    inv: np.ndarray,
+    profiles: DonorProfiles,
+    donors: DonorVectors,
+    m: np.ndarray,
+    facts: DonorFactsWithout,
+    params: ScoringParams,
+) -> np.ndarray:
+    """:func:`matcher.score.geography_scores` for the given pairs, revealed part from ``facts``."""
+    has_stated = profiles.has_stated_area[m].astype(np.float64)
+    has_focus = profiles.has_text_focus[m].astype(np.float64)
+    has_revealed = (facts.country_counts.sum(axis=1) > 0).astype(np.float64)
+    count = has_stated + has_focus + has_revealed
+    named = donors.named_t[:, m].T  # pairs x C
+    has_named = named.sum(axis=1) > 0
+    stated_weights = np.where(has_named, 0.8, 1.0) * has_stated
+    per_country = (
+        donors.stated_area_t[:, m].T * stated_weights[:, None]
+        + named * (0.2 * has_named * has_stated)[:, None]
+        + donors.text_focus_t[:, m].T * has_focus[:, None]
+    )
+    total = (countries * per_country).sum(axis=1)
+    country_hit = (countries & (facts.country_counts > 0)).sum(axis=1)
+    area_hit = (countries & (_by_country(facts.area_counts, "area") > 0)).sum(axis=1)
+    region_hit = (countries & (_by_country(facts.region_counts, "region") > 0)).sum(axis=1)
+    revealed = np.maximum(
+        country_hit,
+        np.maximum(
+            params.revealed_area_credit * area_hit, params.revealed_region_credit * region_hit
+        ),
+    )
+    total = total + revealed * has_revealed
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = total * inv / np.where(count > 0, count, np.nan)
+    return np.clip(value, 0.0, 1.0)

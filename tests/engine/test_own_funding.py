@@ -1,0 +1,129 @@
+"""A proposal's own funding is never evidence for it (issue 10, item 3, engine side).
+
+The app scores the whole portfolio, funded EOIs included. A donor that funded an EOI must meet
+that EOI as if the grant had not happened: every component equals a refit without that one
+funding record, and the explanation never cites the proposal as its own closest funded one.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matcher.load import load_donors, load_history, load_proposals
+from matcher.rank import Matcher
+from matcher.reference import data_dir
+from matcher.score import COMPONENTS
+
+from .conftest import donors_frame, history_frame, proposals_frame
+
+
+@cache
+def _sample() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    folder = data_dir()
+    return (
+        load_proposals(folder / "proposals.csv").frame,
+        load_donors(folder / "donors.csv").frame,
+        load_history(folder / "history.csv").frame,
+    )
+
+
+@cache
+def _sample_scores():
+    proposals, donors, history = _sample()
+    matcher = Matcher().fit(donors, history, proposals=proposals)
+    return matcher, matcher.score(proposals)
+
+
+def _own_grants(matcher: Matcher) -> set[tuple[str, str]]:
+    funded = matcher.profiles_.funded
+    ids = matcher.profiles_.donor_ids
+    return {
+        (str(p), str(ids[m]))
+        for p, m in zip(funded["proposal_id"], funded["donor_pos"], strict=True)
+    }
+
+
+def _pair_values(scores, proposal_id: str, donor_id: str) -> np.ndarray:
+    p = list(scores.proposal_ids).index(proposal_id)
+    m = list(scores.donor_ids).index(donor_id)
+    return np.where(scores.available[:, p, m] > 0, scores.values[:, p, m], np.nan)
+
+
+@pytest.mark.parametrize(
+    ("proposal_id", "donor_id"),
+    [("23213", "ES"), ("23228", "AT"), ("23328", "DE-IKI"), ("23260", "IT"), ("23916", "IUCN")],
+)
+def test_every_component_equals_a_refit_without_the_pairs_own_funding_record(
+    proposal_id: str, donor_id: str
+) -> None:
+    proposals, donors, history = _sample()
+    matcher, scores = _sample_scores()
+    assert (proposal_id, donor_id) in _own_grants(matcher)
+    resolved = matcher.name_resolution_.set_index("name")["donor_id"]
+    record = (history["proposal_id"].astype(str) == proposal_id) & (
+        history["donor"].astype(str).map(resolved) == donor_id
+    )
+    refit = Matcher().fit(donors, history[~record], proposals=proposals)
+    alone = refit.score(proposals[proposals["proposal_id"].astype(str) == proposal_id])
+    expected = _pair_values(alone, proposal_id, donor_id)
+    got = _pair_values(scores, proposal_id, donor_id)
+    # Equal up to the refit's slightly different term weights (its vocabulary has one text less).
+    np.testing.assert_allclose(got, expected, atol=0.015, equal_nan=True)
+
+
+def test_closest_funded_and_history_never_count_the_proposal_itself() -> None:
+    matcher, scores = _sample_scores()
+    own = _own_grants(matcher)
+    for proposal_id, donor_id in sorted(own):
+        detail = scores.explain_pair(proposal_id, donor_id)
+        assert proposal_id not in set(detail.closest_funded["proposal_id"]), donor_id
+        assert (detail.closest_funded["similarity"] < 0.999).all() or detail.closest_funded.empty
+
+
+def test_spain_and_austria_are_no_longer_recommended_their_own_grants_first() -> None:
+    matcher, scores = _sample_scores()
+    own = _own_grants(matcher)
+    by_donor = scores.top_k(4, by="donor", explain=False)
+    for donor_id in ("ES", "AT"):
+        top = by_donor[by_donor["donor_id"] == donor_id]["proposal_id"]
+        assert not [p for p in top if (p, donor_id) in own], donor_id
+
+
+def test_a_donor_known_only_by_one_grant_meets_that_proposal_as_a_stranger() -> None:
+    proposals = proposals_frame(
+        [
+            {
+                "proposal_id": "A",
+                "title": "Kelp forest restoration off Tasmania",
+                "countries": ("AUS",),
+                "description": "Restore giant kelp forests with seaweed growers.",
+                "requested_amount": 800_000.0,
+            },
+            {
+                "proposal_id": "A2",
+                "title": "Kelp forest restoration off Tasmania",
+                "countries": ("AUS",),
+                "description": "Restore giant kelp forests with seaweed growers.",
+                "requested_amount": 800_000.0,
+            },
+        ]
+    )
+    donors = donors_frame([{"donor_id": "D", "name": "Silent Donor"}])
+    history = history_frame([{"proposal_id": "A", "donor": "Silent Donor", "amount": 800_000.0}])
+    scores = Matcher().fit(donors, history, proposals=proposals).score(proposals)
+    parts = scores.components()
+    # A itself: the donor says nothing and funded nothing else, so nothing is known.
+    assert all(np.isnan(parts[name][0, 0]) for name in COMPONENTS)
+    # A2 (same text, not funded): the grant for A is real evidence.
+    assert parts["thematic"][1, 0] > 0.9
+    assert parts["history"][1, 0] > 0.5
+    assert parts["geography"][1, 0] == pytest.approx(1.0)
+    assert parts["funding_fit"][1, 0] == pytest.approx(1.0)
+    explanation = scores.explain_pair("A", "D")
+    assert explanation.closest_funded.empty
+    assert "funded" not in explanation.sentence
+    assert scores.explain_pair("A2", "D").closest_funded["proposal_id"].tolist() == ["A"]
