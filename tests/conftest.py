@@ -1,9 +1,11 @@
-"""Fixtures shared by every test folder: where the shipped and reference data live."""
+"""Fixtures shared by every test folder: where the shipped and reference data live, the
+``LIFEWEB_REQUIRE_*`` switches, and CSV checks as a spreadsheet reads the file."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,33 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 REFERENCE = REPO.parent / "shared" / "reference"
 LIFEWEB_EXPORT = DATA / "lifeweb"  # the shared reference's LifeWeb export, shipped as it is
+
+SWITCH_TRUE = frozenset({"1", "true", "yes", "on", "y"})
+SWITCH_FALSE = frozenset({"", "0", "false", "no", "off", "n"})
+
+
+def switch_on(name: str) -> bool:
+    """Read an on/off environment switch (``LIFEWEB_REQUIRE_BROWSER``, ``..._POSTGRES``).
+
+    Every switch reads the same words, any case: 1/true/yes/on/y and 0/false/no/off/n
+    (unset or empty is off). Anything else fails the test that asked, naming the words.
+    """
+    raw = os.environ.get(name, "")
+    value = raw.strip().casefold()
+    if value in SWITCH_TRUE:
+        return True
+    if value in SWITCH_FALSE:
+        return False
+    pytest.fail(
+        f"{name}={raw!r} is neither on (1, true, yes, on, y) nor off (0, false, no, off, n)",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def env_switch() -> Callable[[str], bool]:
+    """:func:`switch_on`, for the conftests and tests of the sub-folders."""
+    return switch_on
 
 
 @pytest.fixture(scope="session")

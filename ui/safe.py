@@ -4,6 +4,11 @@ Streamlit renders widget labels, expander titles and ``st.markdown`` as Markdown
 proposal titled ``**x**`` or ``[click](javascript:...)`` would be formatted or linked.
 Wherever user text must sit in such a place it goes through :func:`escape_markdown`;
 elsewhere it is shown with ``st.text``, ``st.code`` or inside ``st.dataframe``.
+
+Backslashes are not enough everywhere: GitHub-style autolinks (``https://``, ``www.``, e-mail
+addresses) and Streamlit's ``:material/...:`` icons are found in the text *after* escapes are
+undone. An invisible word joiner (U+2060) after every ``:``, before every ``@`` and inside
+``www.`` breaks those patterns; the text looks the same.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ __all__ = ["escape_markdown", "flatten_for_display", "join_values", "one_line"]
 # Every character Streamlit's Markdown (CommonMark + GFM + LaTeX + emoji/icon shortcodes
 # + colour directives) gives a meaning to.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
+WORD_JOINER = "\u2060"
+_LIVE_PATTERNS = re.compile(r"(?<=:)|(?=@)|(?i:(?<=www)(?=\\\.))")
+
+
+def _escaped(line: str) -> str:
+    return _LIVE_PATTERNS.sub(WORD_JOINER, _MARKDOWN_SPECIALS.sub(r"\\\1", line))
 
 
 def escape_markdown(text: object, *, keep_lines: bool = False) -> str:
@@ -27,9 +38,9 @@ def escape_markdown(text: object, *, keep_lines: bool = False) -> str:
     ``keep_lines`` each line is kept as a hard line break, for messages.
     """
     if not keep_lines:
-        return _MARKDOWN_SPECIALS.sub(r"\\\1", one_line(text))
+        return _escaped(one_line(text))
     lines = [one_line(line) for line in ("" if text is None else str(text)).splitlines()]
-    return "  \n".join(_MARKDOWN_SPECIALS.sub(r"\\\1", line) for line in lines)
+    return "  \n".join(_escaped(line) for line in lines)
 
 
 def one_line(text: object, *, limit: int | None = None) -> str:

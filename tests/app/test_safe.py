@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
+import pytest
 
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
 
@@ -14,13 +16,28 @@ def test_markdown_links_emphasis_html_and_icons_are_escaped():
     escaped = escape_markdown(text)
     for fragment in ("**", "<b>", "](", ":red[", "$x$"):
         assert fragment not in escaped
-    assert "\\:material/home\\:" in escaped
-    assert escaped.replace("\\", "") == text
+    assert escaped.replace("\\", "").replace("\u2060", "") == text
 
 
 def test_escaping_keeps_lines_only_when_asked():
     assert escape_markdown("one\ntwo") == "one two"
     assert escape_markdown("a_b\nc", keep_lines=True) == "a\\_b  \nc"
+
+
+# What GitHub-flavoured Markdown and Streamlit still turn into links and icons once the
+# backslash escapes are undone (mdast-util-gfm-autolink-literal, Streamlit's icon shortcodes).
+AUTOLINK_OR_ICON = re.compile(
+    r"https?://|www\.|[-.\w+]+@[-\w]+(\.[-\w]+)+|:material/\w+:|:[a-z_]+:", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize("keep_lines", [False, True])
+def test_links_emails_and_icon_codes_stay_plain_text(keep_lines):
+    text = "see https://evil.example/x, WWW.evil.example, bob@evil.example :material/home: :smile:"
+    escaped = escape_markdown(text + "\nline two http://x.y", keep_lines=keep_lines)
+    unescaped = re.sub(r"\\(.)", r"\1", escaped)
+    assert AUTOLINK_OR_ICON.search(unescaped) is None, unescaped
+    assert unescaped.replace("\u2060", "").replace("  \n", " ") == text + " line two http://x.y"
 
 
 def test_one_line_handles_missing_values_and_cuts_long_text():

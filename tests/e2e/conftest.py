@@ -2,7 +2,8 @@
 Debian's Chromium through Playwright's sync API (no browser is ever downloaded).
 
 The tests skip, with the reason, only when ``/usr/bin/chromium`` is missing and
-``LIFEWEB_REQUIRE_BROWSER`` is not set; in CI it is set, so a missing browser fails.
+``LIFEWEB_REQUIRE_BROWSER`` is off (the words of ``tests/conftest.py:switch_on``); in CI it is
+on, so a missing browser fails.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,15 +35,19 @@ SCREENSHOT_DIR = REPO / "docs" / "screenshots"
 SERVER_START_TIMEOUT_S = 90
 
 
-def _require_browser() -> None:
+REQUIRE_BROWSER_ENV = "LIFEWEB_REQUIRE_BROWSER"
+
+
+def require_browser(required: bool) -> None:
+    """Skip without Chromium; fail instead when the browser is ``required`` (CI)."""
     if CHROMIUM.exists():
         return
     reason = (
         f"{CHROMIUM} is missing: install Debian's chromium package "
         "(apt-get install chromium) to run the browser tests"
     )
-    if os.environ.get("LIFEWEB_REQUIRE_BROWSER"):
-        pytest.fail(f"LIFEWEB_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+    if required:
+        pytest.fail(f"{REQUIRE_BROWSER_ENV} is on but {reason}", pytrace=False)
     pytest.skip(reason)
 
 
@@ -72,9 +77,11 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_path: Pa
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_server(
+    tmp_path_factory: pytest.TempPathFactory, env_switch: Callable[[str], bool]
+) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port with a fresh SQLite database; yield its URL."""
-    _require_browser()
+    require_browser(env_switch(REQUIRE_BROWSER_ENV))
     workdir = tmp_path_factory.mktemp("e2e-server")
     port = _free_port()
     env = {

@@ -2,7 +2,7 @@
 
 SQLite is a real file in ``tmp_path``. PostgreSQL tests (marker ``postgres``) use the server
 at ``$LIFEWEB_TEST_PG_URL`` and get a schema of their own, dropped afterwards; without
-that variable they skip, unless ``LIFEWEB_REQUIRE_POSTGRES=1`` (CI), where they fail.
+that variable they skip, unless ``LIFEWEB_REQUIRE_POSTGRES`` is on (CI), where they fail.
 """
 
 from __future__ import annotations
@@ -27,19 +27,22 @@ REQUIRE_PG_ENV = "LIFEWEB_REQUIRE_POSTGRES"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def _postgres_unavailable(reason: str) -> None:
-    if os.environ.get(REQUIRE_PG_ENV) == "1":
-        pytest.fail(f"{REQUIRE_PG_ENV}=1 but PostgreSQL is not usable: {reason}")
+def postgres_unavailable(reason: str, *, required: bool) -> None:
+    """Skip the PostgreSQL tests, or fail them when PostgreSQL is ``required`` (CI)."""
+    if required:
+        pytest.fail(f"{REQUIRE_PG_ENV} is on but PostgreSQL is not usable: {reason}")
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url() -> sa.URL:
+def pg_admin_url(env_switch: Callable[[str], bool]) -> sa.URL:
     """The test server's URL, checked once; skips or fails (CI) when there is none."""
+    required = env_switch(REQUIRE_PG_ENV)
     text = os.environ.get(PG_URL_ENV, "").strip()
     if not text:
-        _postgres_unavailable(
-            f"set {PG_URL_ENV}=postgresql+psycopg://USER@HOST:PORT/DB (.ci/run starts a server)"
+        postgres_unavailable(
+            f"set {PG_URL_ENV}=postgresql+psycopg://USER@HOST:PORT/DB (.ci/run starts a server)",
+            required=required,
         )
     url = sa.make_url(text)
     engine = sa.create_engine(url)
@@ -47,7 +50,9 @@ def pg_admin_url() -> sa.URL:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
     except Exception as error:  # any failure to connect means "unreachable"
-        _postgres_unavailable(f"cannot connect to {url.render_as_string()}: {error}")
+        postgres_unavailable(
+            f"cannot connect to {url.render_as_string()}: {error}", required=required
+        )
     finally:
         engine.dispose()
     return url
