@@ -25,7 +25,7 @@ __all__ = ["add_arguments", "run"]
 EXIT_OK = 0
 EXIT_SOME_REJECTED = 1
 EXIT_FAILED = 2
-EXPORT_CHOICES = (*KINDS, "shortlists", "decisions")
+EXPORT_CHOICES = (*KINDS, "shortlists", "decisions", "pledges")
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -53,6 +53,20 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         )
         parser.add_argument(
             "--bom", action="store_true", help="start the CSV with a UTF-8 BOM (for Excel)"
+        )
+        parser.add_argument(
+            "--format",
+            choices=("table", "iati"),
+            default="table",
+            help="table: CSV/.xlsx (default); iati: IATI 2.03 activity XML (history, pledges)",
+        )
+        parser.add_argument(
+            "--event", type=int, metavar="ID", help="the event whose pledges to export"
+        )
+        parser.add_argument(
+            "--reporting-org-ref",
+            metavar="REF",
+            help="IATI organisation identifier of the publisher (default: LIFEWEB)",
         )
     parser.add_argument(
         "--db",
@@ -123,6 +137,10 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    if args.format == "iati" or args.kind == "pledges":
+        from matcher.commands.export_iati import run as run_iati  # IATI XML: its own module
+
+        return run_iati(args)
     from sqlalchemy.exc import SQLAlchemyError
 
     from matcher.errors import LifeWebMatchError

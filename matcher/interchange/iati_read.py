@@ -52,6 +52,8 @@ LIFEWEB_NAMESPACE = "urn:lifeweb-match:iati"
 """Namespace of the few attributes LifeWeb Match adds where IATI has no field (an unknown year)."""
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _YEAR_UNKNOWN = f"{{{LIFEWEB_NAMESPACE}}}year-unknown"
+_AMOUNT_UNKNOWN = f"{{{LIFEWEB_NAMESPACE}}}amount-unknown"
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
 _NUMBER = re.compile(r"\d{1,3}")
 
 
@@ -59,9 +61,10 @@ _NUMBER = re.compile(r"\d{1,3}")
 
 
 def _text(element: etree._Element | None) -> str:
+    """Text with white space squeezed; the formula neutraliser's apostrophe (our own files) undone."""
     if element is None:
         return ""
-    return " ".join("".join(element.itertext()).split())
+    return _NEUTRALISED.sub("", " ".join("".join(element.itertext()).split()))
 
 
 def _narratives(element: etree._Element | None, default_lang: str) -> list[tuple[str, str]]:
@@ -442,7 +445,9 @@ def _history_rows(activity: _Activity) -> list[tuple[int, dict[str, str], list[s
             {
                 "proposal_id": activity.identifier,
                 "donor": donor,
-                "amount": _number_text(amount) if amount is not None else amount_text,
+                "amount": ""
+                if transaction.get(_AMOUNT_UNKNOWN) == "true"
+                else (_number_text(amount) if amount is not None else amount_text),
                 "currency": currency.strip().upper(),
                 "year": year,
                 "iati_transaction_type": f"{type_code} {codes.FUNDING_TRANSACTION_TYPES[type_code]}",
