@@ -211,14 +211,13 @@ def render_controls(found: Analysis) -> MatchView:
         st.multiselect(
             "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
         )
-        st.slider("Minimum score", 0.0, 1.0, step=0.05, key=_key("min_score"))
         st.toggle(
             "Eligible only",
             key=_key("eligible_only"),
             help="Hide pairs the donor cannot fund (excluded country, outside its "
             "regions, inactive, or a request far beyond its budget).",
         )
-        st.header("Weights")
+        st.header("Score and weights")
         st.selectbox(
             "Preset",
             options["preset"],
@@ -226,8 +225,18 @@ def render_controls(found: Analysis) -> MatchView:
             on_change=_apply_preset,
             format_func=lambda p: p.replace("_", " "),
         )
-        for component in COMPONENTS:
-            st.slider(COMPONENT_LABELS[component], 0.0, 1.0, step=0.05, key=_key(f"w_{component}"))
+        # Sliders sit in a form: arrow-key steps and drags re-rank once, on Apply.
+        with st.form(_key("sliders"), border=False):
+            st.slider("Minimum score", 0.0, 1.0, step=0.05, key=_key("min_score"))
+            for component in COMPONENTS:
+                st.slider(
+                    COMPONENT_LABELS[component], 0.0, 1.0, step=0.05, key=_key(f"w_{component}")
+                )
+            st.form_submit_button(
+                "Apply",
+                icon=":material/tune:",
+                help="The minimum score and the weights take effect when you press Apply.",
+            )
         if all(st.session_state[_key(f"w_{c}")] == 0 for c in COMPONENTS):
             st.warning(
                 "Every weight is zero, so the preset's weights are used.",

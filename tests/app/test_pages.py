@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,6 +17,7 @@ from matcher.store import open_store
 from ui.pages import UNEXPECTED_ERROR_MESSAGE
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
+APPLY_SLIDERS = "FormSubmitter:mv_sliders-Apply"
 
 PAGES = {
     "app_pages/matches.py": "Matches",
@@ -271,11 +273,33 @@ def test_preset_sets_the_sliders_and_a_moved_slider_goes_into_the_url(app):
     assert at.slider(key="mv_w_history").value == 0.0
     assert at.query_params["preset"] == "thematic_only"
     before = at.dataframe[0].value[["proposal_id", "score"]]
-    at.slider(key="mv_w_geography").set_value(1.0).run()
+    at.slider(key="mv_w_geography").set_value(1.0)
+    at.button(key=APPLY_SLIDERS).click().run()
     assert_clean(at)
     assert at.query_params["w_geography"] == "1"
     after = at.dataframe[0].value[["proposal_id", "score"]]
     assert not before.reset_index(drop=True).equals(after.reset_index(drop=True))
+
+
+def test_a_moved_slider_changes_nothing_until_apply_is_pressed(app):
+    at = app.run()
+    before = at.dataframe[0].value[["proposal_id", "score"]].reset_index(drop=True)
+    at.slider(key="mv_w_geography").set_value(1.0).run()
+    at.slider(key="mv_min_score").set_value(0.3).run()
+    assert_clean(at)
+    assert "w_geography" not in at.query_params
+    assert "min_score" not in at.query_params
+    unchanged = at.dataframe[0].value[["proposal_id", "score"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(unchanged, before)
+    # AppTest drops a form's pending values on a run without submit (a browser keeps them).
+    at.slider(key="mv_w_geography").set_value(1.0)
+    at.slider(key="mv_min_score").set_value(0.3)
+    at.button(key=APPLY_SLIDERS).click().run()
+    assert at.query_params["w_geography"] == "1"
+    assert at.query_params["min_score"] == "0.3"
+    applied = at.dataframe[0].value
+    assert applied["score"].min() >= 0.3
+    assert not applied[["proposal_id", "score"]].reset_index(drop=True).equals(before)
 
 
 def test_proposal_view_ranks_donors_and_explains_a_pair(app):
@@ -487,7 +511,7 @@ def test_all_weights_at_zero_fall_back_to_the_preset_and_say_so(app):
     for slider in at.slider:
         if slider.key and slider.key.startswith("mv_w_"):
             slider.set_value(0.0)
-    at.run()
+    at.button(key=APPLY_SLIDERS).click().run()
     assert_clean(at)
     assert any("Every weight is zero" in w for w in texts(at.warning))
     assert at.dataframe[0].value["score"].tolist() == before

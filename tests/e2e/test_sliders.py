@@ -1,0 +1,34 @@
+"""Sliders in a real browser: arrow-key steps wait for Apply instead of re-ranking each time."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+LONG_WAIT_MS = 120_000
+
+
+def wait_until_idle(page) -> None:
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
+    page.wait_for_timeout(300)
+
+
+def test_arrow_keys_on_a_weight_slider_rerank_once_on_apply(page):
+    page.goto("/")
+    page.get_by_text("proposals match; showing").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    slider = sidebar.get_by_role("slider", name="Thematic fit (text)")
+    assert slider.input_value() == "0.5"  # the balanced preset
+    slider.focus()
+    for _ in range(3):
+        slider.press("ArrowRight")
+    page.wait_for_timeout(1500)
+    assert slider.input_value() == "0.65"
+    assert "w_thematic" not in page.url  # nothing re-ran: the view has not taken the value
+    sidebar.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**w_thematic=0.65**", timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    assert slider.input_value() == "0.65"
