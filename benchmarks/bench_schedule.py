@@ -37,7 +37,7 @@ SIZES = ("25x40x8", "60x80x10", "120x150x12")
 
 
 def synthetic_event(
-    n_donors: int, n_delegations: int, n_slots: int, seed: int = 11
+    n_donors: int, n_delegations: int, n_slots: int, seed: int = 11, tables: int | None = None
 ) -> dict[str, object]:
     """Pairs, unavailability, locks and the room of a synthetic roundtable."""
     rng = np.random.default_rng(seed)
@@ -78,7 +78,7 @@ def synthetic_event(
         "unavailable": unavailable,
         "locked": pd.DataFrame(locked),
         "slots": n_slots,
-        "tables": max(1, n_donors // 2),
+        "tables": tables or max(1, n_donors // 2),
         "max_per_donor": max(1, int(0.8 * n_slots)),
     }
 
@@ -93,6 +93,17 @@ def greedy_baseline(event: dict[str, object]) -> tuple[int, float]:
     per_donor: dict[str, int] = {}
     met: set[str] = set()
     total = 0.0
+    scores = {(r.donor, r.delegation): r.score for r in pairs.itertuples(index=False)}
+    for lock in event["locked"].itertuples(index=False):
+        busy |= {
+            (lock.donor, lock.slot),
+            (lock.delegation, lock.slot),
+            (lock.donor, lock.delegation, 0),
+        }
+        per_slot[lock.slot] += 1
+        per_donor[lock.donor] = per_donor.get(lock.donor, 0) + 1
+        met.add(lock.delegation)
+        total += scores[(lock.donor, lock.delegation)]
     for first_pass in (True, False):
         for row in pairs.itertuples(index=False):
             if (row.delegation in met) == first_pass or (row.donor, row.delegation, 0) in busy:
@@ -118,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), metavar="DxGxS")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (median reported)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per stage (60)")
+    parser.add_argument(
+        "--tight", action="store_true", help="also run each size with just enough tables"
+    )
     args = parser.parse_args(argv)
     print(f"# bench_schedule: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(
@@ -125,16 +139,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"# load before: {Path('/proc/loadavg').read_text().split()[:3]}")
     print(
-        "| size | pairs | wall s (median) | status | delegations met / bound | "
+        "| size | tables | pairs | wall s (median) | CPU s | status | delegations met / bound | "
         "total score / bound (gap) | greedy met, score | move one meeting s |"
     )
-    print("|---|---|---|---|---|---|---|---|")
-    for size in args.sizes:
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    runs = [(size, None) for size in args.sizes]
+    if args.tight:
+        # Just enough tables for one meeting per delegation: every delegation is contested.
+        runs += [
+            (size, -(-int(size.split("x")[1]) // int(size.split("x")[2]))) for size in args.sizes
+        ]
+    for size, tables in runs:
         n_d, n_g, n_s = (int(v) for v in size.lower().split("x"))
-        event = synthetic_event(n_d, n_g, n_s)
+        event = synthetic_event(n_d, n_g, n_s, tables=tables)
         walls = []
+        cpus = []
         for _ in range(args.repeat):
             started = time.perf_counter()
+            cpu_started = time.process_time()
             result = schedule_meetings(
                 event["pairs"],
                 slots=event["slots"],
@@ -145,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 time_limit=args.time_limit,
             )
             walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu_started)
         rep = result.report
         first = result.schedule.iloc[-1]
         target = 1 + (int(first["slot"]) % event["slots"])
@@ -168,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             moved = f"n/a ({error})"
         greedy_met, greedy_score = greedy_baseline(event)
         print(
-            f"| {n_d}x{n_g}x{n_s} | {len(event['pairs'])} | {float(np.median(walls)):.2f} | "
+            f"| {n_d}x{n_g}x{n_s} | {event['tables']} | {len(event['pairs'])} | "
+            f"{float(np.median(walls)):.2f} | {float(np.median(cpus)):.2f} | "
             f"{rep.status} | {rep.delegations_met} / {rep.delegations_met_bound} of "
             f"{rep.delegations} | {rep.total_score:.2f} / {rep.score_bound:.2f} ({rep.gap:.3%}) | "
             f"{greedy_met}, {greedy_score:.2f} | {moved} |"
