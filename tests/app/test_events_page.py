@@ -42,7 +42,7 @@ def test_an_event_shows_its_list_pledges_schedule_and_plan(app, store):
     store.record_step(event_id, proposals[0], two[0], "pledged", amount=250_000, currency="USD")
 
     at = _open(app)
-    assert [s.value for s in at.subheader][0] == "Andean roundtable"
+    assert next(s.value for s in at.subheader) == "Andean roundtable"
     shown = at.dataframe[0].value
     assert len(shown) == 3
     assert "<NA>" not in shown.to_csv()
