@@ -7,6 +7,7 @@ DAC recipient regions, each with the UN M49 region it corresponds to.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Final
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "status_code_for",
     "status_name",
     "target_kind_of_tag",
+    "target_titles",
 ]
 
 IATI_VERSION: Final = "2.03"
@@ -152,3 +154,24 @@ def target_kind_of_tag(vocabulary: str, vocabulary_uri: str) -> str:
     if "aichi" in uri or "cbd.int/sp" in uri:
         return "aichi"
     return ""
+
+
+@cache
+def target_titles() -> tuple[dict[int, str], dict[int, str], dict[int, tuple[int, ...]]]:
+    """Aichi titles, GBF titles, and each Aichi target's GBF successors (crosswalk, primary)."""
+    from matcher.reference import aichi_targets, crosswalk, gbf_targets
+
+    aichi = aichi_targets()
+    gbf = gbf_targets()
+    links = crosswalk()
+    primary = links[links["relation"] == "primary"]
+    successors: dict[int, tuple[int, ...]] = {}
+    for source, group in primary.groupby("aichi_target"):
+        successors[int(source)] = tuple(sorted(int(t) for t in group["gbf_target"]))
+    title_column = next(c for c in ("short_title", "title") if c in aichi.columns)
+    gbf_title = next(c for c in ("short_title", "title") if c in gbf.columns)
+    return (
+        dict(zip(aichi["target"], aichi[title_column].astype(str), strict=True)),
+        dict(zip(gbf["target"], gbf[gbf_title].astype(str), strict=True)),
+        successors,
+    )

@@ -197,26 +197,6 @@ def _country_names() -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-@cache
-def _target_titles() -> tuple[dict[int, str], dict[int, str], dict[int, tuple[int, ...]]]:
-    from matcher.reference import aichi_targets, crosswalk, gbf_targets
-
-    aichi = aichi_targets()
-    gbf = gbf_targets()
-    links = crosswalk()
-    primary = links[links["relation"] == "primary"]
-    successors: dict[int, tuple[int, ...]] = {}
-    for source, group in primary.groupby("aichi_target"):
-        successors[int(source)] = tuple(sorted(int(t) for t in group["gbf_target"]))
-    title_column = next(c for c in ("short_title", "title") if c in aichi.columns)
-    gbf_title = next(c for c in ("short_title", "title") if c in gbf.columns)
-    return (
-        dict(zip(aichi["target"], aichi[title_column].astype(str), strict=True)),
-        dict(zip(gbf["target"], gbf[gbf_title].astype(str), strict=True)),
-        successors,
-    )
-
-
 def _year_later(day: dt.date) -> dt.date:
     """The day before the same date next year: a budget period of one year, as IATI asks."""
     try:
@@ -303,7 +283,7 @@ def _activity(
         _sub(activity, "recipient-country", code=iso2_of[country], percentage=share)
     _sub(activity, "sector", vocabulary="1", code=codes.BIODIVERSITY_SECTOR, percentage="100")
 
-    aichi_title, gbf_title, successors = _target_titles()
+    aichi_title, gbf_title, successors = codes.target_titles()
     aichi = sorted({int(t) for t in _tuple(proposal.get("aichi_targets")) if str(t).isdigit()})
     declared = {int(t) for t in _tuple(proposal.get("gbf_targets")) if str(t).isdigit()}
     crosswalked = {g for a in aichi for g in successors.get(a, ())} - declared
