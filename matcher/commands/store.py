@@ -32,7 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """Options of ``import`` or ``export`` (one module serves both commands)."""
     if name == "import":
         parser.add_argument("file", metavar="FILE", help="CSV or .xlsx file to import")
-        parser.add_argument("--kind", required=True, choices=KINDS, help="what the file holds")
+        parser.add_argument(
+            "--kind",
+            required=True,
+            choices=(*KINDS, "national-targets"),
+            help="what the file holds (national-targets: an Online Reporting Tool export)",
+        )
         parser.add_argument(
             "--encoding", metavar="ENC", help="text encoding of a CSV that is not UTF-8"
         )
@@ -77,6 +82,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``import`` or ``export`` as ``args.command`` says; returns the exit status."""
+    if args.command == "import" and args.kind == "national-targets":
+        from matcher.commands.import_national_targets import run as run_targets
+
+        return run_targets(args)
     if args.command == "import":
         return _run_import(args)
     return _run_export(args)

@@ -31,6 +31,7 @@ __all__ = [
     "EventMeeting",
     "EventStep",
     "FundingRecord",
+    "NationalTarget",
     "Proposal",
     "RecordVersion",
     "Shortlist",
@@ -312,3 +313,27 @@ class EventMeeting(Base):
     table_no: Mapped[int]
     score: Mapped[float | None] = mapped_column(sa.Float)
     locked: Mapped[bool]
+
+
+class NationalTarget(Base):
+    """One national target a government reported under the GBF (Online Reporting Tool export).
+
+    Importing an export replaces the stored targets of the governments it names.
+    ``alignment`` holds ``[gbf_target, degree]`` pairs (degree high, medium, low or "").
+    """
+
+    __tablename__ = "national_targets"
+    __table_args__ = (sa.UniqueConstraint("government", "target_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    government: Mapped[str] = mapped_column(sa.String(3), index=True)
+    government_name: Mapped[str] = mapped_column(sa.Text)
+    target_code: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text)
+    gbf_targets: Mapped[list[Any]] = mapped_column(sa.JSON)
+    alignment: Mapped[list[Any]] = mapped_column(sa.JSON)
+    source_file: Mapped[str] = mapped_column(sa.Text)
+    source_row: Mapped[int | None]
+    imported_at: Mapped[dt.datetime]
+    imported_by: Mapped[str] = mapped_column(sa.Text)

@@ -45,6 +45,7 @@ from matcher.store.models import (
     ShortlistItem,
     Upload,
 )
+from matcher.store.national_targets import NationalTargetsMixin
 from matcher.store.records import (
     READER_COLUMNS,
     SPECS,
@@ -270,7 +271,7 @@ def read_inputs(
         return store.proposals(), store.donors(), store.history()
 
 
-class Store(EventStoreMixin):
+class Store(NationalTargetsMixin, EventStoreMixin):
     """Proposals, donors, funding history, events, shortlists and decisions in one database.
 
     Use :func:`open_store` to get one; it is safe to share between threads.
