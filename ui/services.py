@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass, field
 from threading import Lock
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -102,20 +103,31 @@ class Portfolio:
     donors: pd.DataFrame
     history: pd.DataFrame
     fingerprint: str
+    # What scoring one proposal depends on besides the proposal itself (donors, history),
+    # and one hash per proposal row: an upload changes only the rows it touched.
+    donor_fingerprint: str = ""
+    proposal_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
     @property
     def is_empty(self) -> bool:
         return self.proposals.empty or self.donors.empty
 
 
+def _row_hashes(frame: pd.DataFrame) -> tuple[str, np.ndarray]:
+    """The frame's columns as text and one 64-bit hash per row (of its flattened cells)."""
+    flat = flatten(frame)
+    columns = ",".join(map(str, flat.columns))
+    if not len(flat):
+        return columns, np.zeros(0, dtype=np.uint64)
+    return columns, pd.util.hash_pandas_object(flat.astype(str), index=False).to_numpy()
+
+
 def _fingerprint(*frames: pd.DataFrame) -> str:
     digest = hashlib.sha256()
     for frame in frames:
-        flat = flatten(frame)
-        digest.update(",".join(map(str, flat.columns)).encode())
-        if len(flat):
-            hashed = pd.util.hash_pandas_object(flat.astype(str), index=False)
-            digest.update(hashed.to_numpy().tobytes())
+        columns, hashes = _row_hashes(frame)
+        digest.update(columns.encode())
+        digest.update(hashes.tobytes())
     return digest.hexdigest()
 
 
@@ -126,7 +138,10 @@ def _portfolio(url: str, revision_number: int) -> Portfolio:
     proposals = store.proposals(meta=True)
     donors = store.donors(meta=True)
     history = store.history()
-    return Portfolio(proposals, donors, history, _fingerprint(proposals, donors, history))
+    columns, hashes = _row_hashes(proposals)
+    donor_side = _fingerprint(donors, history)
+    digest = hashlib.sha256(columns.encode() + hashes.tobytes() + donor_side.encode())
+    return Portfolio(proposals, donors, history, digest.hexdigest(), donor_side, hashes)
 
 
 def portfolio() -> Portfolio:

@@ -1,0 +1,76 @@
+"""Scores are computed once per database content for every session; an upload scores only
+its new proposals, and the result equals scoring everything again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import matching, services
+
+APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
+MESSY_FILE = Path(__file__).resolve().parent / "data" / "messy_proposals.csv"
+
+
+@pytest.fixture
+def fresh_cache(db_url: str):
+    """No analysis kept from an earlier test: this test's counts start at zero."""
+    matching._analysis_cache.clear()
+    yield matching._analysis_cache()
+    matching._analysis_cache.clear()
+
+
+def session() -> AppTest:
+    """A new browser session of the same server process."""
+    at = AppTest.from_file(str(APP_FILE), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def ranked(at: AppTest) -> pd.DataFrame:
+    return (
+        at.dataframe[0]
+        .value[["proposal_id", "rank", "score", "explanation"]]
+        .reset_index(drop=True)
+    )
+
+
+def test_every_session_shares_one_scoring_of_the_database(fresh_cache, store):
+    first, second, third = session(), session(), session()
+    assert fresh_cache.full_computations == 1
+    assert fresh_cache.proposals_scored == len(store.proposals())
+    pd.testing.assert_frame_equal(ranked(second), ranked(first))
+    pd.testing.assert_frame_equal(ranked(third), ranked(first))
+
+
+def test_an_upload_scores_only_its_new_proposals_and_equals_a_full_rescore(fresh_cache, store):
+    session()
+    n_before = len(store.proposals())
+    store.import_file(MESSY_FILE, "proposals", round_name="Speed test round")
+    services.mark_changed()
+    added = len(store.proposals()) - n_before
+    assert added == 5
+    after_upload = session()
+    assert fresh_cache.full_computations == 1
+    assert fresh_cache.proposals_scored == n_before + added
+    caption = next(c.value for c in after_upload.caption if "proposals match" in c.value)
+    assert caption.startswith(f"{n_before + added} proposals match")
+    incremental = ranked(after_upload)
+    matching._analysis_cache.clear()
+    rescored = session()
+    assert matching._analysis_cache().full_computations == 1
+    pd.testing.assert_frame_equal(incremental, ranked(rescored))
+
+
+def test_new_funding_history_refits_the_donors(fresh_cache, store, tmp_path):
+    session()
+    history = tmp_path / "more_history.csv"
+    history.write_text("proposal_id,donor,amount,currency,year\n23210,Spain,1000,USD,2014\n")
+    store.import_file(history, "history")
+    services.mark_changed()
+    session()
+    assert fresh_cache.full_computations == 2
