@@ -259,6 +259,8 @@ def meeting_pairs(table: pd.DataFrame) -> pd.DataFrame:
     so the meeting is worth the best of them; declined pairs are not met again.
     """
     rows = table[(table["donor_id"] != "") & (table["stage"] != "declined")]
-    long = rows[["donor_id", "countries", "score"]].explode("countries").dropna(subset=["countries"])
+    long = (
+        rows[["donor_id", "countries", "score"]].explode("countries").dropna(subset=["countries"])
+    )
     long = long.assign(score=pd.to_numeric(long["score"], errors="coerce").fillna(0.0))
     return best_pairs(long, donor="donor_id", delegation="countries", score="score")

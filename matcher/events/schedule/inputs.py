@@ -165,11 +165,11 @@ def build_problem(
     if locked is not None and len(locked):
         lk = _columns(locked, ("donor", "delegation", "slot"), "locked meetings")
         has_table = "table" in lk.columns
-        for row in lk.index:
-            d = _name(lk.at[row, "donor"], "locked meetings", row, "donor")
-            g = _name(lk.at[row, "delegation"], "locked meetings", row, "delegation")
-            t = _whole(lk.at[row, "slot"], "locked meetings", row, "slot", slots, "slot")
-            raw_table = lk.at[row, "table"] if has_table else None
+        for row, rec in zip(lk.index, lk.to_dict("records"), strict=True):
+            d = _name(rec["donor"], "locked meetings", row, "donor")
+            g = _name(rec["delegation"], "locked meetings", row, "delegation")
+            t = _whole(rec["slot"], "locked meetings", row, "slot", slots, "slot")
+            raw_table = rec["table"] if has_table else None
             blank = raw_table is None or pd.isna(raw_table) or str(raw_table).strip() == ""
             table = (
                 0 if blank else _whole(raw_table, "locked meetings", row, "table", tables, "table")
@@ -200,9 +200,9 @@ def build_problem(
     if unavailable is not None and len(unavailable):
         un = _columns(unavailable, ("party", "slot"), "unavailability")
         unknown: list[str] = []
-        for row in un.index:
-            party = _name(un.at[row, "party"], "unavailability", row, "party")
-            t = _whole(un.at[row, "slot"], "unavailability", row, "slot", slots, "slot") - 1
+        for row, rec in zip(un.index, un.to_dict("records"), strict=True):
+            party = _name(rec["party"], "unavailability", row, "party")
+            t = _whole(rec["slot"], "unavailability", row, "slot", slots, "slot") - 1
             found = False
             if party in donor_pos:
                 donor_free[donor_pos[party], t] = False
@@ -251,16 +251,12 @@ def build_problem(
     previous_table = np.zeros(len(records), dtype=np.int64)
     if previous is not None and len(previous):
         prev = _columns(previous, ("donor", "delegation", "slot"), "previous schedule")
-        for row in prev.index:
-            key = (str(prev.at[row, "donor"]).strip(), str(prev.at[row, "delegation"]).strip())
-            slot = pd.to_numeric(prev.at[row, "slot"], errors="coerce")
+        for rec in prev.to_dict("records"):
+            key = (str(rec["donor"]).strip(), str(rec["delegation"]).strip())
+            slot = pd.to_numeric(rec["slot"], errors="coerce")
             if key in pair_pos and pd.notna(slot) and 1 <= slot <= slots:
                 previous_slot[pair_pos[key]] = int(slot) - 1
-                table = (
-                    pd.to_numeric(prev.at[row, "table"], errors="coerce")
-                    if "table" in prev
-                    else None
-                )
+                table = pd.to_numeric(rec["table"], errors="coerce") if "table" in rec else None
                 if table is not None and pd.notna(table) and 1 <= table <= tables:
                     previous_table[pair_pos[key]] = int(table)
 

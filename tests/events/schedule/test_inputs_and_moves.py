@@ -129,3 +129,19 @@ def test_moving_into_a_slot_where_the_delegation_is_away_is_refused(table) -> No
             tables=1,
             unavailable=away,
         )
+
+
+def test_frames_with_repeated_index_labels_are_read_row_by_row(table) -> None:
+    pairs = table([("Germany", "Peru", 0.9), ("Japan", "Chad", 0.4)], "donor delegation score")
+    locked = pd.concat(
+        [
+            table([("Germany", "Peru", 1)], "donor delegation slot"),
+            table([("Japan", "Chad", 2)], "donor delegation slot"),
+        ]
+    )
+    away = pd.concat([table([("Peru", 2)], "party slot"), table([("Chad", 1)], "party slot")])
+    assert list(locked.index) == [0, 0]
+    result = schedule_meetings(
+        pairs, slots=2, tables=1, locked=locked, unavailable=away, previous=locked
+    )
+    assert result.schedule[["delegation", "slot"]].values.tolist() == [["Peru", 1], ["Chad", 2]]
