@@ -28,11 +28,18 @@ from matcher import normalise
 from matcher.contract import KINDS, LIST_COLUMNS
 from matcher.headers import contract_columns, guess_kind, known_header_count, map_headers
 from matcher.intake.columns import GENERATED_WHEN_MISSING, MissingColumnsError, header_fingerprint
+from matcher.intake.duplicates import (
+    NEAR_DUPLICATE_COLUMNS,
+    NEAR_DUPLICATE_CUTOFF,
+    near_duplicates,
+    with_duplicate_notes,
+)
 from matcher.intake.ids import generated_ids
 from matcher.interchange.sniff import is_iati_source
 from matcher.read import Source, read_table
 
 __all__ = [
+    "NEAR_DUPLICATE_CUTOFF",
     "LoadReport",
     "MissingColumnsError",
     "flatten",
@@ -43,22 +50,9 @@ __all__ = [
     "load_proposals",
 ]
 
-NEAR_DUPLICATE_CUTOFF = 90.0
-"""Lowest rapidfuzz ``token_sort_ratio`` (0-100) of two titles in one country flagged as near-duplicates."""
-
 _REJECTED_COLUMNS = ["row", "id", "title", "column", "value", "reason", "suggestion"]
 _TITLE_COLUMN = {"proposals": "title", "donors": "name", "history": "donor"}
 _ID_COLUMN = {"proposals": "proposal_id", "donors": "donor_id", "history": "proposal_id"}
-_NEAR_DUPLICATE_COLUMNS = [
-    "proposal_id",
-    "other_proposal_id",
-    "row",
-    "other_row",
-    "countries",
-    "title",
-    "other_title",
-    "similarity",
-]
 _RESERVED = ("source_row", "notes")
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TEXT_NEEDS_WORK = r"[<&\r\n\t\x{a0}\x{2009}\x{202f}]|  |^$|^[^\pL\pN\pP\pS]|[^\pL\pN\pP\pS]$"
@@ -581,81 +575,6 @@ _KIND_NORMALISERS = {
 }
 
 
-# --------------------------------------------------------------------------- near-duplicates
-
-
-FULL_COMPARISON_LIMIT = 2_000
-"""Countries with more proposals than this are compared by sorted neighbourhood, not all pairs."""
-NEIGHBOURHOOD_WINDOW = 15
-
-
-def _candidate_pairs(keys: list[str], cutoff: float) -> list[tuple[int, int, float]]:
-    """Index pairs (i < j) of similar keys: all pairs for small groups, neighbours when sorted otherwise.
-
-    Keys are token-sorted titles, so ``fuzz.ratio`` on them is ``token_sort_ratio``. For a
-    large group, near-identical titles sort next to each other; comparing each with its
-    next ``NEIGHBOURHOOD_WINDOW`` keeps a 100k-row file to seconds.
-    """
-    if len(keys) <= FULL_COMPARISON_LIMIT:
-        scores = process.cdist(
-            keys, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
-        )
-        first, second = np.nonzero(np.triu(scores, k=1))
-        return [(int(i), int(j), float(scores[i, j])) for i, j in zip(first, second, strict=True)]
-    order = np.argsort(np.asarray(keys, dtype=object), kind="stable")
-    pairs = []
-    for offset in range(1, NEIGHBOURHOOD_WINDOW + 1):
-        left, right = order[:-offset], order[offset:]
-        scores = process.cpdist(
-            [keys[i] for i in left],
-            [keys[j] for j in right],
-            scorer=fuzz.ratio,
-            score_cutoff=cutoff,
-            workers=-1,
-        )
-        for index in np.flatnonzero(scores):
-            i, j = int(left[index]), int(right[index])
-            pairs.append((min(i, j), max(i, j), float(scores[index])))
-    return pairs
-
-
-def _near_duplicates(frame: pd.DataFrame, cutoff: float = NEAR_DUPLICATE_CUTOFF) -> pd.DataFrame:
-    """Pairs of proposals sharing a country whose titles are almost the same (token order ignored)."""
-    if frame.empty:
-        return pd.DataFrame(columns=_NEAR_DUPLICATE_COLUMNS)
-    titles = frame["title"].tolist()
-    countries = frame["countries"].tolist()
-    ids = frame["proposal_id"].tolist()
-    rows_seen = frame["source_row"].tolist()
-    keys = [" ".join(sorted(normalise.name_key(title).split())) for title in titles]
-    groups: dict[str, list[int]] = {}
-    for position, codes in enumerate(countries):
-        for code in codes:
-            groups.setdefault(code, []).append(position)
-    pairs: dict[tuple[int, int], float] = {}
-    for positions in groups.values():
-        if len(positions) < 2:
-            continue
-        for i, j, score in _candidate_pairs([keys[p] for p in positions], cutoff):
-            pairs[positions[i], positions[j]] = score
-    rows = []
-    for (a, b), score in sorted(pairs.items()):
-        shared = [c for c in countries[a] if c in countries[b]]
-        rows.append(
-            (
-                ids[a],
-                ids[b],
-                int(rows_seen[a]),
-                int(rows_seen[b]),
-                ";".join(shared),
-                titles[a],
-                titles[b],
-                score,
-            )
-        )
-    return pd.DataFrame(rows, columns=_NEAR_DUPLICATE_COLUMNS)
-
-
 # --------------------------------------------------------------------------- assembling
 
 
@@ -790,6 +709,9 @@ def load(
         raise MissingColumnsError(kind, missing, headers)
     header_of = {column: header for header, column in mapping.columns.items()}
     norm = _Normaliser(raw.frame, raw.source_rows, kind, header_of, mapping.currencies)
+    for position, texts in raw.row_notes.items():
+        for text in texts:
+            norm.out.note(position, text)
     for position, text in _apply_corrections(raw.frame, raw.source_rows, corrections or {}):
         norm.out.note(position, text)
     file_notes = list(raw.notes)
@@ -832,21 +754,16 @@ def load(
     rejected_rows.insert(0, "source_row", np.asarray(raw.source_rows, dtype="int64")[bad])
     rejected_rows = rejected_rows.reset_index(drop=True)
 
-    near = pd.DataFrame(columns=_NEAR_DUPLICATE_COLUMNS)
+    near = pd.DataFrame(columns=NEAR_DUPLICATE_COLUMNS)
     if kind == "proposals":
-        near = _near_duplicates(frame)
+        near, total = near_duplicates(frame)
         if len(near):
-            notes = frame["notes"].tolist()
-            index_of = {pid: i for i, pid in enumerate(frame["proposal_id"])}
-            for pair in near.itertuples(index=False):
-                for this, other, other_row in (
-                    (pair.proposal_id, pair.other_proposal_id, pair.other_row),
-                    (pair.other_proposal_id, pair.proposal_id, pair.row),
-                ):
-                    i = index_of[this]
-                    text = f'possible duplicate of "{other}" (row {other_row}): same country, similar title'
-                    notes[i] = f"{notes[i]}; {text}" if notes[i] else text
-            frame["notes"] = pd.Series(notes, dtype="str")
+            frame["notes"] = with_duplicate_notes(frame, near)
+        if total > len(near):
+            file_notes.append(
+                f"{total:,} pairs of possible duplicates (same country, similar title); "
+                f"the first {len(near):,} are listed"
+            )
 
     return LoadReport(
         kind=kind,

@@ -945,7 +945,7 @@ def parse_amount(text: str) -> AmountParse:
         value = float(cell)
         if value < 0:
             return AmountParse(value, "", f'negative amount "{text}"')
-        return AmountParse(value, "", None)
+        return _bounded(AmountParse(value, "", None), text)
     negative = bool(re.match(r"^\s*(?:[-−–]|\()", cell)) or bool(
         re.search(r"[A-Za-z$€£¥]\s*[-−–]\s*\d", cell)
     )
@@ -978,7 +978,24 @@ def parse_amount(text: str) -> AmountParse:
     value *= multiplier
     if negative and value != 0:
         return AmountParse(-value, currency, f'negative amount "{text}"')
-    return AmountParse(round(value, 6), currency, None)
+    return _bounded(AmountParse(round(value, 6), currency, None), text)
+
+
+LARGEST_AMOUNT = 1e13
+"""Largest amount accepted (ten trillion): more than any biodiversity budget on earth, so a
+larger number is a typing or export error (or ``1e309``, infinity), not a request."""
+
+
+def _bounded(parse: AmountParse, text: str) -> AmountParse:
+    if not math.isfinite(parse.value):
+        return AmountParse(math.nan, parse.currency, f'amount "{text}" is not a finite number')
+    if parse.value > LARGEST_AMOUNT:
+        return AmountParse(
+            math.nan,
+            parse.currency,
+            f'amount "{text}" is larger than {LARGEST_AMOUNT:,.0f}; check the number',
+        )
+    return parse
 
 
 # --------------------------------------------------------------------------- targets
@@ -993,6 +1010,21 @@ class TargetParse(NamedTuple):
 
 
 _TARGET_RANGE = re.compile(r"(\d+)\s*(?:-|–|to|à|a|至|到)\s*(\d+)")
+_DECIMAL = re.compile(r"\d+\.\d+")
+_MINUS = re.compile(r"[-−–]\s*\d+")
+
+
+def _not_targets(cell: str) -> list[str]:
+    """Decimals ("11.5", "Target 11.2": GBF sub-elements or a typo) and negatives ("-1").
+
+    A minus after a number is a range ("5 - 7") and after a letter a label ("T-11").
+    """
+    found = _DECIMAL.findall(cell)
+    for match in _MINUS.finditer(cell):
+        before = cell[: match.start()].rstrip()
+        if not before or before[-1] in ";,|/(":
+            found.append(match.group(0))
+    return found
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -1015,6 +1047,12 @@ def parse_targets(text: str, *, highest: int = 20) -> TargetParse:
     cell = unicodedata.normalize("NFKC", text).strip()
     if not cell or cell.casefold() in _EMPTY_AMOUNTS:
         return TargetParse((), (), None)
+    not_targets = _not_targets(cell)
+    if not_targets:
+        listed = ", ".join(f'"{n.strip()}"' for n in not_targets)
+        return TargetParse(
+            (), (), f"{listed} is not a target number (targets are whole numbers 1-{highest})"
+        )
     numbers: list[int] = []
     remaining = cell
     for match in _TARGET_RANGE.finditer(cell):

@@ -20,28 +20,48 @@ from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from matcher.errors import UnreadableFileError
+from matcher.intake.sniff import content_kind, not_a_table_message
+from matcher.intake.xlsx import read_xlsx
 
 __all__ = [
+    "EXCEL_CELL_LIMIT",
     "MAX_BYTES",
+    "MAX_COLUMNS",
     "MAX_ROWS",
+    "NotATableError",
     "RawTable",
     "Source",
     "read_table",
 ]
 
-MAX_BYTES = 100 * 1024 * 1024
-"""Largest file accepted (100 MB): far above any real proposals file, small enough to stay in memory."""
+MAX_BYTES = 100_000_000
+"""Largest file accepted (100 MB, decimal as every message says it): far above any real proposals file."""
 MAX_ROWS = 250_000
 """Most data rows accepted in one file."""
+MAX_COLUMNS = 500
+"""Most columns accepted: a proposals file has about twenty; thousands make every step slow."""
+EXCEL_CELL_LIMIT = 32_767
+"""Characters Excel keeps in one cell; longer cells are noted (an Excel export would cut them)."""
+
+
+class NotATableError(UnreadableFileError):
+    """The file is something else than a table (a web page, XML, an .ods); ``kind`` says what.
+
+    ``kind == "iati"`` is IATI activity XML, which the IATI reader can take instead.
+    """
+
+    def __init__(self, kind: str, filename: str = "") -> None:
+        self.kind = kind
+        super().__init__(not_a_table_message(kind, filename))
+
 
 Source = str | os.PathLike[str] | bytes | bytearray | BinaryIO
 
 _DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SEARCH_ROWS = 15
-_XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -56,6 +76,9 @@ class RawTable:
     """Headers as written (before being made unique)."""
     row_problems: dict[int, tuple[str, str]] = field(default_factory=dict)
     """Row position -> (why the row's layout is broken, the row's cells joined as they came)."""
+    row_notes: dict[int, list[str]] = field(default_factory=dict)
+    """Row position -> what was changed or is worth knowing in its cells (formula kept, control
+    characters removed, a cell longer than Excel keeps)."""
     file_format: str = "csv"
     encoding: str = ""
     delimiter: str = ""
@@ -100,7 +123,7 @@ def _read_bytes(source: Source, max_bytes: int) -> tuple[bytes, str | None]:
 
 def _too_big(size: int, max_bytes: int) -> str:
     return (
-        f"The file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
+        f"The file is {size / 1e6:,.1f} MB; the limit is {max_bytes / 1e6:,.0f} MB. "
         "Split it into smaller files and load them one by one."
     )
 
@@ -140,26 +163,32 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")
 
 
 def _bytes_look_binary(data: bytes) -> bool:
-    """NUL or many control bytes: no text encoding people use for tables produces those."""
+    """Many NUL or control bytes: no text encoding people use for tables produces those.
+
+    A few stray ones are a damaged row, reported on that row, not a binary file.
+    """
     sample = data[:8192]
-    if b"\x00" in sample:
-        return True
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control > max(8, len(sample) // 100)
 
 
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
-    if "\x00" in sample:
-        return True
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
     return control > max(8, len(sample) // 100)
 
 
-def _sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the first lines into the most columns, most consistently."""
+def _sniff_delimiter(
+    text: str, header_score: Callable[[Sequence[str]], float] | None = None
+) -> str:
+    """The delimiter whose header row holds the most known column names; among equals, the one
+    that splits the first lines into the most columns, most consistently.
+
+    Known names come first because sparse rows with ``BOL|BRA|PER`` lists split more
+    consistently on ``|`` than on the comma that really separates the columns.
+    """
     sample = text[:65536]
-    best, best_score = ",", (-1.0, 0)
+    best, best_score = ",", (-1.0, -1.0, 0)
     for delimiter in _DELIMITERS:
         try:
             rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))[:50]
@@ -174,7 +203,12 @@ def _sniff_delimiter(text: str) -> str:
         if most < 2:
             continue
         consistent = sum(1 for width in widths if width >= max(2, most // 2)) / len(widths)
-        score = (round(consistent, 2), most)
+        known = (
+            max(header_score(row) for row in rows[:_HEADER_SEARCH_ROWS])
+            if header_score is not None
+            else 0.0
+        )
+        score = (known, round(consistent, 2), most)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -199,13 +233,55 @@ def _lines(text: str) -> Iterator[str]:
         start = end + 1
 
 
-def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+def _csv_rows(text: str, delimiter: str, max_rows: int) -> tuple[list[list[str]], dict[int, str]]:
+    """The records of a CSV text, and record number -> why it is broken (an unclosed quote).
+
+    A quote that is never closed makes the csv module read every line after it into one
+    cell; that record is reported and the lines after its first are read again as records.
+    """
     # A long description cell can pass the csv module's default 128 KB field limit.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    limit = max_rows + _HEADER_SEARCH_ROWS
+    rows: list[list[str]] = []
+    broken: dict[int, str] = {}
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
+    last_start = 0
     try:
-        return list(csv.reader(_lines(text), delimiter=delimiter, strict=False))
+        while True:
+            before = reader.line_num
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            last_start = before
+            rows.append(row)
+            if len(rows) > limit:
+                raise UnreadableFileError(_too_many_streamed(limit, max_rows))
     except csv.Error as error:
         raise UnreadableFileError(f"The CSV layout is broken: {error}") from None
+    if rows and text.count('"') % 2 and any("\n" in cell or "\r" in cell for cell in rows[-1]):
+        lines = text.splitlines(keepends=True)
+        number = len(rows)
+        first_line = lines[last_start] if last_start < len(lines) else ""
+        rows[-1] = next(csv.reader([first_line.replace('"', "")], delimiter=delimiter), [])
+        broken[number] = (
+            f"the quote opened on row {number} is never closed, so it would swallow the "
+            f"{len(lines) - last_start - 1:,} lines after it; close the quote (or remove it)"
+        )
+        rest, more = _csv_rows("".join(lines[last_start + 1 :]), delimiter, max_rows)
+        for offset, reason in more.items():
+            broken[number + offset] = reason
+        rows.extend(rest)
+        if len(rows) > limit:
+            raise UnreadableFileError(_too_many_streamed(limit, max_rows))
+    return rows, broken
+
+
+def _too_many_streamed(limit: int, max_rows: int) -> str:
+    return (
+        f"The file has more than {max_rows:,} rows (reading stopped at row {limit + 1:,}); "
+        f"the limit is {max_rows:,}. Split it into smaller files."
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -240,42 +316,6 @@ def _format_currency(number_format: str) -> str:
         if marker in number_format:
             return code
     return ""
-
-
-def _xlsx_rows(data: bytes, max_rows: int) -> tuple[list[list[str]], list[int], str]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged file
-        raise UnreadableFileError(f"Cannot open the Excel file: {error}") from None
-    sheets = [workbook.active, *workbook.worksheets]
-    sheet = next((s for s in sheets if s is not None and s.max_row > 1), workbook.worksheets[0])
-    if sheet.max_row > max_rows + _HEADER_SEARCH_ROWS:
-        raise UnreadableFileError(_too_many(sheet.max_row, max_rows))
-    # Merged cells hold their value only in the top-left cell; every cell of the range gets it.
-    fills: dict[tuple[int, int], object] = {}
-    for merged in list(sheet.merged_cells.ranges):
-        value = sheet.cell(merged.min_row, merged.min_col).value
-        for row in range(merged.min_row, merged.max_row + 1):
-            for col in range(merged.min_col, merged.max_col + 1):
-                fills[(row, col)] = value
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for row_number, row in enumerate(sheet.iter_rows(), start=1):
-        cells = []
-        for col, cell in enumerate(row, start=1):
-            value = fills.get((row_number, col), cell.value)
-            text = _cell_text(value)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                # 1200000 shown as "€1,200,000" is stored as a number with a currency format.
-                code = _format_currency(str(getattr(cell, "number_format", "") or ""))
-                if code:
-                    text = f"{text} {code}"
-            cells.append(text)
-        rows.append(cells)
-        numbers.append(row_number)
-    return rows, numbers, sheet.title
 
 
 def _too_many(rows: int, max_rows: int) -> str:
@@ -322,18 +362,26 @@ def _restore_neutralised(rows: list[list[str]]) -> list[list[str]]:
     ]
 
 
-def _unique_headers(headers: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    unique = []
-    for position, header in enumerate(headers, start=1):
-        name = header.strip() or f"column_{position}"
+def _unique_headers(headers: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Headers made unique (``x, x, x_2`` -> ``x, x_3, x_2``), and a note for each renamed one."""
+    names = [header.strip() or f"column_{position}" for position, header in enumerate(headers, 1)]
+    taken = set(names)
+    seen: set[str] = set()
+    unique, notes = [], []
+    for position, name in enumerate(names, start=1):
         if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 1
+            suffix = 2
+            while f"{name}_{suffix}" in taken:
+                suffix += 1
+            renamed = f"{name}_{suffix}"
+            taken.add(renamed)
+            notes.append(
+                f'header "{name}" appears more than once: column {position} is read as "{renamed}"'
+            )
+            name = renamed
+        seen.add(name)
         unique.append(name)
-    return unique
+    return unique, notes
 
 
 def read_table(
@@ -377,15 +425,24 @@ def read_table(
     if not data or data.isspace():  # as `not data.strip()`, without copying a large file
         raise UnreadableFileError("The file is empty")
     notes: list[str] = []
-    if data.startswith(_XLS_MAGIC):
-        raise UnreadableFileError(
-            "This is an old Excel .xls file; save it as .xlsx or CSV UTF-8 and load that."
+    kind = content_kind(data)
+    broken: dict[int, str] = {}
+    formulas: dict[int, list[int]] = {}
+    if kind == "xlsx" or (kind == "zip" and filename.lower().endswith((".xlsx", ".xlsm"))):
+        sheet = read_xlsx(
+            data,
+            max_rows=max_rows,
+            slack=_HEADER_SEARCH_ROWS,
+            max_columns=MAX_COLUMNS,
+            currency_of=_format_currency,
         )
-    if data.startswith(_XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
-        rows, numbers, sheet = _xlsx_rows(data, max_rows)
-        neutralised = True
+        del data
+        rows, numbers, formulas = sheet.rows, sheet.numbers, sheet.formulas
         file_format, used_encoding, delimiter = "xlsx", "", ""
-        notes.append(f'read sheet "{sheet}"')
+        neutralised = has_nul = has_control = False
+        notes.append(f'read sheet "{sheet.sheet}"')
+    elif kind != "text":
+        raise NotATableError(kind, filename)
     else:
         text, used_encoding = _decode(data, encoding)
         del data  # the decoded text replaces the bytes; a large file is not held twice
@@ -394,9 +451,11 @@ def read_table(
                 "This does not look like a CSV or Excel file (it holds binary data). "
                 "Load a .csv or .xlsx file."
             )
-        delimiter = _sniff_delimiter(text)
+        delimiter = _sniff_delimiter(text, header_score)
         neutralised = _NEUTRALISED_ANYWHERE.search(text) is not None
-        rows = _csv_rows(text, delimiter)
+        has_nul = "\x00" in text
+        has_control = _CONTROL_CHARS.search(text) is not None
+        rows, broken = _csv_rows(text, delimiter, max_rows)
         del text  # the cells hold it now
         numbers = list(range(1, len(rows) + 1))
         file_format = "csv"
@@ -409,42 +468,98 @@ def read_table(
         headers.pop()
     if len(headers) < 1:
         raise UnreadableFileError("No header row found")
+    if len(headers) > MAX_COLUMNS:
+        raise UnreadableFileError(
+            f"The header row has {len(headers):,} columns; the limit is {MAX_COLUMNS:,}. "
+            "Keep the columns the proposals need (a proposals file has about twenty)."
+        )
     if header_index:
         notes.append(f"header on row {numbers[header_index]}; rows above it skipped")
+    columns, renamed = _unique_headers(headers)
+    notes.extend(renamed)
     width = len(headers)
     body: list[list[str]] = []
     body_numbers: list[int] = []
     problems: dict[int, tuple[str, str]] = {}
+    row_notes: dict[int, list[str]] = {}
     for cells, number in zip(rows[header_index + 1 :], numbers[header_index + 1 :], strict=True):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
+        position = len(body)
+        if number in broken:
+            problems[position] = (broken[number], (delimiter or ",").join(cells))
+        elif has_nul and any("\x00" in c for c in cells):
+            problems[position] = (
+                "the row holds a NUL byte (an invisible character \\x00 no text cell can hold); "
+                "remove it and load the row again",
+                (delimiter or ",").join(c.replace("\x00", "\\x00") for c in cells),
+            )
+        elif len(cells) > width and any(c.strip() for c in cells[width:]):
             where = f"the delimiter {_delimiter_name(delimiter)}" if delimiter else "extra cells"
             reason = (
                 f"row has {sum(1 for c in cells if c != '')} cells but the header has {width}; "
                 f"a value probably contains {where} without quotes"
             )
-            problems[len(body)] = (reason, (delimiter or ",").join(cells))
+            problems[position] = (reason, (delimiter or ",").join(cells))
         if len(cells) != width:
             cells = (cells + [""] * width)[:width]
+        if has_control and position not in problems:
+            cells = _without_control_characters(cells, columns, row_notes.setdefault(position, []))
+        for column in formulas.get(number, ()):
+            if column <= width:
+                row_notes.setdefault(position, []).append(
+                    f"{columns[column - 1]}: formula kept as text (the file saved no value for it)"
+                )
         body.append(cells)
         body_numbers.append(number)
     if len(body) > max_rows:
         raise UnreadableFileError(_too_many(len(body), max_rows))
     del rows
-    columns = _unique_headers(headers)
     frame = _frame_of_strings(body, columns)
+    _note_long_cells(frame, row_notes)
     return RawTable(
         frame=frame,
         source_rows=tuple(body_numbers),
         headers=tuple(headers),
         row_problems=problems,
+        row_notes={p: n for p, n in row_notes.items() if n},
         file_format=file_format,
         encoding=used_encoding,
         delimiter=delimiter,
         header_row=numbers[header_index],
         notes=tuple(notes),
     )
+
+
+_CONTROL_CHARS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters no spreadsheet cell can hold (Excel refuses the file): removed, noted."""
+
+
+def _without_control_characters(
+    cells: list[str], columns: Sequence[str], notes: list[str]
+) -> list[str]:
+    cleaned = []
+    for cell, column in zip(cells, columns, strict=True):
+        if _CONTROL_CHARS.search(cell):
+            cell = _CONTROL_CHARS.sub("", cell)
+            notes.append(f"{column}: control characters removed")
+        cleaned.append(cell)
+    return cleaned
+
+
+def _note_long_cells(frame: pd.DataFrame, row_notes: dict[int, list[str]]) -> None:
+    """Note cells longer than Excel keeps, found per column in one Arrow pass."""
+    for column in frame.columns:
+        cells = pa.array(frame[column].array)
+        long = pc.fill_null(pc.greater(pc.utf8_length(cells), EXCEL_CELL_LIMIT), False)
+        if not pc.any(long).as_py():
+            continue
+        lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False)
+        for position in long.to_numpy(zero_copy_only=False).nonzero()[0].tolist():
+            row_notes.setdefault(position, []).append(
+                f"{column}: {int(lengths[position]):,} characters, more than the "
+                f"{EXCEL_CELL_LIMIT:,} Excel keeps in a cell (an Excel export would cut it)"
+            )
 
 
 def _frame_of_strings(body: list[list[str]], columns: list[str]) -> pd.DataFrame:

@@ -123,10 +123,18 @@ def _fail(message: str) -> int:
 
 
 def _read_plain_table(path: Path, encoding: str | None) -> pd.DataFrame:
-    """A small CSV/xlsx (budgets, scored pairs) as text cells; numbers are parsed later."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str).fillna("")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding or "utf-8-sig")
+    """A small CSV/xlsx (budgets, scored pairs) as text cells; numbers are parsed later.
+
+    Through the same guarded reader as every upload: size, row, column and archive limits,
+    content sniffing, unclosed quotes.
+    """
+    from matcher.read import read_table
+
+    table = read_table(path, filename=path.name, encoding=encoding)
+    if table.row_problems:
+        position, (reason, _line) = next(iter(table.row_problems.items()))
+        raise ValueError(f"row {table.source_rows[position]}: {reason}")
+    return table.frame
 
 
 def run(args: argparse.Namespace) -> int:
@@ -175,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"{kind} file {path} does not exist")
         try:
             extra[kind] = _read_plain_table(file, args.encoding)
-        except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        except (OSError, ValueError) as error:
             return _fail(f"{kind} file {path} cannot be read: {error}")
 
     if "pairs" in extra:

@@ -25,7 +25,8 @@ EXIT_ALL_LOADED = 0
 EXIT_SOME_REJECTED = 1
 EXIT_UNREADABLE = 2
 SHOWN_PROBLEMS = 50
-"""Problems listed in the text summary; ``--errors`` and ``--json`` carry all of them."""
+"""Problems (and possible duplicates) listed in the text summary; ``--errors`` and ``--json``
+carry all problems."""
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str = "validate") -> None:
@@ -98,12 +99,14 @@ def _summary_text(report: LoadReport, path: Path) -> str:
     if len(report.rejected) > SHOWN_PROBLEMS:
         more = len(report.rejected) - SHOWN_PROBLEMS
         lines.append(f"  ... and {more} more problems (write them all with --errors FILE)")
-    if len(report.near_duplicates):
-        for pair in report.near_duplicates.itertuples(index=False):
-            lines.append(
-                f'  possible duplicates: "{pair.proposal_id}" (row {pair.row}) and '
-                f'"{pair.other_proposal_id}" (row {pair.other_row}), {pair.countries}'
-            )
+    for pair in report.near_duplicates.head(SHOWN_PROBLEMS).itertuples(index=False):
+        lines.append(
+            f'  possible duplicates: "{pair.proposal_id}" (row {pair.row}) and '
+            f'"{pair.other_proposal_id}" (row {pair.other_row}), {pair.countries}'
+        )
+    if len(report.near_duplicates) > SHOWN_PROBLEMS:
+        more = len(report.near_duplicates) - SHOWN_PROBLEMS
+        lines.append(f"  ... and {more} more possible duplicates (all of them with --json)")
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from matcher.load import load
@@ -105,6 +105,8 @@ line_text = st.lists(st.sampled_from(["a", "é", ",", '"', "\n", "\r", "\r\n", "
 @settings(max_examples=150, deadline=None)
 @given(line_text.map("".join))
 def test_csv_cells_are_what_the_csv_module_reads(body: str) -> None:
+    """With every quote closed; an unclosed one is reported (tests/read/intake/test_csv_layout.py)."""
+    assume(body.count('"') % 2 == 0)
     text = "id,title\n" + body
     expected = [
         row

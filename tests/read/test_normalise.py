@@ -98,7 +98,7 @@ def test_unknown_country_is_reported_with_nearest_suggestions() -> None:
         ("approx. 2 million EUR", 2_000_000.0, "EUR"),
         ("27000000", 27_000_000.0, ""),
         ("27000000.0", 27_000_000.0, ""),
-        ("1e+20", 1e20, ""),
+        ("1e+12", 1e12, ""),
         ("0", 0.0, ""),
     ],
 )
