@@ -45,6 +45,7 @@ from matcher.score import (
     proposal_features,
     proposal_texts,
 )
+from matcher.topk import top_k_per_row as _top_k_per_row
 
 __all__ = ["Matcher", "ScoreSet", "rank_matches"]
 
@@ -77,67 +78,6 @@ def _sort_key(
 
 def _penalty(codes: np.ndarray) -> np.ndarray:
     return np.where(codes == 0, np.float32(0.0), np.float32(-2.0)).astype(np.float32)
-
-
-def _top_k_exact(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Every candidate at or above each row's k-th value, sorted: exact under ties."""
-    n_cols = key.shape[1]
-    if k < n_cols:
-        kth = np.partition(key, n_cols - k, axis=1)[:, n_cols - k]
-        rows, cols = np.nonzero(key >= kth[:, None])
-    else:
-        rows, cols = np.nonzero(np.ones_like(key, dtype=bool))
-    values = key[rows, cols]
-    order = np.lexsort((tie_order[cols], -values, rows))
-    rows, cols = rows[order], cols[order]
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    lengths = np.diff(np.r_[starts, rows.size])
-    ranks = np.arange(rows.size) - np.repeat(starts, lengths)
-    keep = ranks < k
-    return rows[keep], cols[keep], ranks[keep] + 1
-
-
-def _top_k_per_row(key: np.ndarray, k: int, tie_order: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Rows, columns and 1-based ranks of each row's k best columns (ties: lower tie_order).
-
-    ``argpartition`` picks k candidates per row; rows where more than k columns reach the
-    k-th value (a tie across the cut) are redone exactly, so the result never depends on
-    which of the tied columns the partition happened to keep.
-    """
-    n_rows, n_cols = key.shape
-    k = min(k, n_cols)
-    if n_rows == 0 or k <= 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    if k == n_cols:
-        return _top_k_exact(key, k, tie_order)
-    picked = np.argpartition(key, n_cols - k, axis=1)[:, n_cols - k :]
-    # argpartition leaves each row's k-th largest value first in the picked slice.
-    kth = key[np.arange(n_rows), picked[:, 0]]
-    picked_values = np.take_along_axis(key, picked, axis=1)
-    tied = np.flatnonzero((key >= kth[:, None]).sum(axis=1) > k)
-    # Order each row's candidates by tie order, then (stably) by value, best first.
-    if np.array_equal(tie_order, np.arange(n_cols)):
-        picked = np.sort(picked, axis=1)  # column order is the tie order
-        picked_values = np.take_along_axis(key, picked, axis=1)
-    else:
-        by_tie = np.argsort(tie_order[picked], axis=1, kind="stable")
-        picked = np.take_along_axis(picked, by_tie, axis=1)
-        picked_values = np.take_along_axis(picked_values, by_tie, axis=1)
-    by_value = np.argsort(-picked_values, axis=1, kind="stable")
-    picked = np.take_along_axis(picked, by_value, axis=1)
-    rows = np.repeat(np.arange(n_rows), k)
-    cols = picked.ravel()
-    ranks = np.tile(np.arange(1, k + 1), n_rows)
-    if tied.size:
-        exact_rows, exact_cols, exact_ranks = _top_k_exact(key[tied], k, tie_order)
-        keep = ~np.isin(rows, tied)
-        rows = np.concatenate([rows[keep], tied[exact_rows]])
-        cols = np.concatenate([cols[keep], exact_cols])
-        ranks = np.concatenate([ranks[keep], exact_ranks])
-        order = np.lexsort((ranks, rows))
-        rows, cols, ranks = rows[order], cols[order], ranks[order]
-    return rows, cols, ranks
 
 
 @dataclass
