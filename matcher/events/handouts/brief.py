@@ -9,7 +9,7 @@ Text is drawn as text (fpdf2's markdown is off), never interpreted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from matcher.events.handouts.tables import (
     _event_date,
     _items,
     _text,
+    column,
     contact_lines,
     country_name,
     event_currency,
@@ -38,6 +39,16 @@ __all__ = ["FONT_DIR", "donor_brief_pdf", "event_briefs_pdf"]
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT = "DejaVu"
+FALLBACK_FONT = "DroidSansFallback"
+_CJK = (
+    (0x2E80, 0x9FFF),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7FF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),
+    (0x20000, 0x2FA1F),
+)
+_SHAPED = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 SIZES = (10.0, 9.0, 8.0, 7.0)
 MARGIN = 14.0
 
@@ -62,14 +73,49 @@ class _Meeting:
     items: tuple[_Item, ...]
 
 
-def _new_pdf() -> FPDF:
+def _scripts(texts: Iterable[str]) -> tuple[bool, bool]:
+    """(needs the CJK fallback font, needs text shaping) for text in these scripts."""
+    cjk = shaping = False
+    for text in texts:
+        for char in text:
+            code = ord(char)
+            if code < 0x0590:
+                continue
+            if any(lo <= code <= hi for lo, hi in _CJK):
+                cjk = True
+            elif any(lo <= code <= hi for lo, hi in _SHAPED):
+                shaping = True
+        if cjk and shaping:
+            break
+    return cjk, shaping
+
+
+def _new_pdf(*, cjk: bool = False, shaping: bool = False) -> FPDF:
+    """An A4 document in DejaVu Sans; Droid Sans Fallback for CJK and shaping for RTL scripts.
+
+    The fallback font (4 MB) and the shaping engine load only when the text needs them.
+    """
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(auto=True, margin=MARGIN)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    if cjk:
+        pdf.add_font(FALLBACK_FONT, "", str(FONT_DIR / "DroidSansFallbackFull.ttf"))
+        pdf.set_fallback_fonts([FALLBACK_FONT], exact_match=False)
+    if shaping:
+        # Arabic and Hebrew join and run right to left only through HarfBuzz (uharfbuzz).
+        pdf.set_text_shaping(True)
     pdf.set_creator("LifeWeb Match")
     return pdf
+
+
+def _texts(event: Mapping[str, object], rows: pd.DataFrame) -> list[str]:
+    values = [str(v) for v in event.values()]
+    for name in rows.columns:
+        if not pd.api.types.is_numeric_dtype(rows[name]):
+            values.extend(str(v) for v in rows[name].tolist())
+    return values
 
 
 def _item(row: Mapping[str, object], cur: str, in_event: float) -> _Item:
@@ -109,15 +155,13 @@ def _content(
     cur = event_currency(event)
     mine = rows[_donor_key(rows) == donor].reset_index(drop=True) if len(rows) else rows
     in_event, _ = _converted(
-        mine.get("requested_amount", pd.Series(dtype=float)),
-        mine.get("currency", pd.Series([""] * len(mine))),
+        column(mine, "requested_amount", float("nan")),
+        column(mine, "currency"),
         cur,
         _event_date(event),
         rates,
     )
-    value_of = dict(
-        zip(mine.get("proposal_id", pd.Series(dtype=str)).map(_text), in_event, strict=False)
-    )
+    value_of = dict(zip(column(mine, "proposal_id").map(_text), in_event, strict=False))
     name = _text(mine["donor_name"].iloc[0]) if len(mine) and "donor_name" in mine else donor
     meetings: list[_Meeting] = []
     met_ids: set[str] = set()
@@ -127,7 +171,7 @@ def _content(
         for row in own.sort_values(["_slot", "table"], kind="stable").to_dict("records"):
             slot = int(row["_slot"]) if pd.notna(row["_slot"]) else 0
             found = rows_for_meeting(mine, donor, _text(row["delegation"])) if len(mine) else mine
-            met_ids |= set(found.get("proposal_id", pd.Series(dtype=str)).map(_text))
+            met_ids |= set(column(found, "proposal_id").map(_text))
             meetings.append(
                 _Meeting(
                     when=_text(row.get("time")) or (slot_time(event, slot) if slot else ""),
@@ -272,15 +316,19 @@ def _most(fits: Callable[[int], bool], top: int) -> int:
 
 
 def _fit(
-    event: Mapping[str, object], name: str, meetings: list[_Meeting], others: list[_Item]
+    event: Mapping[str, object],
+    name: str,
+    meetings: list[_Meeting],
+    others: list[_Item],
+    scratch: FPDF,
 ) -> tuple[float, int, bool, int | None]:
     """Type size, proposals without a meeting shown, whether briefly, proposals per meeting.
 
     In order: the largest size that fits everything; at the smallest size, the others as
     titles, then fewer of them, then fewer proposals per meeting. Trials are drawn one after
-    another into one scratch document (fonts load once); a trial fits when it added one page.
+    another into ``scratch``, a document set up as the real one (its fonts load once for every
+    brief); a trial fits when it added exactly one page.
     """
-    scratch = _new_pdf()
 
     def fits(size: float, shown: int, brief: bool, per_meeting: int | None = None) -> bool:
         before = scratch.page_no()
@@ -301,6 +349,7 @@ def _fit(
 
 def _render(
     pdf: FPDF,
+    scratch: FPDF,
     event: Mapping[str, object],
     donor: str,
     rows: pd.DataFrame,
@@ -308,8 +357,14 @@ def _render(
     rates: RateTable,
 ) -> None:
     name, meetings, others = _content(event, donor, rows, schedule, rates)
-    size, shown, brief, per_meeting = _fit(event, name, meetings, others)
+    size, shown, brief, per_meeting = _fit(event, name, meetings, others, scratch)
     _draw(pdf, event, name, meetings, others, size, shown, brief, per_meeting)
+
+
+def _documents(event: Mapping[str, object], rows: pd.DataFrame) -> tuple[FPDF, FPDF]:
+    """The document and its scratch twin, with the fonts and shaping the text needs."""
+    cjk, shaping = _scripts(_texts(event, rows))
+    return _new_pdf(cjk=cjk, shaping=shaping), _new_pdf(cjk=cjk, shaping=shaping)
 
 
 def donor_brief_pdf(
@@ -325,9 +380,10 @@ def donor_brief_pdf(
     Inputs as in :mod:`matcher.events.handouts.tables`; a proposal belongs to a meeting when
     one of its countries is the meeting's delegation (by ISO code or name).
     """
-    pdf = _new_pdf()
+    mine = rows[_donor_key(rows) == str(donor)] if len(rows) else rows
+    pdf, scratch = _documents(event, mine)
     pdf.set_title(f"Donor brief: {donor}")
-    _render(pdf, event, str(donor), rows, schedule, rates or load_rate_table())
+    _render(pdf, scratch, event, str(donor), mine, schedule, rates or load_rate_table())
     return bytes(pdf.output())
 
 
@@ -340,10 +396,10 @@ def event_briefs_pdf(
 ) -> bytes:
     """Every donor's brief in one file, a page each, in the order donors appear in ``rows``."""
     rates = rates or load_rate_table()
-    pdf = _new_pdf()
+    pdf, scratch = _documents(event, rows)
     pdf.set_title(f"Donor briefs: {_text(event.get('name'))}")
     for donor in dict.fromkeys(_donor_key(rows)):
-        _render(pdf, event, donor, rows, schedule, rates)
+        _render(pdf, scratch, event, donor, rows, schedule, rates)
     if pdf.page_no() == 0:
         pdf.add_page()
         pdf.set_font(FONT, "", 10)

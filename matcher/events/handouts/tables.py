@@ -40,6 +40,7 @@ from matcher.reference import aichi_targets, countries, gbf_targets
 
 __all__ = [
     "CONTACT_COLUMNS",
+    "column",
     "contact_lines",
     "country_name",
     "event_currency",
@@ -77,6 +78,13 @@ def _items(value: object) -> list[str]:
     if isinstance(value, list | tuple | set | np.ndarray):
         return [t for t in (_text(v) for v in value) if t]
     return [t.strip() for t in re.split(r"[;|]", _text(value)) if t.strip()]
+
+
+def column(frame: pd.DataFrame, name: str, fill: object = "") -> pd.Series:
+    """``frame[name]``, or ``fill`` in every row when the column is not there (index kept)."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([fill] * len(frame), index=frame.index, dtype=object)
 
 
 def event_currency(event: Mapping[str, object]) -> str:
@@ -204,7 +212,10 @@ def proposal_table(
     rates = rates or load_rate_table()
     cur = event_currency(event)
     frame = rows.reset_index(drop=True)
-    get = lambda column: frame[column] if column in frame.columns else pd.Series([""] * len(frame))  # noqa: E731
+
+    def get(name: str) -> pd.Series:
+        return column(frame, name)
+
     records = frame.to_dict("records")
     donor = get("donor_name").map(_text)
     donor = donor.where(donor != "", _donor_key(frame) if len(frame) else donor)
@@ -288,7 +299,7 @@ def _titles_by_meeting(rows: pd.DataFrame | None) -> dict[tuple[str, str], list[
 def rows_for_meeting(rows: pd.DataFrame, donor: str, delegation: str) -> pd.DataFrame:
     """The donor's rows whose countries include the delegation (by code or by name)."""
     wanted = _text(delegation).upper()
-    mask = (_donor_key(rows) == donor) & rows.get("countries", pd.Series([""] * len(rows))).map(
+    mask = (_donor_key(rows) == donor) & column(rows, "countries").map(
         lambda v: any(wanted in (c.upper(), country_name(c).upper()) for c in _items(v))
     )
     return rows[mask]
@@ -307,15 +318,15 @@ def event_totals(
     on = _event_date(event)
     unique = rows.drop_duplicates("proposal_id") if "proposal_id" in rows.columns else rows
     requested, missing = _converted(
-        unique.get("requested_amount", pd.Series(dtype=float)),
-        unique.get("currency", pd.Series([""] * len(unique))),
+        column(unique, "requested_amount", np.nan),
+        column(unique, "currency"),
         cur,
         on,
         rates,
     )
     secured, missing2 = _converted(
-        unique.get("secured_amount", pd.Series([np.nan] * len(unique))),
-        unique.get("currency", pd.Series([""] * len(unique))),
+        column(unique, "secured_amount", np.nan),
+        column(unique, "currency"),
         cur,
         on,
         rates,
@@ -324,7 +335,9 @@ def event_totals(
     missing3: list[str] = []
     if "pledged_amount" in rows.columns:
         pledge_cur = (
-            rows["pledged_currency"] if "pledged_currency" in rows.columns else rows.get("currency")
+            rows["pledged_currency"]
+            if "pledged_currency" in rows.columns
+            else column(rows, "currency")
         )
         pledged, missing3 = _converted(rows["pledged_amount"], pledge_cur, cur, on, rates)
     notes = []
@@ -333,9 +346,7 @@ def event_totals(
         notes.append(
             f"Amounts in {', '.join(unconverted)} are left out of the totals (no exchange rate)."
         )
-    countries_seen = {
-        c.upper() for v in rows.get("countries", pd.Series(dtype=object)) for c in _items(v)
-    }
+    countries_seen = {c.upper() for v in column(rows, "countries") for c in _items(v)}
     return {
         "currency": cur,
         "donors": int(_donor_key(rows).nunique()) if len(rows) else 0,

@@ -116,3 +116,25 @@ def test_a_meeting_with_many_proposals_is_cut_to_fit_and_counts_the_rest(event) 
     (text,) = pages_text(donor_brief_pdf(event, "NO", many, schedule))
     assert "1 meeting(s); 30 proposal(s) on your list." in text
     assert "more proposal(s) of Senegal: see the event workbook." in text
+
+
+def test_chinese_arabic_and_russian_titles_print_as_written(event) -> None:
+    rows = pd.DataFrame(
+        [
+            {"donor_id": "CN", "donor_name": "中国生物多样性基金", "proposal_id": "A",
+             "title": "保护区网络 · 湿地恢复", "countries": "CHN", "score": 0.6},
+            {"donor_id": "CN", "donor_name": "中国生物多样性基金", "proposal_id": "B",
+             "title": "شبكة المحميات الطبيعية", "countries": "EGY", "score": 0.5},
+            {"donor_id": "CN", "donor_name": "中国生物多样性基金", "proposal_id": "C",
+             "title": "Заповедники Алтая", "countries": "RUS", "score": 0.4},
+        ]
+    )  # fmt: skip
+    pdf = donor_brief_pdf(event, "CN", rows)
+    (text,) = pages_text(pdf)
+    assert "Donor brief: 中国生物多样性基金" in text
+    assert "保护区网络 · 湿地恢复" in text
+    assert "Заповедники Алтая" in text
+    # Arabic is shaped and laid out right to left; its words come out of the page whole.
+    for word in ("شبكة", "المحميات", "الطبيعية"):
+        assert word in text
+    assert rendered_ink(pdf) > 0.005
