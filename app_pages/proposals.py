@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.import_panel import render_import, render_rounds
+from ui.national_targets_panel import render_national_targets_import
 from ui.records import render_proposal_browser
 
 st.title("Proposals")
@@ -11,9 +12,13 @@ st.caption(
     "validation report, then save it as a round; stored proposals can be searched and edited."
 )
 
-upload_tab, stored_tab = st.tabs(["Upload a file", "Stored proposals"])
+upload_tab, stored_tab, targets_tab = st.tabs(
+    ["Upload a file", "Stored proposals", "National targets"]
+)
 with upload_tab:
     render_import("proposals")
 with stored_tab:
     render_proposal_browser()
     render_rounds("proposals")
+with targets_tab:
+    render_national_targets_import()

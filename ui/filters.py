@@ -53,6 +53,7 @@ class MatchView:
     amount_min: float | None = None
     amount_max: float | None = None
     statuses: tuple[str, ...] = ()
+    nbsap_only: bool = False  # only proposals serving a stored national target
     min_score: float = 0.0
     eligible_only: bool = False
     preset: str = "balanced"
@@ -126,6 +127,7 @@ class MatchView:
             statuses=_split_text(flat.get("statuses", "")),
             min_score=min(max(min_score, 0.0), 1.0) if min_score is not None else 0.0,
             eligible_only=flat.get("eligible_only", "0").lower() in {"1", "true", "yes"},
+            nbsap_only=flat.get("nbsap_only", "0").lower() in {"1", "true", "yes"},
             preset=flat.get("preset", "").strip() or default.preset,
             weights=weights,
         )
@@ -142,6 +144,7 @@ class MatchView:
             or self.gbf_targets
             or self.ecosystems
             or self.statuses
+            or self.nbsap_only
             or self.amount_min is not None
             or self.amount_max is not None
         )
@@ -165,6 +168,8 @@ class MatchView:
             low = _format_number(self.amount_min) if self.amount_min is not None else "any"
             high = _format_number(self.amount_max) if self.amount_max is not None else "any"
             parts.append(f"request {low} to {high}")
+        if self.nbsap_only:
+            parts.append("serving a national target")
         if self.statuses:
             parts.append("status " + " or ".join(self.statuses))
         if self.min_score > 0:
@@ -301,6 +306,10 @@ def proposal_mask(proposals: pd.DataFrame, view: MatchView) -> pd.Series:
         mask &= amounts.le(view.amount_max).fillna(False).astype(bool)
     if view.statuses:
         mask &= proposals["status"].fillna("").astype(str).isin(set(view.statuses))
+    if view.nbsap_only:
+        # ``serves_national_targets``: the codes served, ";"-joined (ui.national_targets).
+        served = proposals.get("serves_national_targets", pd.Series("", index=proposals.index))
+        mask &= served.fillna("").astype(str).str.strip().ne("")
     return mask.astype(bool)
 
 

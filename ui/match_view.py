@@ -20,10 +20,11 @@ from matcher.errors import LifeWebMatchError
 from matcher.explain import PairExplanation
 from matcher.score import COMPONENTS
 from matcher.tagger import target_label, target_text
-from ui import matching, services
+from ui import matching, national_targets, services
 from ui.charts import component_chart
 from ui.filters import GROUP_FLAGS, MatchView, pair_mask, proposal_mask, region_options
 from ui.matching import COMPONENT_LABELS, Analysis
+from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
 from ui.shortlists import OPEN_NEXT_KEY
@@ -84,6 +85,7 @@ def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
     state[_key("amount_max")] = view.amount_max
     state[_key("min_score")] = float(view.min_score)
     state[_key("eligible_only")] = bool(view.eligible_only)
+    state[_key("nbsap_only")] = bool(view.nbsap_only)
     preset = view.preset if view.preset in WEIGHT_PRESETS else matching.DEFAULT_PRESET
     state[_key("preset")] = preset
     weights = matching.weights_from(preset, view.weights)
@@ -212,6 +214,12 @@ def render_controls(found: Analysis) -> MatchView:
             "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
         )
         st.toggle(
+            "Serves a national target",
+            key=_key("nbsap_only"),
+            help="Only proposals that serve a stored national target of their country "
+            "(NBSAP alignment: a GBF target in common with the country's national targets).",
+        )
+        st.toggle(
             "Eligible only",
             key=_key("eligible_only"),
             help="Hide pairs the donor cannot fund (excluded country, outside its "
@@ -282,6 +290,7 @@ def _view_from_widgets() -> MatchView:
         statuses=tuple(state[_key("statuses")]),
         min_score=float(state[_key("min_score")]),
         eligible_only=bool(state[_key("eligible_only")]),
+        nbsap_only=bool(state.get(_key("nbsap_only"), False)),
         preset=preset,
         weights=overrides,
     )
@@ -292,7 +301,14 @@ def _filtered(found: Analysis, view: MatchView) -> pd.DataFrame:
     weights = matching.weights_from(view.preset, view.weights)
     if view.view == "donor":
         pairs = matching.donor_pairs(view.donor_id, weights)
-        keep = found.proposals[proposal_mask(found.proposals, view)]["proposal_id"].astype(str)
+        proposals = found.proposals
+        if view.nbsap_only:
+            served = national_targets.served_proposal_ids(
+                proposals, services.portfolio().fingerprint
+            )
+            ids = proposals["proposal_id"].astype(str)
+            proposals = proposals.assign(serves_national_targets=ids.where(ids.isin(served), ""))
+        keep = proposals[proposal_mask(proposals, view)]["proposal_id"].astype(str)
         pairs = pairs[pairs["proposal_id"].isin(set(keep))]
     else:
         pairs = matching.proposal_pairs(view.proposal_id, weights)
@@ -403,6 +419,7 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
         return
     _render_explanation(detail)
     _render_target_suggestions(found, proposal_id)
+    render_nbsap_alignment(found.proposals, services.portfolio().fingerprint, proposal_id)
 
 
 def _render_explanation(detail: PairExplanation) -> None:
