@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +30,8 @@ DEFAULT_TIME_LIMIT = 30.0
 class ScheduleReport:
     """Both objectives, what the solver proved, and the delegations left without a meeting.
 
-    ``unmet`` has one row per such delegation: ``delegation``, ``reason_code`` (``no_pair``,
+    ``unmet`` has one row per such delegation: ``delegation``, ``name`` (as shown),
+    ``reason_code`` (``no_pair``,
     ``unavailable``, ``no_common_slot``, ``donors_full``, ``donors_booked``, ``tables_full``,
     ``taken``) and ``reason`` in words.
     """
@@ -69,7 +70,7 @@ class ScheduleReport:
             f"Solver: {self.status} in {self.seconds:.1f} s",
         ]
         for row in self.unmet.itertuples(index=False):
-            out.append(f"Not met: {row.delegation}: {row.reason}")
+            out.append(f"Not met: {row.name}: {row.reason}")
         out.extend(f"Note: {note}" for note in self.notes)
         return out
 
@@ -97,6 +98,7 @@ def schedule_meetings(
     delegations: Iterable[str] | None = None,
     previous: pd.DataFrame | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    names: Mapping[str, str] | None = None,
 ) -> ScheduleResult:
     """The schedule with the most delegations met, then the highest total score.
 
@@ -122,6 +124,9 @@ def schedule_meetings(
     time_limit
         Seconds per solver stage; ``None`` for no limit. Stopped early, the best schedule
         found is returned (completed greedily) with the gap to the solver's bound.
+    names
+        Display names of donors and delegations by id, for the reasons in the report
+        (``{"DE-IKI": "Germany (IKI)", "PER": "Peru"}``); ids are shown otherwise.
 
     Raises
     ------
@@ -171,7 +176,7 @@ def schedule_meetings(
         optimal=solution.optimal,
         status=solution.status,
         seconds=time.perf_counter() - started,
-        unmet=_unmet(problem, pair_slot, met),
+        unmet=_unmet(problem, pair_slot, met, names),
         notes=tuple(notes),
         stages=solution.stages,
     )
@@ -193,6 +198,7 @@ def move_meeting(
     max_per_donor: int | Mapping[str, int] | None = None,
     delegations: Iterable[str] | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    names: Mapping[str, str] | None = None,
 ) -> ScheduleResult:
     """Re-solve with ``donor - delegation`` locked at ``slot`` (and ``table``), staying close to ``schedule``.
 
@@ -227,6 +233,7 @@ def move_meeting(
         delegations=delegations,
         previous=moved,
         time_limit=time_limit,
+        names=names,
     )
 
 
@@ -311,7 +318,12 @@ def _names(names: list[str], limit: int = 5) -> str:
     )
 
 
-def _unmet(problem: MeetingProblem, pair_slot: np.ndarray, met: np.ndarray) -> pd.DataFrame:
+def _unmet(
+    problem: MeetingProblem,
+    pair_slot: np.ndarray,
+    met: np.ndarray,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Why each delegation without a meeting has none, from the final schedule.
 
     The schedule is maximal (no meeting can be added as it is), so for every donor of an
@@ -319,11 +331,17 @@ def _unmet(problem: MeetingProblem, pair_slot: np.ndarray, met: np.ndarray) -> p
     tables are taken then; the reason says which.
     """
     donor_busy, _, per_slot, per_donor = _occupancy(problem, pair_slot)
+    names = names or {}
+
+    def label(d: int) -> str:
+        return str(names.get(problem.donors[d], problem.donors[d]))
+
     records: list[dict[str, str]] = []
     for g in np.flatnonzero(~met):
         name = problem.delegations[g]
         mine = np.flatnonzero(problem.pair_delegation == g)
         donors = [problem.donors[d] for d in problem.pair_donor[mine]]
+        shown = [label(d) for d in problem.pair_donor[mine]]
         if not len(mine):
             code, reason = (
                 "no_pair",
@@ -341,17 +359,24 @@ def _unmet(problem: MeetingProblem, pair_slot: np.ndarray, met: np.ndarray) -> p
             reachable = {d: ts for d, ts in common.items() if len(ts)}
             if not reachable:
                 code = "no_common_slot"
-                reason = f"none of its donors ({_names(donors)}) is free in a slot when it is"
+                reason = f"none of its donors ({_names(shown)}) is free in a slot when it is"
             else:
-                code, reason = _blocked(problem, reachable, donor_busy, per_slot, per_donor)
+                code, reason = _blocked(problem, label, reachable, donor_busy, per_slot, per_donor)
         records.append(
-            {"delegation": name, "reason_code": code, "reason": reason, "donors": ", ".join(donors)}
+            {
+                "delegation": name,
+                "name": str(names.get(name, name)),
+                "reason_code": code,
+                "reason": reason,
+                "donors": ", ".join(donors),
+            }
         )
-    return pd.DataFrame(records, columns=["delegation", "reason_code", "reason", "donors"])
+    return pd.DataFrame(records, columns=["delegation", "name", "reason_code", "reason", "donors"])
 
 
 def _blocked(
     problem: MeetingProblem,
+    label: Callable[[int], str],
     reachable: dict[int, np.ndarray],
     donor_busy: np.ndarray,
     per_slot: np.ndarray,
@@ -373,15 +398,13 @@ def _blocked(
         caps = sorted({int(problem.donor_cap[d]) for d in full})
         cap_text = f"{caps[0]}" if len(caps) == 1 else "their caps"
         return "donors_full", (
-            f"all its donors are full ({_names([problem.donors[d] for d in full])}: "
+            f"all its donors are full ({_names([label(d) for d in full])}: "
             f"{cap_text} meeting(s) each, reached with other delegations)"
         )
     if all(not crowded[d] for d in open_donors):
-        parts = [
-            f"{problem.donors[d]} busy in slot(s) {_slot_list(booked[d])}" for d in open_donors
-        ]
+        parts = [f"{label(d)} busy in slot(s) {_slot_list(booked[d])}" for d in open_donors]
         if full:
-            parts.append(f"{_names([problem.donors[d] for d in full])} full")
+            parts.append(f"{_names([label(d) for d in full])} full")
         return "donors_booked", (
             "its donors are booked with other delegations whenever it is free: " + "; ".join(parts)
         )
@@ -390,7 +413,7 @@ def _blocked(
         return "tables_full", (
             f"all {problem.n_tables} tables are taken in every slot it could meet a donor "
             f"(slot(s) {_slot_list(slots_hit)})"
-            + (f"; {_names([problem.donors[d] for d in full])} full" if full else "")
+            + (f"; {_names([label(d) for d in full])} full" if full else "")
         )
     parts = []
     for d in open_donors:
@@ -399,7 +422,7 @@ def _blocked(
             bits.append(f"busy in slot(s) {_slot_list(booked[d])}")
         if crowded[d]:
             bits.append(f"no table free in slot(s) {_slot_list(crowded[d])}")
-        parts.append(f"{problem.donors[d]} {' and '.join(bits)}")
+        parts.append(f"{label(d)} {' and '.join(bits)}")
     if full:
-        parts.append(f"{_names([problem.donors[d] for d in full])} full")
+        parts.append(f"{_names([label(d) for d in full])} full")
     return "taken", "every slot it shares with a donor is taken: " + "; ".join(parts)

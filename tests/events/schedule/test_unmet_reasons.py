@@ -76,3 +76,26 @@ def test_report_lines_give_both_objectives_and_the_unmet(table) -> None:
     assert lines[1] == "Total match score of the 1 meeting(s): 0.900"
     assert lines[2].startswith("Solver: optimal")
     assert lines[3].startswith("Not met: Chad: all 1 tables are taken")
+
+
+def test_reasons_use_display_names_when_given(table) -> None:
+    pairs = table([("DE-IKI", "PER", 0.9), ("JP-JBF", "TCD", 0.4)], "donor delegation score")
+    names = {"DE-IKI": "Germany (IKI)", "JP-JBF": "Japan Biodiversity Fund", "TCD": "Chad"}
+    result = schedule_meetings(pairs, slots=1, tables=1, names=names)
+    unmet = result.report.unmet
+    assert unmet[["delegation", "name", "reason_code"]].values.tolist() == [
+        ["TCD", "Chad", "tables_full"]
+    ]
+    assert result.report.lines()[3].startswith("Not met: Chad: all 1 tables are taken")
+
+
+def test_booked_reason_names_the_donor_by_its_display_name(table) -> None:
+    pairs = table([("DE-IKI", "PER", 0.9), ("DE-IKI", "TCD", 0.1)], "donor delegation score")
+    locked = table([("DE-IKI", "PER", 1)], "donor delegation slot")
+    result = schedule_meetings(
+        pairs, slots=1, tables=2, locked=locked, names={"DE-IKI": "Germany (IKI)"}
+    )
+    assert result.report.unmet["reason"].item() == (
+        "its donors are booked with other delegations whenever it is free: "
+        "Germany (IKI) busy in slot(s) 1"
+    )
