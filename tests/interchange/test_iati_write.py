@@ -201,3 +201,32 @@ def test_export_command_writes_valid_iati_and_refuses_other_kinds(
     assert refused.stderr.strip() == (
         "lifeweb-match export: --format iati writes history or pledges, not donors"
     )
+
+
+def test_an_events_pledges_export_as_iati_commitments(data_dir, tmp_path, schema, capsys) -> None:
+    from matcher.cli import main
+    from matcher.store import open_store
+
+    db = tmp_path / "lifeweb.db"
+    with open_store(db) as store:
+        store.import_file(data_dir / "proposals.csv", "proposals")
+        store.import_file(data_dir / "donors.csv", "donors")
+        event = store.create_event("Andean roundtable", event_date="2026-11-20", donor_ids=["ES"])
+        store.add_to_event(event, "23236", donor_id="ES")
+        store.record_step(event, "23236", "ES", "met")
+        store.record_step(
+            event, "23236", "ES", "pledged", amount=750_000, currency="EUR",
+            happened_at=dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC),
+        )  # fmt: skip
+        donor_name = store.donors().set_index("donor_id").loc["ES", "name"]
+    out = tmp_path / "pledges.xml"
+    status = main(
+        ["export", "--kind", "pledges", "--event", str(event), "--format", "iati",
+         "--out", str(out), "--db", str(db)]
+    )  # fmt: skip
+    assert status == 0
+    assert f"1 pledges of event {event} in 1 IATI activities" in capsys.readouterr().out
+    schema.validate(str(out))
+    back = load(out, "history").frame
+    assert back[HISTORY].values.tolist() == [["23236", donor_name, 750_000.0, "EUR", 2026]]
+    assert back["iati_value_date"].tolist() == ["2026-11-20"]
