@@ -453,7 +453,7 @@ class Matcher:
         features = self.features(proposals, target_weights=target_weights)
         components, codes = self._components(features)
         values, available = stack_components(components)
-        return ScoreSet(
+        scores = ScoreSet(
             proposal_ids=features.proposal_ids,
             proposal_titles=features.titles,
             donor_ids=self.profiles_.donor_ids,
@@ -465,6 +465,9 @@ class Matcher:
             features=features,
             context=self.context_,
         )
+        donor_ids, donor_names = self._donor_text()  # built once per fit, not per call
+        scores.__dict__["_cache"] = {"donor_ids": donor_ids, "donor_names": donor_names}
+        return scores
 
     def score_one(
         self,
