@@ -78,6 +78,9 @@ def _header_key(header: str) -> str:
     return name_key(without_currency.replace("_", " ").replace("/", " "))
 
 
+_ELIDED = re.compile(r"\b([dlDL]) (?=\w)")
+
+
 @cache
 def _alias_index(kind: str) -> dict[str, str]:
     index: dict[str, str] = {}
@@ -88,7 +91,10 @@ def _alias_index(kind: str) -> dict[str, str]:
             if column not in contract_columns(kind):
                 continue
             for alias in aliases:
-                index.setdefault(name_key(alias), column)
+                key = name_key(alias)
+                index.setdefault(key, column)
+                # "objectifs d aichi" is also written "Objectifs d'Aichi" (key "objectifs daichi").
+                index.setdefault(_ELIDED.sub(r"\1", key), column)
     return index
 
 

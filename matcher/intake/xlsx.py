@@ -37,6 +37,7 @@ _SMALL_PARTS = 50 * 1000 * 1000
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _DATE_CODES = re.compile(r"[dmyhs]", re.I)
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -54,7 +55,8 @@ class SheetRows:
     sheet: str = ""
     formulas: dict[int, list[int]] = field(default_factory=dict)
     """Row number -> columns (1-based) whose formula was kept as text (no cached value)."""
-    currencies: dict[tuple[int, int], str] = field(default_factory=dict)
+    has_control: bool = False
+    """Some cell holds a control character (written escaped, ``_x000B_``)."""
 
 
 def _too_big_archive(total: int, packed: int) -> str:
@@ -130,15 +132,24 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+"""How OOXML writes a character XML cannot hold (``_x000B_``, a vertical tab) or a literal
+``_x`` sequence (``_x005F_x0041_``)."""
+
+
+def _unescaped(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def _text_of(element: object) -> str:
-    """The text runs of a string item, without phonetic guides (``rPh``)."""
+    """The text runs of a string item, without phonetic guides (``rPh``), escapes decoded."""
     parts = []
     for child in element:  # type: ignore[attr-defined]
         if child.tag == f"{_MAIN}t":
             parts.append(child.text or "")
         elif child.tag == f"{_MAIN}r":
             parts.extend(t.text or "" for t in child if t.tag == f"{_MAIN}t")
-    return "".join(parts)
+    return _unescaped("".join(parts))
 
 
 def _styles(archive: zipfile.ZipFile) -> list[str]:
@@ -275,7 +286,10 @@ def _cell_value(
         elif child.tag == f"{_MAIN}is":
             inline = child
     if inline is not None:
-        return _text_of(inline)
+        text = _text_of(inline)
+        if _CONTROL.search(text):
+            out.has_control = True
+        return text
     if value is None or (value == "" and formula):
         if formula:
             out.formulas.setdefault(row, []).append(column)
@@ -347,6 +361,7 @@ def read_xlsx(
             strings = _shared_strings(archive)
             styles = _styles(archive)
             order = [sheets[active], *(s for i, s in enumerate(sheets) if i != active)]
+            control = any(_CONTROL.search(text) for text in strings)
             first: SheetRows | None = None
             for name, path in order:
                 rows = _rows_of(
@@ -359,6 +374,7 @@ def read_xlsx(
                     currency_of,
                 )
                 rows.sheet = name
+                rows.has_control = rows.has_control or control
                 first = first or rows
                 if len(rows.rows) > 1:
                     return rows

@@ -157,3 +157,10 @@ def test_allocate_budgets_go_through_the_guarded_reader(tmp_path, capsys) -> Non
     assert code == 2
     assert "budgets file" in err and "times over" in err
     assert "Traceback" not in err
+
+
+def test_escaped_control_characters_in_a_sheet_are_decoded_removed_and_noted() -> None:
+    plain = _book([["proposal_id", "title", "countries"], ["P1", "Reefs_x000B_ of Fiji", "Fiji"]])
+    table = read_table(plain, filename="p.xlsx")
+    assert table.frame.loc[0, "title"] == "Reefs of Fiji"
+    assert table.row_notes[0] == ["title: control characters removed"]
