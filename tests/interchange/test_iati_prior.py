@@ -116,3 +116,17 @@ def test_the_prior_is_explained_in_words(inputs) -> None:
         "no LifeWeb history; its IATI activities: 3 of 4 for biodiversity (sector 41030 or the "
         "biodiversity marker), including in Fiji (a prior, capped at 0.8)"
     )
+
+
+def test_iati_history_imported_into_the_store_keeps_what_the_prior_needs(inputs, tmp_path) -> None:
+    from matcher.store import open_store
+
+    proposals, donors, _ = inputs
+    xml = tmp_path / "new-reef-foundation.xml"
+    with open_store(tmp_path / "lifeweb.db") as store:
+        store.import_file(xml, "history")
+        stored = store.history()
+    assert {"iati_identifier", "iati_sector_41030", "iati_countries"} <= set(stored.columns)
+    scores = Matcher().fit(donors, stored, proposals=proposals).score(proposals)
+    new = list(scores.donor_ids).index("NEW")
+    assert scores.component("history")[0, new] == pytest.approx(PRIOR_CEILING * 0.75, abs=1e-6)

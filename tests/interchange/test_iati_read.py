@@ -241,3 +241,11 @@ def test_the_upload_reader_takes_xml(multi_language_xml: Path) -> None:
     )
     assert outcome.ok
     assert outcome.report.n_loaded == 3
+
+
+def test_the_upload_reader_refuses_hostile_xml_with_the_message() -> None:
+    from ui.upload import read_upload
+
+    outcome = read_upload(BILLION_LAUGHS, filename="activities.xml", kind="proposals")
+    assert not outcome.ok
+    assert outcome.message.startswith("Refused for safety")
