@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -51,6 +52,21 @@ WIDTHS = {
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+def _clean(value: object) -> object:
+    """Text without the control characters an ``.xlsx`` cannot hold (openpyxl refuses them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Control characters removed first, then formulas neutralised (so none can re-appear)."""
+    cleaned = frame.copy()
+    for name in cleaned.columns:
+        if not pd.api.types.is_numeric_dtype(cleaned[name]):
+            cleaned[name] = cleaned[name].map(_clean)
+    cleaned.columns = [str(_clean(str(c))) for c in cleaned.columns]
+    return neutralise_formulas(cleaned)
+
+
 def _amount_format(currency: str) -> str:
     code = re.sub(r"[^A-Z]", "", currency.upper()) or "USD"
     return f'#,##0 "{code}"'
@@ -60,17 +76,17 @@ def _write_frame(
     sheet: Worksheet, frame: pd.DataFrame, *, first_row: int = 1, event_cur: str = "USD"
 ) -> None:
     """Headers in bold on ``first_row``, frozen; then the rows, with formats per column."""
-    safe = neutralise_formulas(frame)
+    safe = _safe(frame)
     columns = list(frame.columns)
     for j, name in enumerate(safe.columns, start=1):
-        cell = sheet.cell(row=first_row, column=j, value=name)
+        cell = sheet.cell(row=first_row, column=j, value=_clean(name))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for i, record in enumerate(safe.itertuples(index=False), start=first_row + 1):
         for j, value in enumerate(record, start=1):
             if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
                 value = None
-            cell = sheet.cell(row=i, column=j, value=value)
+            cell = sheet.cell(row=i, column=j, value=_clean(value))
             name = columns[j - 1]
             if name == "Requested":
                 currency = _text(frame.iloc[i - first_row - 1].get("Currency")) or event_cur
@@ -101,7 +117,7 @@ def _write_frame(
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub(" ", name).strip().strip("'")[:28] or "Donor"
+    base = _SHEET_FORBIDDEN.sub(" ", str(_clean(name))).strip().strip("'")[:28] or "Donor"
     candidate, n = base, 2
     while candidate.lower() in taken:
         candidate = f"{base[:25]} ({n})"
@@ -126,15 +142,13 @@ def _cover(sheet: Worksheet, event: Mapping[str, object], totals: Mapping[str, o
         (f"Pledged ({cur})", totals["pledged"]),
     ]
     lines += [("Note", note) for note in totals["notes"]]  # type: ignore[union-attr]
-    frame = neutralise_formulas(
-        pd.DataFrame(lines, columns=["label", "value"]).astype({"value": object})
-    )
-    title = sheet.cell(row=1, column=1, value=frame.iloc[0, 1] or "LifeWeb event")
+    frame = _safe(pd.DataFrame(lines, columns=["label", "value"]).astype({"value": object}))
+    title = sheet.cell(row=1, column=1, value=_clean(frame.iloc[0, 1]) or "LifeWeb event")
     title.font = Font(bold=True, size=16)
     sheet.cell(row=2, column=1, value="LifeWeb Match: meeting-ready list").font = Font(italic=True)
     for i, (label, value) in enumerate(frame.itertuples(index=False), start=4):
-        sheet.cell(row=i, column=1, value=label).font = HEADER_FONT
-        cell = sheet.cell(row=i, column=2, value=value)
+        sheet.cell(row=i, column=1, value=_clean(label)).font = HEADER_FONT
+        cell = sheet.cell(row=i, column=2, value=_clean(value))
         if str(label).endswith(f"({cur})"):
             cell.number_format = _amount_format(cur)
     sheet.column_dimensions["A"].width = 28
@@ -166,8 +180,8 @@ def event_workbook(
         part = table[(keys == key).to_numpy()].drop(columns=["Donor"])
         name = _text(table.loc[(keys == key).to_numpy(), "Donor"].iloc[0]) or key
         sheet = book.create_sheet(_sheet_name(name, taken))
-        heading = neutralise_formulas(pd.DataFrame({"h": [name]}))["h"].iloc[0]
-        sheet.cell(row=1, column=1, value=heading).font = Font(bold=True, size=13)
+        heading = _safe(pd.DataFrame({"h": [name]}))["h"].iloc[0]
+        sheet.cell(row=1, column=1, value=_clean(heading)).font = Font(bold=True, size=13)
         requested = pd.to_numeric(part[f"Requested ({cur})"], errors="coerce").sum()
         sheet.cell(
             row=2,
