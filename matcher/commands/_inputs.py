@@ -7,15 +7,31 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher.commands._files import input_problem
 from matcher.errors import LifeWebMatchError
 
-__all__ = ["InputError", "load_inputs"]
+__all__ = ["InputError", "database_file", "load_inputs"]
 
 KINDS = ("proposals", "donors", "history")
 
 
 class InputError(LifeWebMatchError):
     """An input the command cannot use; the message is meant for the person at the prompt."""
+
+
+def database_file(db: str | None) -> list[tuple[str, str]]:
+    """``[("the database", path)]`` when ``db`` names a SQLite file, for the overwrite check."""
+    if db is None:
+        return []
+    from matcher.store import resolve_url
+
+    try:
+        url = resolve_url(db)
+    except (LifeWebMatchError, ValueError):  # a bad URL is reported when it is opened
+        return []
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return [("the database", str(url.database))]
+    return []
 
 
 def load_inputs(
@@ -34,15 +50,25 @@ def load_inputs(
     from matcher.load import load
 
     frames: dict[str, pd.DataFrame] = {}
+    for kind in KINDS:
+        path = files.get(kind)
+        problem = None if path is None else input_problem(path)
+        if problem:
+            raise InputError(f"{kind} file {problem}")
     if db is not None:
         from sqlalchemy.exc import SQLAlchemyError
 
         from matcher.store import read_inputs
+        from matcher.store.errors import describe_database_error
 
         try:
-            stored = dict(zip(KINDS, read_inputs(db), strict=True))
-        except (LifeWebMatchError, OSError, SQLAlchemyError) as error:
+            stored = dict(zip(KINDS, read_inputs(db, read_only=True), strict=True))
+        except (LifeWebMatchError, OSError) as error:
             raise InputError(f"cannot read the database: {error}") from error
+        except SQLAlchemyError as error:
+            raise InputError(
+                f"cannot read the database: {describe_database_error(error)}"
+            ) from error
         frames.update({kind: frame for kind, frame in stored.items() if not frame.empty})
     elif files.get("proposals") is None or files.get("donors") is None:
         raise InputError("give --proposals FILE and --donors FILE, or --db URL")
@@ -52,8 +78,6 @@ def load_inputs(
         if path is None:
             continue
         file = Path(path)
-        if not file.is_file():
-            raise InputError(f"{kind} file {path} does not exist")
         try:
             report = load(file, kind, filename=file.name, encoding=encoding)
         except (LifeWebMatchError, OSError) as error:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["add_arguments", "run", "sibling_paths"]
+__all__ = ["add_arguments", "resolve_pair", "run", "sibling_paths"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -59,7 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "allocate") -> No
         nargs="+",
         action="extend",
         default=[],
-        help="pairs that must be funded, as PROPOSAL_ID:DONOR_ID",
+        help="pairs that must be funded, as PROPOSAL_ID:DONOR_ID (ids may contain ':'; the "
+        "split naming a known proposal and donor is used)",
     )
     parser.add_argument(
         "--forbid",
@@ -67,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "allocate") -> No
         nargs="+",
         action="extend",
         default=[],
-        help="pairs that must not be funded, as PROPOSAL_ID:DONOR_ID",
+        help="pairs that must not be funded, as PROPOSAL_ID:DONOR_ID (ids may contain ':')",
     )
     parser.add_argument("--currency", default="USD", help="currency of the plan (USD)")
     parser.add_argument(
@@ -117,6 +118,40 @@ def sibling_paths(out: str | Path) -> tuple[Path, Path, Path]:
     )
 
 
+def resolve_pair(text: str, proposal_ids: set[str], donor_ids: set[str]) -> tuple[str, str]:
+    """Read ``PROPOSAL_ID:DONOR_ID``; ids may themselves contain ``:``.
+
+    With one ``:`` the pair is plain. With more, the split whose two sides are a known
+    proposal id and a known donor id is the one meant; none or several is an error that
+    lists what was tried.
+    """
+    from matcher.errors import LifeWebMatchError
+
+    text = str(text).strip()
+    splits = [
+        (text[:at].strip(), text[at + 1 :].strip()) for at, char in enumerate(text) if char == ":"
+    ]
+    splits = [(proposal, donor) for proposal, donor in splits if proposal and donor]
+    if not splits:
+        raise LifeWebMatchError(
+            f"{text!r} is not a pair; write it as PROPOSAL_ID:DONOR_ID (for example P12:D3)."
+        )
+    if len(splits) == 1:
+        return splits[0]
+    known = [(p, d) for p, d in splits if p in proposal_ids and d in donor_ids]
+    if len(known) == 1:
+        return known[0]
+    tried = ", ".join(f"{p!r} + {d!r}" for p, d in splits)
+    if not known:
+        raise LifeWebMatchError(
+            f"{text!r}: no split at a ':' gives a known proposal id and donor id (tried {tried})."
+        )
+    raise LifeWebMatchError(
+        f"{text!r} can be read as more than one pair of known ids ({tried}); rename one of "
+        "the ids or plan it on the Plan page."
+    )
+
+
 def _fail(message: str) -> int:
     print(f"lifeweb-match allocate: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -139,7 +174,8 @@ def _read_plain_table(path: Path, encoding: str | None) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Load the inputs, score, plan, write ``--out`` and its siblings; returns the exit status."""
-    from matcher.allocate import PlanOptions, build_problem, parse_pair, solve
+    from matcher.allocate import PlanOptions, build_problem, solve
+    from matcher.commands._files import input_problem, writing_problem
     from matcher.commands._inputs import InputError, load_inputs
     from matcher.errors import LifeWebMatchError
     from matcher.export import write_table
@@ -150,9 +186,20 @@ def run(args: argparse.Namespace) -> int:
         return _fail("--reserve cannot be negative")
     if args.time_limit < 0:
         return _fail("--time-limit cannot be negative")
+    grants_path, proposals_path, donors_path = sibling_paths(args.out)
+    problem = writing_problem(
+        [("--out", grants_path), ("its per-proposal file", proposals_path),
+         ("its per-donor file", donors_path)],
+        [("--proposals", args.proposals), ("--donors", args.donors), ("--history", args.history),
+         ("--budgets", args.budgets), ("--pairs", args.pairs)],
+    )  # fmt: skip
+    if problem:
+        return _fail(f"{problem}; nothing was written")
+    for kind, path in (("budgets", args.budgets), ("pairs", args.pairs)):
+        reason = None if path is None else input_problem(path)
+        if reason:
+            return _fail(f"{kind} file {reason}")
     try:
-        force = [parse_pair(p) for p in args.force]
-        forbid = [parse_pair(p) for p in args.forbid]
         options = PlanOptions(
             objective=args.objective,
             max_donors_per_proposal=args.max_donors_per_proposal,
@@ -173,14 +220,19 @@ def run(args: argparse.Namespace) -> int:
         )
     except InputError as error:
         return _fail(str(error))
+    proposal_ids = set(frames["proposals"]["proposal_id"].astype(str))
+    donor_ids = set(frames["donors"]["donor_id"].astype(str))
+    try:
+        force = [resolve_pair(p, proposal_ids, donor_ids) for p in args.force]
+        forbid = [resolve_pair(p, proposal_ids, donor_ids) for p in args.forbid]
+    except LifeWebMatchError as error:
+        return _fail(str(error))
 
     extra: dict[str, pd.DataFrame] = {}
     for kind, path in (("budgets", args.budgets), ("pairs", args.pairs)):
         if path is None:
             continue
         file = Path(path)
-        if not file.is_file():
-            return _fail(f"{kind} file {path} does not exist")
         try:
             extra[kind] = _read_plain_table(file, args.encoding)
         except (OSError, ValueError) as error:
@@ -211,7 +263,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  - {line}")
     plan = solve(problem)
 
-    grants_path, proposals_path, donors_path = sibling_paths(args.out)
     try:
         write_table(plan.allocations, grants_path)
         write_table(plan.proposals, proposals_path)

@@ -61,10 +61,44 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "evaluate") -> No
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from matcher.evaluate import evaluate_files, format_table
+def _fail(message: object) -> int:
+    print(f"lifeweb-match evaluate: {message}", file=sys.stderr)
+    return 2
+
+
+def _files_problem(args: argparse.Namespace) -> str | None:
+    """An input that cannot be read, or an ``--out`` that cannot be written or is an input."""
+    from matcher.commands._files import input_problem, writing_problem
+
+    inputs = [
+        ("--proposals", args.proposals),
+        ("--donors", args.donors),
+        ("--history", args.history),
+    ]
+    for what, path in inputs:
+        problem = input_problem(path)
+        if problem:
+            return f"{what}: {problem}"
+    return writing_problem([("--out", args.out)], inputs)
+
+
+def _write(frame: object, out: str) -> str | None:
+    """Write the per-EOI table; the reason when it cannot be written."""
     from matcher.export import write_table
 
+    try:
+        write_table(frame, out)  # type: ignore[arg-type]
+    except OSError as error:
+        return f"cannot write {out}: {error.strerror or error}"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from matcher.evaluate import evaluate_files, format_table
+
+    problem = _files_problem(args)
+    if problem:
+        return _fail(problem)
     if args.compare:
         return _run_comparison(args)
     try:
@@ -76,10 +110,10 @@ def run(args: argparse.Namespace) -> int:
             suggested_targets=not args.declared_targets_only,
         )
     except (LifeWebMatchError, ValueError, OSError) as error:
-        print(f"lifeweb-match evaluate: {error}", file=sys.stderr)
-        return 2
-    if args.out:
-        write_table(result.per_case, args.out)
+        return _fail(error)
+    problem = _write(result.per_case, args.out) if args.out else None
+    if problem:
+        return _fail(problem)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -92,7 +126,6 @@ def run(args: argparse.Namespace) -> int:
 def _run_comparison(args: argparse.Namespace) -> int:
     from matcher.combine import WEIGHT_PRESETS, parse_weights
     from matcher.evaluate import compare_weights, format_comparison
-    from matcher.export import write_table
 
     weight_sets: dict[str, object] = dict(WEIGHT_PRESETS)
     try:
@@ -106,10 +139,10 @@ def _run_comparison(args: argparse.Namespace) -> int:
             suggested_targets=not args.declared_targets_only,
         )
     except (LifeWebMatchError, ValueError, OSError) as error:
-        print(f"lifeweb-match evaluate: {error}", file=sys.stderr)
-        return 2
-    if args.out:
-        write_table(comparison, args.out)
+        return _fail(error)
+    problem = _write(comparison, args.out) if args.out else None
+    if problem:
+        return _fail(problem)
     if args.json:
         print(json.dumps(comparison.to_dict(orient="records"), indent=2))
     else:

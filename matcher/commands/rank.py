@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["add_arguments", "run"]
 
@@ -69,16 +73,41 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+def _ranked_counts(ranking: pd.DataFrame, by: str) -> str:
+    """"62 proposals ranked", "35 donors ranked" or, both ways, "62 proposals and 35 donors
+    ranked": how many were given a ranked list, not how many rows there are."""
+
+    def counted(direction: str) -> int:
+        rows = ranking if by != "both" else ranking[ranking["ranked_by"] == direction]
+        return int(rows["proposal_id" if direction == "proposal" else "donor_id"].nunique())
+
+    if by == "both":
+        return f"{counted('proposal')} proposals and {counted('donor')} donors ranked"
+    return f"{counted(by)} {by}s ranked"
+
+
 def run(args: argparse.Namespace) -> int:
     """Load the inputs, rank, write ``--out``; returns the exit status."""
     from matcher.combine import parse_weights
-    from matcher.commands._inputs import InputError, load_inputs
+    from matcher.commands._files import writing_problem
+    from matcher.commands._inputs import InputError, database_file, load_inputs
     from matcher.errors import LifeWebMatchError
     from matcher.export import write_table
     from matcher.rank import rank_matches
 
     if args.top < 1:
         return _fail("--top must be at least 1")
+    problem = writing_problem(
+        [("--out", args.out)],
+        [
+            ("--proposals", args.proposals),
+            ("--donors", args.donors),
+            ("--history", args.history),
+            *database_file(args.db),
+        ],
+    )
+    if problem:
+        return _fail(problem)
     try:
         weights = parse_weights(args.weights)
     except LifeWebMatchError as error:
@@ -113,6 +142,5 @@ def run(args: argparse.Namespace) -> int:
         write_table(ranking, args.out)
     except OSError as error:
         return _fail(f"cannot write {args.out}: {error}")
-    n_subjects = ranking["proposal_id" if args.by == "proposal" else "donor_id"].nunique()
-    print(f"{len(ranking)} rows ({n_subjects} {args.by}s ranked) written to {args.out}")
+    print(f"{len(ranking)} rows ({_ranked_counts(ranking, args.by)}) written to {args.out}")
     return EXIT_OK

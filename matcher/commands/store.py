@@ -14,6 +14,7 @@ Exit status: 0 when done (import: every row loaded), 1 when an import rejected s
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -99,22 +100,42 @@ def _fail(command: str, message: object) -> int:
 def _run_import(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from matcher.commands._files import input_problem
     from matcher.errors import LifeWebMatchError
+    from matcher.load import load
     from matcher.store import open_store
+    from matcher.store.errors import describe_database_error
 
     path = Path(args.file)
-    if not path.is_file():
-        return _fail("import", f"{path}: no such file")
+    problem = input_problem(path)
+    if problem:
+        return _fail("import", problem)
     try:
-        with open_store(args.db) as store:
-            result = store.import_file(
-                path, args.kind, round_name=args.round_name, by=args.by, encoding=args.encoding
-            )
-            database = store.url
+        content = path.read_bytes()
+    except OSError as error:
+        return _fail("import", f"{path} cannot be read ({error.strerror or error})")
+    try:
+        report = load(content, args.kind, filename=path.name, encoding=args.encoding)
     except LifeWebMatchError as error:
         return _fail("import", f"{path}: {error}")
-    except (SQLAlchemyError, OSError) as error:
-        return _fail("import", f"database error, nothing was imported: {error}")
+    try:
+        with open_store(args.db) as store:
+            database = store.url
+            result = store.import_report(
+                report,
+                filename=path.name,
+                content_hash=hashlib.sha256(content).hexdigest(),
+                round_name=args.round_name,
+                by=args.by,
+            )
+    except LifeWebMatchError as error:
+        return _fail("import", f"{error}; nothing was imported")
+    except SQLAlchemyError as error:
+        return _fail(
+            "import", f"database error, nothing was imported: {describe_database_error(error)}"
+        )
+    except OSError as error:
+        return _fail("import", f"cannot open the database: {error.strerror or error}")
 
     if args.json:
         payload = {
@@ -152,20 +173,36 @@ def _run_export(args: argparse.Namespace) -> int:
         return run_iati(args)
     from sqlalchemy.exc import SQLAlchemyError
 
+    from matcher.commands._files import output_problem, same_file
     from matcher.errors import LifeWebMatchError
     from matcher.export import write_table
-    from matcher.store import open_store
+    from matcher.store import open_store, resolve_url
+    from matcher.store.errors import describe_database_error
 
+    problem = output_problem(args.out)
+    if problem:
+        return _fail("export", f"cannot write {args.out}: {problem}")
     try:
-        with open_store(args.db) as store:
+        url = resolve_url(args.db)
+    except (LifeWebMatchError, ValueError) as error:  # sqlalchemy.exc.ArgumentError is both
+        return _fail("export", f"cannot use the database address: {error}")
+    if url.get_backend_name() == "sqlite" and url.database and same_file(args.out, url.database):
+        return _fail(
+            "export", f"--out {args.out} is the database file itself; write to another file"
+        )
+    try:
+        with open_store(url, read_only=True) as store:
             frame = store.export_frame(args.kind)
             database = store.url
-        written = write_table(frame, args.out, bom=args.bom)
     except LifeWebMatchError as error:
         return _fail("export", error)
     except SQLAlchemyError as error:
-        return _fail("export", f"database error: {error}")
+        return _fail("export", f"database error: {describe_database_error(error)}")
     except OSError as error:
-        return _fail("export", f"cannot write {args.out}: {error}")
+        return _fail("export", f"cannot open the database: {error.strerror or error}")
+    try:
+        written = write_table(frame, args.out, bom=args.bom)
+    except OSError as error:
+        return _fail("export", f"cannot write {args.out}: {error.strerror or error}")
     print(f"{len(frame)} {args.kind} rows from {database} written to {written}")
     return EXIT_OK

@@ -125,11 +125,16 @@ def _normalised_output(report: LoadReport) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Load ``args.file``, write the outputs asked for, report; returns the exit status."""
+    from matcher.commands._files import writing_problem
     from matcher.errors import UnreadableFileError
     from matcher.export import write_table
     from matcher.load import flatten, load
 
     path = Path(args.file)
+    problem = writing_problem([("--out", args.out), ("--errors", args.errors)], [("FILE", path)])
+    if problem:
+        print(f"lifeweb-match validate: {problem}; nothing was written", file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         column_map = _column_map(getattr(args, "column", []) or [])
         report = load(

@@ -4,11 +4,69 @@ from __future__ import annotations
 
 from matcher.errors import LifeWebMatchError
 
-__all__ = ["DuplicateShortlistError", "RecordNotFoundError", "StaleWriteError", "StoreError"]
+__all__ = [
+    "DatabaseBusyError",
+    "DuplicateShortlistError",
+    "MissingDriverError",
+    "NewerSchemaError",
+    "RecordNotFoundError",
+    "StaleWriteError",
+    "StoreError",
+    "UnsupportedDatabaseError",
+    "describe_database_error",
+]
 
 
 class StoreError(LifeWebMatchError):
     """Base class for persistence errors."""
+
+
+class DatabaseBusyError(StoreError):
+    """Another writer held the database for longer than the bounded wait; nothing was saved."""
+
+    def __init__(self, waited_seconds: float | None = None) -> None:
+        self.waited_seconds = waited_seconds
+        detail = (
+            f" (another import or edit held it for more than {waited_seconds:.0f} s)"
+            if waited_seconds is not None
+            else ""
+        )
+        super().__init__(f"the database is busy{detail}; nothing was saved; try again")
+
+
+class MissingDriverError(StoreError, ImportError):
+    """The URL needs a database driver that is not installed; the message names the extra."""
+
+
+class UnsupportedDatabaseError(StoreError):
+    """A database kind LifeWeb Match does not run on (only SQLite and PostgreSQL)."""
+
+
+class NewerSchemaError(StoreError):
+    """The database was written by a newer release: its schema revision is unknown here."""
+
+    def __init__(self, url: str, revision: str, head: str) -> None:
+        self.revision = revision
+        self.head = head
+        super().__init__(
+            f"the database {url} was written by a newer LifeWeb Match (schema revision "
+            f"{revision}; this one knows up to {head}); upgrade LifeWeb Match to use it "
+            "(nothing was changed)"
+        )
+
+
+def describe_database_error(error: BaseException) -> str:
+    """One line saying what the database said, without the SQL statement or parameters.
+
+    SQLAlchemy's messages append ``[SQL: ...]``, ``[parameters: ...]`` and a background link
+    over several lines; the driver's own first line is what a person can act on.
+    """
+    original = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    text = lines[0] if lines else type(original).__name__
+    if text.startswith("(") and ") " in text:  # "(sqlite3.OperationalError) no such table"
+        text = text.split(") ", 1)[1]
+    return text[:300]
 
 
 class StaleWriteError(StoreError):

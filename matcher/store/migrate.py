@@ -18,8 +18,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from matcher.store.config import WRITE_OPTION
+from matcher.store.errors import NewerSchemaError, StoreError
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "head_revision", "upgrade"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "check_revision",
+    "current_revision",
+    "head_revision",
+    "known_revisions",
+    "upgrade",
+]
 
 MIGRATIONS_DIR: Final = Path(__file__).resolve().parent / "migrations"
 _ADVISORY_LOCK_KEY: Final = 0x11FE_3EB0  # any fixed number; names "the LifeWeb schema lock"
@@ -37,6 +46,41 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this release ships."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
+def _shown(engine: sa.Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def check_revision(
+    engine: sa.Engine, *, need_head: bool = False, shown: str | None = None
+) -> str | None:
+    """The database's revision, after checking this release can use it.
+
+    Raises
+    ------
+    NewerSchemaError
+        The revision is unknown here: a newer release wrote the database.
+    StoreError
+        ``need_head`` (a read-only open, which cannot upgrade) and the database is older.
+    """
+    revision = current_revision(engine)
+    shown = shown or _shown(engine)
+    if revision is not None and revision not in known_revisions():
+        raise NewerSchemaError(shown, revision, head_revision())
+    if need_head and revision != head_revision():
+        raise StoreError(
+            f"the database {shown} is at schema revision {revision or 'none'} and "
+            f"needs upgrading to {head_revision()}, which a read-only command cannot do: "
+            "run any command that writes (for example an import) once, or open the app"
+        )
+    return revision
 
 
 def current_revision(engine: sa.Engine) -> str | None:
@@ -60,7 +104,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
     str or None
         The revision the database is at afterwards.
     """
-    if revision == "head" and current_revision(engine) == head_revision():
+    if revision == "head" and check_revision(engine) == head_revision():
         return head_revision()
     config = alembic_config()
     with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
@@ -69,5 +113,8 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
                 sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY}
             )
         config.attributes["connection"] = connection
+        found = MigrationContext.configure(connection).get_current_revision()
+        if found is not None and found not in known_revisions():
+            raise NewerSchemaError(_shown(engine), found, head_revision())
         command.upgrade(config, revision)
         return MigrationContext.configure(connection).get_current_revision()

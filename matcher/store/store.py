@@ -34,7 +34,7 @@ from matcher.store.config import (
 )
 from matcher.store.errors import RecordNotFoundError, StaleWriteError
 from matcher.store.events import EventStoreMixin, attach_event
-from matcher.store.migrate import current_revision, upgrade
+from matcher.store.migrate import check_revision, current_revision, head_revision, upgrade
 from matcher.store.models import (
     DECISION_STATUSES,
     Decision,
@@ -228,7 +228,12 @@ def frame_content_hash(spec: KindSpec, rows: Sequence[Mapping[str, Any]]) -> str
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def open_store(url: str | os.PathLike[str] | URL | None = None, *, echo: bool = False) -> Store:
+def open_store(
+    url: str | os.PathLike[str] | URL | None = None,
+    *,
+    echo: bool = False,
+    read_only: bool = False,
+) -> Store:
     """Open (and create or upgrade in place) the LifeWeb Match database.
 
     Parameters
@@ -238,6 +243,9 @@ def open_store(url: str | os.PathLike[str] | URL | None = None, *, echo: bool = 
         ``var/lifeweb.db`` under the current directory.
     echo
         Log every SQL statement (debugging).
+    read_only
+        Open an existing database for reading only, never upgrading it (commands that only
+        read; works in a read-only folder). Writes then fail.
 
     Returns
     -------
@@ -250,24 +258,46 @@ def open_store(url: str | os.PathLike[str] | URL | None = None, *, echo: bool = 
     >>> store.import_file("data/proposals.csv", "proposals").summary()  # doctest: +SKIP
     """
     resolved = url if isinstance(url, URL) else resolve_url(url)
-    engine = create_store_engine(resolved, echo=echo)
+    engine = create_store_engine(resolved, echo=echo, read_only=read_only)
     try:
-        with_retries(lambda: upgrade(engine))
+        if read_only:
+            shown = resolved.render_as_string(hide_password=True)
+            if check_revision(engine, shown=shown) != head_revision():
+                _upgrade_if_writable(resolved)
+                check_revision(engine, need_head=True, shown=shown)
+        else:
+            with_retries(lambda: upgrade(engine))
     except Exception:
         engine.dispose()
         raise
-    return Store(engine)
+    return Store(engine, url=resolved)
+
+
+def _upgrade_if_writable(url: URL) -> None:
+    """Bring an older database to the newest schema before a read-only open, when it can be
+    written at all (a database in a read-only folder is then refused with the reason)."""
+    if url.get_backend_name() == "sqlite":
+        folder = Path(url.database or ".").parent
+        if not (os.access(folder, os.W_OK) and os.access(url.database or "", os.W_OK)):
+            return
+    engine = create_store_engine(url)
+    try:
+        with_retries(lambda: upgrade(engine))
+    except Exception:  # the read-only check that follows says why it cannot be used
+        return
+    finally:
+        engine.dispose()
 
 
 def read_inputs(
-    url: str | os.PathLike[str] | URL | None = None,
+    url: str | os.PathLike[str] | URL | None = None, *, read_only: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Proposals, donors and funding history from the database, as the ranking engine takes them.
 
     The frames have the same columns and types as ``matcher.load`` gives for the files, so
     ``rank_matches(*read_inputs(url))`` ranks exactly as it would from the files.
     """
-    with open_store(url) as store:
+    with open_store(url, read_only=read_only) as store:
         return store.proposals(), store.donors(), store.history()
 
 
@@ -277,16 +307,17 @@ class Store(NationalTargetsMixin, EventStoreMixin):
     Use :func:`open_store` to get one; it is safe to share between threads.
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, *, url: URL | None = None) -> None:
         self.engine = engine
         self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
+        self._url = url or engine.url
 
     # -- plumbing -------------------------------------------------------------------------
 
     @property
     def url(self) -> str:
         """The database URL with any password hidden."""
-        return self.engine.url.render_as_string(hide_password=True)
+        return self._url.render_as_string(hide_password=True)
 
     def schema_revision(self) -> str | None:
         """The schema revision the database is at (``"0002"``, ...)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -150,3 +152,35 @@ def test_all_three_plan_files_keep_a_multi_line_title_in_one_safe_cell(
     assert_spreadsheet_safe(donors_path.read_bytes(), n_rows=1)
     titles = [row[per_proposal[0].index("title")] for row in per_proposal[1:]]
     assert "One\n'=1+1" in titles
+
+
+def test_allocate_refuses_to_write_over_an_input_or_beside_it(files, tmp_path, capsys):
+    before = Path(files["proposals"]).read_bytes()
+    assert main(args({**files, "out": files["proposals"]})) == 2
+    assert "is the same file as --proposals" in capsys.readouterr().err
+    # plan.csv would write plan_proposals.csv: the proposals file itself
+    beside = tmp_path / "plan_proposals.csv"
+    beside.write_bytes(before)
+    assert main(args({**files, "proposals": str(beside), "out": str(tmp_path / "plan.csv")})) == 2
+    assert "its per-proposal file" in capsys.readouterr().err
+    assert beside.read_bytes() == before == Path(files["proposals"]).read_bytes()
+
+
+def test_forced_pairs_may_name_ids_that_contain_a_colon(tmp_path, make, capsys):
+    proposals = make.proposals({"UN:1": 100, "UN:2": 60})
+    proposals["countries"] = ["BLZ", "PER"]
+    donors = make.donors({"GEF:7": {"budget": 100}})
+    pairs = make.pairs({("UN:1", "GEF:7"): 0.1, ("UN:2", "GEF:7"): 0.9})
+    files = {
+        "proposals": write(tmp_path / "proposals.csv", proposals),
+        "donors": write(tmp_path / "donors.csv", donors),
+        "pairs": write(tmp_path / "pairs.csv", pairs),
+        "out": str(tmp_path / "plan.csv"),
+    }
+    assert main(args(files, "--force", "UN:1:GEF:7")) == 0
+    grants = pd.read_csv(files["out"], keep_default_na=False)
+    forced = grants[grants["forced"]]
+    assert forced[["proposal_id", "donor_id"]].values.tolist() == [["UN:1", "GEF:7"]]
+    capsys.readouterr()
+    assert main(args(files, "--force", "UN:9:GEF:7")) == 2
+    assert "no split at a ':' gives a known proposal id and donor id" in capsys.readouterr().err

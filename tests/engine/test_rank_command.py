@@ -162,3 +162,44 @@ def test_rank_output_neutralises_every_line_of_a_multi_line_title(
     rows = assert_spreadsheet_safe(out.read_bytes(), n_rows=4)
     titles = {row[rows[0].index("proposal_title")] for row in rows[1:]}
     assert any(title.endswith("\n'=1+1") for title in titles)
+
+
+def test_rank_by_both_says_how_many_proposals_and_donors_were_ranked(
+    files, tmp_path, capsys
+) -> None:
+    out = tmp_path / "both.csv"
+    status = main(
+        ["rank", "--proposals", str(files["proposals"]), "--donors", str(files["donors"]),
+         "--by", "both", "--top", "1", "--out", str(out)]
+    )  # fmt: skip
+    assert status == 0
+    assert f"4 rows (2 proposals and 2 donors ranked) written to {out}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("target", ["proposals", "donors", "history"])
+def test_rank_refuses_to_write_over_one_of_its_inputs(files, capsys, target) -> None:
+    before = files[target].read_bytes()
+    status = main(
+        ["rank", "--proposals", str(files["proposals"]), "--donors", str(files["donors"]),
+         "--history", str(files["history"]), "--out", str(files[target])]
+    )  # fmt: skip
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"is the same file as --{target}" in err and len(err.strip().splitlines()) == 1
+    assert files[target].read_bytes() == before
+
+
+def test_rank_names_a_folder_given_as_a_file(files, tmp_path, capsys) -> None:
+    status = main(
+        ["rank", "--proposals", str(tmp_path), "--donors", str(files["donors"]),
+         "--out", str(tmp_path / "r.csv")]
+    )  # fmt: skip
+    assert status == 2
+    assert f"proposals file {tmp_path} is a folder, not a file" in capsys.readouterr().err
+
+
+def test_rank_from_a_mysql_url_is_one_line(tmp_path, capsys) -> None:
+    status = main(["rank", "--db", "mysql://u@db.example.org/x", "--out", str(tmp_path / "r.csv")])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "mysql databases are not supported" in err and "Traceback" not in err

@@ -160,3 +160,34 @@ def test_scorer_uses_suggested_targets_unless_told_declared_only(
     # E1 declares no target; its coral-reef text suggests Aichi 6, 10 and 11, which the Ocean
     # Fund states. Declared-only, the target component is missing for every donor (-1).
     assert scores.tolist() == expected
+
+
+def _tiny_files(tmp_path: Path) -> list[str]:
+    argv = []
+    for name, text in (
+        ("proposals", TINY_PROPOSALS),
+        ("donors", TINY_DONORS),
+        ("history", TINY_HISTORY),
+    ):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        argv += [f"--{name}", str(path)]
+    return argv
+
+
+@pytest.mark.parametrize("compare", [False, True])
+def test_out_naming_a_folder_is_one_line_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], compare: bool
+) -> None:
+    argv = ["evaluate", *_tiny_files(tmp_path), "--out", str(tmp_path)]
+    assert main(argv + (["--compare"] if compare else [])) == 2
+    captured = capsys.readouterr()
+    assert f"--out: {tmp_path} is a folder; give a file name" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1 and captured.out == ""
+
+
+def test_out_naming_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    argv = ["evaluate", *_tiny_files(tmp_path), "--out", str(tmp_path / "donors.csv")]
+    assert main(argv) == 2
+    assert "is the same file as --donors" in capsys.readouterr().err
+    assert (tmp_path / "donors.csv").read_text(encoding="utf-8") == TINY_DONORS

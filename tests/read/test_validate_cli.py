@@ -271,3 +271,26 @@ def test_validate_outputs_keep_a_carriage_return_inside_its_cell(
     assert normalised[1][-1] == "c\r'@SUM(A1)"
     rejected = assert_spreadsheet_safe(errors.read_bytes(), n_rows=1)
     assert rejected[1][-1] == "y\r'=2+2"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--errors", "{src}"], "--errors {src} is the same file as FILE"),
+        (["--out", "{src}"], "--out {src} is the same file as FILE"),
+        (["--out", "{other}", "--errors", "{other}"], "--out and --errors name the same file"),
+    ],
+)
+def test_validate_refuses_to_write_over_its_input_or_one_output_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_text("proposal_id,title,countries\nP1,Reefs,Fiji\nP2,,Fiji\n", encoding="utf-8")
+    before = source.read_bytes()
+    other = tmp_path / "out.csv"
+    filled = [o.format(src=source, other=other) for o in options]
+    assert main(["validate", str(source), *filled]) == 2
+    err = capsys.readouterr().err
+    assert message.format(src=source) in err and "nothing was written" in err
+    assert source.read_bytes() == before
+    assert not other.exists()

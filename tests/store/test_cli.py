@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -66,7 +68,7 @@ def test_import_prints_what_changed_and_exit_codes(
     assert (
         main(["import", str(tmp_path / "missing.csv"), "--kind", "donors", "--db", sqlite_url]) == 2
     )
-    assert "no such file" in capsys.readouterr().err
+    assert "missing.csv does not exist" in capsys.readouterr().err
 
     wrong_kind = main(["import", str(path), "--kind", "donors", "--db", sqlite_url])
     captured = capsys.readouterr()
@@ -132,3 +134,109 @@ def test_export_keeps_a_carriage_return_inside_its_cell(
     capsys.readouterr()
     rows = assert_spreadsheet_safe(out.read_bytes(), n_rows=1)
     assert rows[1][rows[0].index("comment")] == "see\r'=1+1"
+
+
+def _one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "[SQL:" not in captured.err
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    return captured.err
+
+
+def test_export_into_a_missing_folder_is_refused_and_creates_nothing(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "missing_dir" / "x.csv"
+    assert main(["export", "--kind", "donors", "--db", sqlite_url, "--out", str(out)]) == 2
+    assert f"the folder {out.parent} does not exist" in _one_line_error(capsys)
+    assert not out.parent.exists()
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_a_mysql_url_is_one_line_naming_what_is_supported(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    url = "mysql://user@db.example.org/lifeweb"
+    argv = (
+        ["import", str(data_dir / "donors.csv"), "--kind", "donors", "--db", url]
+        if command == "import"
+        else ["export", "--kind", "donors", "--db", url, "--out", str(tmp_path / "d.csv")]
+    )
+    assert main(argv) == 2
+    assert "mysql databases are not supported" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_postgres_without_its_driver_names_the_extra_to_install(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as on the basic install
+    url = "postgresql://user@127.0.0.1:1/lifeweb"
+    argv = (
+        ["import", str(data_dir / "donors.csv"), "--kind", "donors", "--db", url]
+        if command == "import"
+        else ["export", "--kind", "donors", "--db", url, "--out", str(tmp_path / "d.csv")]
+    )
+    assert main(argv) == 2
+    assert 'pip install "lifeweb-match[postgres]"' in _one_line_error(capsys)
+
+
+def test_a_folder_or_an_unreadable_file_is_named_as_such_not_as_a_database_error(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    assert main(["import", str(tmp_path), "--kind", "proposals", "--db", sqlite_url]) == 2
+    assert "is a folder, not a file" in _one_line_error(capsys)
+
+    locked = tmp_path / "locked.csv"
+    locked.write_text("proposal_id,title,countries\nA1,Reefs,Fiji\n", encoding="utf-8")
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):  # root reads anything: make the open fail as it would
+        real_open = Path.open
+
+        def refuse(self: Path, *args: object, **kwargs: object):
+            if self.name == "locked.csv":
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_open(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", refuse)
+    assert main(["import", str(locked), "--kind", "proposals", "--db", sqlite_url]) == 2
+    message = _one_line_error(capsys)
+    assert "locked.csv cannot be read (permission denied)" in message
+    assert "database" not in message
+
+
+def test_a_file_that_is_not_a_database_gives_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_bytes(b"these are notes, not a database\n" * 100)
+    assert main(["export", "--kind", "donors", "--db", str(not_a_db), "--out",
+                 str(tmp_path / "d.csv")]) == 2  # fmt: skip
+    assert "file is not a database" in _one_line_error(capsys)
+
+
+def test_export_refuses_to_write_over_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "lifeweb.db"
+    open_store(database).close()
+    before = database.read_bytes()
+    assert main(["export", "--kind", "donors", "--db", str(database), "--out", str(database)]) == 2
+    assert "is the database file itself" in _one_line_error(capsys)
+    assert database.read_bytes() == before
+
+
+def test_import_escapes_terminal_sequences_from_the_file(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_bytes(b"proposal_id,title,countries\nA\x1b[2J1,Reefs,Fiji\nA2,,Fiji\n")
+    assert main(["import", str(source), "--kind", "proposals", "--db", sqlite_url]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "added: A\\u001b[2J1" in out
