@@ -234,9 +234,9 @@ def test_export_refuses_to_write_over_the_database(
 def test_import_escapes_terminal_sequences_from_the_file(
     sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = tmp_path / "p.csv"
-    source.write_bytes(b"proposal_id,title,countries\nA\x1b[2J1,Reefs,Fiji\nA2,,Fiji\n")
+    source = tmp_path / "p\x1b[2J\x1b]0;owned\x07.csv"  # a file name is file content too
+    source.write_bytes(b"proposal_id,title,countries\nA1,Reefs,Fiji\nA2,,Fiji\n")
     assert main(["import", str(source), "--kind", "proposals", "--db", sqlite_url]) == 1
     out = capsys.readouterr().out
-    assert "\x1b" not in out
-    assert "added: A\\u001b[2J1" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "p\\u001b[2J\\u001b]0;owned\\u0007.csv (proposals): 2 rows: 1 added" in out
