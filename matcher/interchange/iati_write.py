@@ -287,25 +287,21 @@ def _activity(
     aichi = sorted({int(t) for t in _tuple(proposal.get("aichi_targets")) if str(t).isdigit()})
     declared = {int(t) for t in _tuple(proposal.get("gbf_targets")) if str(t).isdigit()}
     crosswalked = {g for a in aichi for g in successors.get(a, ())} - declared
-    for target in aichi:
-        tag = _sub(
-            activity,
-            "tag",
-            vocabulary="99",
-            vocabulary_uri=codes.AICHI_VOCABULARY_URI,
-            code=str(target),
+    tags = [
+        (codes.AICHI_VOCABULARY_URI, t, f"Aichi Target {t}: {aichi_title.get(t, '')}")
+        for t in aichi
+    ] + [
+        (
+            codes.GBF_VOCABULARY_URI,
+            t,
+            f"GBF Target {t}: {gbf_title.get(t, '')}"
+            + (" (successor of its Aichi targets in the crosswalk)" if t in crosswalked else ""),
         )
-        _narrative(tag, f"Aichi Target {target}: {aichi_title.get(target, '')}".rstrip(": "))
-    for target in sorted(declared | crosswalked):
-        tag = _sub(
-            activity,
-            "tag",
-            vocabulary="99",
-            vocabulary_uri=codes.GBF_VOCABULARY_URI,
-            code=str(target),
-        )
-        how = " (successor of its Aichi targets in the crosswalk)" if target in crosswalked else ""
-        _narrative(tag, f"GBF Target {target}: {gbf_title.get(target, '')}{how}")
+        for t in sorted(declared | crosswalked)
+    ]
+    for uri, target, text in tags:
+        tag = _sub(activity, "tag", vocabulary="99", vocabulary_uri=uri, code=str(target))
+        _narrative(tag, text.replace(": (", " (").rstrip(": "))
 
     requested = proposal.get("requested_amount")
     if requested is not None and not pd.isna(requested) and float(requested) > 0:

@@ -12,6 +12,7 @@ from matcher.store import open_store
 from ui.filters import MatchView, proposal_mask
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
+IATI_FILE = Path(__file__).resolve().parents[1] / "interchange" / "files" / "multi_language.xml"
 TIMEOUT_S = 180
 
 
@@ -46,12 +47,10 @@ def test_the_filter_keeps_only_proposals_serving_a_national_target() -> None:
     assert "serving a national target" in view.describe()
 
 
-def test_an_iati_file_uploaded_on_the_proposals_page_is_reported_row_by_row(
-    app_db, multi_language_xml
-) -> None:
+def test_an_iati_file_uploaded_on_the_proposals_page_is_reported_row_by_row(db_url) -> None:
     at = _open("app_pages/proposals.py")
     at.file_uploader(key="proposals_upload").set_value(
-        ("activities.xml", multi_language_xml.read_bytes(), "application/xml")
+        ("activities.xml", IATI_FILE.read_bytes(), "application/xml")
     )
     _clean(at.run())
     metrics = {m.label: str(m.value) for m in at.metric}
@@ -60,7 +59,7 @@ def test_an_iati_file_uploaded_on_the_proposals_page_is_reported_row_by_row(
     assert metrics["Rows rejected"] == "2"
 
 
-def test_national_targets_import_then_filter_and_evidence_on_matches(app_db, data_dir) -> None:
+def test_national_targets_import_then_filter_and_evidence_on_matches(db_url, data_dir) -> None:
     at = _open("app_pages/proposals.py")
     sample = data_dir / "national_targets_sample.csv"
     at.file_uploader(key="national_targets_upload").set_value(
@@ -70,7 +69,7 @@ def test_national_targets_import_then_filter_and_evidence_on_matches(app_db, dat
     assert "12 rows: 12 loaded, 0 rejected." in [t.value for t in at.text]
     next(b for b in at.button if b.label == "Save national targets").click()
     _clean(at.run())
-    with open_store(app_db) as store:
+    with open_store(db_url) as store:
         assert len(store.national_targets()) == 12
 
     at = _open("app_pages/matches.py")
@@ -81,7 +80,7 @@ def test_national_targets_import_then_filter_and_evidence_on_matches(app_db, dat
     assert 0 < len(ranking) < before
     targets = load_national_targets(sample).frame
     countries = set(targets["government"])
-    with open_store(app_db) as store:
+    with open_store(db_url) as store:
         proposals = store.proposals().set_index("proposal_id")
     shown_countries = {c for pid in ranking["proposal_id"] for c in proposals.loc[pid, "countries"]}
     assert shown_countries & countries
