@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.navigation import app_pages
-from ui.pages import render_identity, run_guarded
+from ui.pages import keep_app_params, render_display_currency, render_identity, run_guarded
 
 st.set_page_config(
     page_title="LifeWeb Match",
@@ -22,4 +22,6 @@ st.set_page_config(
 
 current_page = st.navigation(app_pages(), position="sidebar", expanded=True)
 render_identity()
+render_display_currency()
 run_guarded(current_page)
+keep_app_params()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import matching, overview_panel, services
+from ui.pages import display_currency
 
 st.title("Overview")
 
@@ -11,13 +12,7 @@ if analysis is None:
     st.info("There are no proposals or no donors in the database yet.", icon=":material/info:")
     st.stop()
 
-currency = st.segmented_control(
-    "Show amounts in",
-    overview_panel.CURRENCIES,
-    default="USD",
-    required=True,
-    key="overview_currency",
-)
+currency = display_currency()
 overview_panel.render_funding(analysis, services.portfolio(), currency)
 overview_panel.render_map(analysis, currency)
 overview_panel.render_orphans(analysis)

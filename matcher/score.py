@@ -220,6 +220,46 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 # Words that flag an ecosystem when they appear in a text (after glossing into English).
+# Glosses only apply to text with accents, so plain-ASCII French and Spanish words
+# ("manglares", "arrecifes", "bosques") are listed here too, accent-folded.
+_ECOSYSTEM_WORDS_FR_ES: dict[str, tuple[str, ...]] = {
+    "forests": ("foret", "forets", "forestier", "forestiere", "bosque", "bosques", "selva"),
+    "wetlands": ("humide", "humides", "humedal", "humedales", "tourbiere", "turbera", "turberas"),
+    "marine_coastal": (
+        "marin",
+        "marins",
+        "marines",
+        "marino",
+        "marina",
+        "marinos",
+        "marinas",
+        "cotier",
+        "cotiere",
+        "cotiers",
+        "cotieres",
+        "costero",
+        "costera",
+        "costeros",
+        "costeras",
+        "recif",
+        "recifs",
+        "corallien",
+        "coralliens",
+        "arrecife",
+        "arrecifes",
+        "manglar",
+        "manglares",
+        "mangle",
+        "oceano",
+        "herbiers",
+    ),
+    "drylands": ("aride", "arides", "arido", "arida", "desierto", "desertificacion"),
+    "mountains": ("montagne", "montagnes", "montagnard", "montana", "montanas"),
+    "islands": ("ile", "iles", "insulaire", "insulaires", "isla", "islas", "insular"),
+    "freshwater": ("fleuve", "riviere", "rivieres", "lac", "lacs", "lago", "lagos", "cuenca"),
+    "grasslands": ("prairie", "prairies", "sabana", "sabanas", "pastizal", "pastizales"),
+    "agricultural": ("agricole", "agricoles", "agricultura", "agroforesterie", "agroforestal"),
+}
 ECOSYSTEM_KEYWORDS: dict[str, tuple[str, ...]] = {
     "forests": ("forest", "forests", "rainforest", "woodland", "woodlands", "redd"),
     "wetlands": ("wetland", "wetlands", "ramsar", "peatland", "peatlands", "marsh", "swamp"),
@@ -252,6 +292,8 @@ ECOSYSTEM_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "agricultural": ("agriculture", "agricultural", "farming", "agroforestry", "crops", "farmers"),
 }
+for _name, _words in _ECOSYSTEM_WORDS_FR_ES.items():
+    ECOSYSTEM_KEYWORDS[_name] = (*ECOSYSTEM_KEYWORDS[_name], *_words)
 
 _FRENCH_SPANISH_STOP = frozenset(
     [

@@ -23,6 +23,7 @@ __all__ = [
     "MatchView",
     "country_regions",
     "effective_gbf_targets",
+    "is_closed_status",
     "proposal_mask",
     "region_options",
 ]
@@ -30,6 +31,10 @@ __all__ = [
 VIEWS = ("donor", "proposal")
 GROUP_FLAGS = {"LDC": "ldc", "LLDC": "lldc", "SIDS": "sids"}
 _LIST_SEPARATOR = ","
+# Statuses that mean the proposal needs no more money: hidden from Matches unless asked for.
+CLOSED_STATUSES = frozenset(
+    {"funded", "fully funded", "closed", "completed", "financed", "financé", "financiado"}
+)
 _WEIGHT_PREFIX = "w_"
 
 
@@ -56,6 +61,10 @@ class MatchView:
     nbsap_only: bool = False  # only proposals serving a stored national target
     min_score: float = 0.0
     eligible_only: bool = False
+    include_funded: bool = False
+    currency: str = "USD"
+    explain: str = ""
+    round_id: int | None = None
     preset: str = "balanced"
     weights: Mapping[str, float] = field(default_factory=dict)
 
@@ -64,9 +73,13 @@ class MatchView:
         """Only the values that differ from the defaults, as short URL parameters."""
         default = MatchView()
         params: dict[str, str] = {}
+        # Only the picked side's id: the other one would be a stale leftover in a shared link.
+        unused = "proposal_id" if self.view == "donor" else "donor_id"
         for spec in fields(self):
             name = spec.name
             value = getattr(self, name)
+            if name == unused:
+                continue
             if name == "weights":
                 for component, weight in sorted(value.items()):
                     params[_WEIGHT_PREFIX + component] = _format_number(weight)
@@ -108,6 +121,7 @@ class MatchView:
                 if weight is not None and weight >= 0:
                     weights[key[len(_WEIGHT_PREFIX) :]] = weight
         min_score = _parse_float(flat.get("min_score"))
+        currency = flat.get("currency", "").strip().upper()
         return cls(
             view=view if view in VIEWS else default.view,
             donor_id=flat.get("donor_id", "").strip(),
@@ -128,6 +142,10 @@ class MatchView:
             min_score=min(max(min_score, 0.0), 1.0) if min_score is not None else 0.0,
             eligible_only=flat.get("eligible_only", "0").lower() in {"1", "true", "yes"},
             nbsap_only=flat.get("nbsap_only", "0").lower() in {"1", "true", "yes"},
+            include_funded=flat.get("include_funded", "0").lower() in {"1", "true", "yes"},
+            currency=currency if currency in ("USD", "EUR") else default.currency,
+            explain=flat.get("explain", "").strip(),
+            round_id=_parse_round(flat.get("round_id")),
             preset=flat.get("preset", "").strip() or default.preset,
             weights=weights,
         )
@@ -147,11 +165,14 @@ class MatchView:
             or self.nbsap_only
             or self.amount_min is not None
             or self.amount_max is not None
+            or self.round_id is not None
         )
 
     def describe(self) -> str:
         """The active filters in words, for a caption above the results."""
         parts: list[str] = []
+        if self.round_id is not None:
+            parts.append(f"proposals saved in upload {self.round_id}")
         if self.regions:
             parts.append("region " + " or ".join(self.regions))
         if self.countries:
@@ -165,9 +186,9 @@ class MatchView:
         if self.ecosystems:
             parts.append("ecosystem " + " or ".join(self.ecosystems))
         if self.amount_min is not None or self.amount_max is not None:
-            low = _format_number(self.amount_min) if self.amount_min is not None else "any"
-            high = _format_number(self.amount_max) if self.amount_max is not None else "any"
-            parts.append(f"request {low} to {high}")
+            low = f"{self.amount_min:,.0f}" if self.amount_min is not None else "any"
+            high = f"{self.amount_max:,.0f}" if self.amount_max is not None else "any"
+            parts.append(f"request {self.currency} {low} to {high}")
         if self.nbsap_only:
             parts.append("serving a national target")
         if self.statuses:
@@ -176,6 +197,8 @@ class MatchView:
             parts.append(f"score at least {self.min_score:.2f}")
         if self.eligible_only:
             parts.append("eligible only")
+        if not self.include_funded:
+            parts.append("funded and closed proposals hidden")
         return "; ".join(parts) if parts else "no filters"
 
 
@@ -242,13 +265,22 @@ def _as_tuple(value: object) -> tuple:
     return (value,)
 
 
+def is_closed_status(status: object) -> bool:
+    """Whether a funding status means the proposal needs no more money ("funded", "closed")."""
+    return str(status or "").strip().casefold() in CLOSED_STATUSES
+
+
 def proposal_mask(proposals: pd.DataFrame, view: MatchView) -> pd.Series:
     """Which proposals pass the view's proposal filters.
 
     Multi-valued filters match when any value overlaps (a Kenya-Uganda proposal is in
     "Eastern Africa" and in "UGA"); a proposal with no requested amount passes an amount
     filter only when no bound is set. GBF filters also accept Aichi targets through the
-    crosswalk, so old and new proposals answer the same question.
+    crosswalk, so old and new proposals answer the same question. Ecosystems are the ones
+    the score uses (``ecosystems_used``: declared, else detected in the text) when the
+    frame carries them; amounts compare ``requested_display`` (the request in the view's
+    display currency) when present. Funded and closed proposals pass only when
+    ``include_funded`` is set.
 
     Parameters
     ----------
@@ -298,8 +330,10 @@ def proposal_mask(proposals: pd.DataFrame, view: MatchView) -> pd.Series:
         mask &= served.map(lambda targets: bool(targets & wanted_gbf))
     if view.ecosystems:
         wanted_eco = set(view.ecosystems)
-        mask &= proposals["ecosystems"].map(lambda v: bool(wanted_eco.intersection(_as_tuple(v))))
-    amounts = pd.to_numeric(proposals["requested_amount"], errors="coerce")
+        column = "ecosystems_used" if "ecosystems_used" in proposals else "ecosystems"
+        mask &= proposals[column].map(lambda v: bool(wanted_eco.intersection(_as_tuple(v))))
+    amount_column = "requested_display" if "requested_display" in proposals else "requested_amount"
+    amounts = pd.to_numeric(proposals[amount_column], errors="coerce")
     if view.amount_min is not None:
         mask &= amounts.ge(view.amount_min).fillna(False).astype(bool)
     if view.amount_max is not None:
@@ -310,6 +344,13 @@ def proposal_mask(proposals: pd.DataFrame, view: MatchView) -> pd.Series:
         # ``serves_national_targets``: the codes served, ";"-joined (ui.national_targets).
         served = proposals.get("serves_national_targets", pd.Series("", index=proposals.index))
         mask &= served.fillna("").astype(str).str.strip().ne("")
+    if not view.include_funded:
+        mask &= ~proposals["status"].map(is_closed_status).astype(bool)
+    if view.round_id is not None:
+        uploads = (
+            proposals["upload_id"] if "upload_id" in proposals else pd.Series(index=mask.index)
+        )
+        mask &= pd.to_numeric(uploads, errors="coerce").eq(view.round_id).fillna(False)
     return mask.astype(bool)
 
 
@@ -369,6 +410,11 @@ def _parse_float(raw: object) -> float | None:
 def _parse_amount(raw: object) -> float | None:
     number = _parse_float(raw) if raw not in (None, "") else None
     return number if number is not None and number >= 0 else None
+
+
+def _parse_round(raw: object) -> int | None:
+    text = "" if raw is None else str(raw).strip()
+    return int(text) if text.isdigit() else None
 
 
 def _format_number(value: float | None) -> str:

@@ -9,6 +9,7 @@ session state and restored on return.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -22,10 +23,12 @@ from matcher.score import COMPONENTS
 from matcher.tagger import target_label, target_text
 from ui import matching, national_targets, services
 from ui.charts import component_chart
+from ui.display import money_text, rate_note, to_display
 from ui.filters import GROUP_FLAGS, MatchView, pair_mask, proposal_mask, region_options
 from ui.matching import COMPONENT_LABELS, Analysis
 from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
+from ui.pages import display_currency
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
 from ui.shortlists import OPEN_NEXT_KEY
 
@@ -86,6 +89,7 @@ def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
     state[_key("min_score")] = float(view.min_score)
     state[_key("eligible_only")] = bool(view.eligible_only)
     state[_key("nbsap_only")] = bool(view.nbsap_only)
+    state[_key("include_funded")] = bool(view.include_funded)
     preset = view.preset if view.preset in WEIGHT_PRESETS else matching.DEFAULT_PRESET
     state[_key("preset")] = preset
     weights = matching.weights_from(preset, view.weights)
@@ -110,7 +114,9 @@ def render_controls(found: Analysis) -> MatchView:
     """View switch and picker on the page, filters and weights in the sidebar; syncs the URL."""
     options = _options(found)
     if _key("view") not in st.session_state:
-        _seed_widgets(_initial_view(), options)
+        initial = _initial_view()
+        _seed_widgets(initial, options)
+        st.session_state[SAVED_VIEW_KEY] = initial
     titles = dict(
         zip(
             found.proposals["proposal_id"].astype(str),
@@ -148,6 +154,23 @@ def render_controls(found: Analysis) -> MatchView:
             key=_key("proposal_id"),
             format_func=lambda p: f"{p} · {one_line(titles.get(p, ''), limit=100)}",
         )
+    st.toggle(
+        "Include funded and closed proposals",
+        key=_key("include_funded"),
+        help="Proposals whose status is funded or closed need no more money and are hidden "
+        "by default. Shown, they carry a badge: already funded by this donor, or funded "
+        "by others.",
+    )
+    saved_round = _saved_view().round_id
+    if saved_round is not None:
+        st.info(
+            f"Showing only the proposals saved in upload {saved_round}, ranked.",
+            icon=":material/upload_file:",
+        )
+        if st.button("Show every proposal", icon=":material/filter_alt_off:"):
+            st.session_state[SAVED_VIEW_KEY] = replace(_saved_view(), round_id=None)
+            st.rerun()
+    currency = display_currency()
     names = country_names()
     with st.sidebar:
         st.header("Filters")
@@ -190,25 +213,27 @@ def render_controls(found: Analysis) -> MatchView:
             key=_key("ecosystems"),
             format_func=_ECOSYSTEM_LABELS.get,
             placeholder="Any",
+            help="Declared ecosystems, else those detected in the proposal's text (the "
+            "same ones the ecosystem score uses; the table marks them 'detected').",
         )
         low, high = st.columns(2)
         low.number_input(
-            "Request from",
+            f"Request from ({currency})",
             min_value=0.0,
             step=50_000.0,
             key=_key("amount_min"),
             format="%.0f",
             placeholder="any",
-            help="Requested amount, in the proposal's own currency.",
+            help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
         )
         high.number_input(
-            "Request up to",
+            f"Request up to ({currency})",
             min_value=0.0,
             step=50_000.0,
             key=_key("amount_max"),
             format="%.0f",
             placeholder="any",
-            help="Requested amount, in the proposal's own currency.",
+            help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
         )
         st.multiselect(
             "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
@@ -291,6 +316,10 @@ def _view_from_widgets() -> MatchView:
         min_score=float(state[_key("min_score")]),
         eligible_only=bool(state[_key("eligible_only")]),
         nbsap_only=bool(state.get(_key("nbsap_only"), False)),
+        include_funded=bool(state[_key("include_funded")]),
+        currency=display_currency(),
+        explain=saved.explain,
+        round_id=saved.round_id,
         preset=preset,
         weights=overrides,
     )
@@ -308,12 +337,27 @@ def _filtered(found: Analysis, view: MatchView) -> pd.DataFrame:
             )
             ids = proposals["proposal_id"].astype(str)
             proposals = proposals.assign(serves_national_targets=ids.where(ids.isin(served), ""))
+        proposals = _in_display_currency(found.proposals, view.currency)
         keep = proposals[proposal_mask(proposals, view)]["proposal_id"].astype(str)
         pairs = pairs[pairs["proposal_id"].isin(set(keep))]
     else:
         pairs = matching.proposal_pairs(view.proposal_id, weights)
     pairs = pairs[pair_mask(pairs, view)].reset_index(drop=True)
     return pairs
+
+
+def _in_display_currency(proposals: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The proposals with ``requested_display``: each request in the display currency."""
+    return proposals.assign(
+        requested_display=to_display(
+            proposals["requested_amount"], proposals["currency"], currency
+        ).to_numpy()
+    )
+
+
+def _ecosystem_cell(used: object, detected: object) -> str:
+    names = ", ".join(_ECOSYSTEM_LABELS.get(e, e) for e in (used or ()))
+    return f"{names} (detected)" if names and detected else names
 
 
 def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
@@ -338,35 +382,86 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     shown = pairs.head(ROWS_SHOWN).copy()
     weights = matching.weights_from(view.preset, view.weights)
     shown["explanation"] = matching.explanations_for(shown, weights)
-    if view.view == "donor":
-        info = found.proposals.set_index(found.proposals["proposal_id"].astype(str))
-        shown["countries"] = shown["proposal_id"].map(info["countries"]).map(join_values)
-        shown["requested"] = pd.to_numeric(
-            shown["proposal_id"].map(info["requested_amount"]), errors="coerce"
-        )
-        shown["currency"] = shown["proposal_id"].map(info["currency"])
-        columns = ["proposal_id", "proposal_title", "countries", "requested", "currency"]
-    else:
-        columns = ["donor_name"]
     shown["decision"] = _latest_decisions(shown)
-    components = [f"score_{c}" for c in COMPONENTS]
-    table = shown[
-        ["rank", *columns, "score", "eligible", "decision", "reasons", "explanation", *components]
+    info = _in_display_currency(found.proposals, view.currency)
+    info = info.set_index(info["proposal_id"].astype(str))
+    for column in ("status", "countries", "requested_amount", "currency", "requested_display"):
+        shown[column] = shown["proposal_id"].map(info[column])
+    shown["countries"] = shown["countries"].map(join_values)
+    shown["status"] = shown["status"].fillna("").astype(str)
+    shown["as_sent"] = [
+        money_text(a, c) for a, c in zip(shown["requested_amount"], shown["currency"], strict=True)
     ]
+    shown["ecosystems"] = [
+        _ecosystem_cell(info.at[p, "ecosystems_used"], info.at[p, "ecosystems_detected"])
+        for p in shown["proposal_id"]
+    ]
+    shown["funding"] = [
+        matching.funding_badge(found, p, d, status)
+        for p, d, status in zip(
+            shown["proposal_id"], shown["donor_id"], shown["status"], strict=True
+        )
+    ]
+    shown["requested_display"] = pd.to_numeric(shown["requested_display"], errors="coerce")
+    # The columns a person decides on come first, so they fit at 1280 px and on a phone.
+    if view.view == "donor":
+        lead = ["score", "proposal_title", "explanation", "funding", "decision", "status"]
+        rest = ["requested_display", "as_sent", "countries", "ecosystems", "proposal_id"]
+    else:
+        lead = ["score", "donor_name", "explanation", "funding", "decision", "eligible"]
+        rest = ["donor_id"]
+    components = [f"score_{c}" for c in COMPONENTS]
+    columns = [*lead, *rest, "eligible", "rank", "reasons", *components]
+    table = shown[list(dict.fromkeys(columns))]
     config = {
+        "score": st.column_config.ProgressColumn(
+            "score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+        ),
+        "proposal_title": st.column_config.TextColumn(
+            "proposal",
+            width="medium",
+            help="Click a row to read its full title and why it fits, below the table.",
+        ),
+        "donor_name": st.column_config.TextColumn("donor", width="medium"),
+        "explanation": st.column_config.TextColumn(
+            "why", width="large", help="The score in words; click the row for all of it."
+        ),
+        "funding": st.column_config.TextColumn(
+            "funded?", help="Already funded by this donor, or funded by others (history)."
+        ),
+        "status": st.column_config.TextColumn("status", help="The proposal's funding status."),
         "rank": st.column_config.NumberColumn(
             "rank", help="Rank among all candidates before filtering (eligible first)."
         ),
-        "score": st.column_config.ProgressColumn(
-            "score", min_value=0.0, max_value=1.0, format="%.2f"
+        "requested_display": st.column_config.NumberColumn(
+            f"request ({view.currency})", format="%,.0f", help=rate_note(view.currency)
         ),
-        "requested": st.column_config.NumberColumn("requested", format="%,.0f"),
+        "as_sent": st.column_config.TextColumn("request as sent"),
+        "proposal_id": st.column_config.TextColumn("id"),
         **{
             f"score_{c}": st.column_config.NumberColumn(COMPONENT_LABELS[c], format="%.2f")
             for c in COMPONENTS
         },
     }
-    st.dataframe(table, hide_index=True, column_config=config, key="match_table")
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        column_config=config,
+        key="match_table",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    clicked = rows[0] if rows and rows[0] < len(shown) else None
+    if clicked is not None and st.session_state.get("_mv_clicked_row") != clicked:
+        # Clicking a row explains it below (full title and every part of the score); only
+        # a new click does, so the picker below stays free to choose another pair.
+        picked = shown.iloc[clicked]
+        if view.view == "donor":
+            st.session_state["mv_explain_proposal"] = str(picked["proposal_id"])
+        else:
+            st.session_state["mv_explain_donor"] = str(picked["donor_id"])
+    st.session_state["_mv_clicked_row"] = clicked
     return shown
 
 
@@ -400,6 +495,7 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
                 shown["proposal_id"], shown["rank"], shown["proposal_title"], strict=True
             )
         }
+        _keep_explained("mv_explain_proposal", list(labels), view.explain)
         picked = st.selectbox(
             "Proposal to explain", list(labels), format_func=labels.get, key="mv_explain_proposal"
         )
@@ -409,10 +505,14 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
             d: f"#{r} · {one_line(n, limit=80)}"
             for d, r, n in zip(shown["donor_id"], shown["rank"], shown["donor_name"], strict=True)
         }
+        _keep_explained("mv_explain_donor", list(labels), view.explain)
         picked = st.selectbox(
             "Donor to explain", list(labels), format_func=labels.get, key="mv_explain_donor"
         )
         proposal_id, donor_id = view.proposal_id, picked
+    # The explained pair is part of the view: into the URL and the view kept for return visits.
+    st.session_state[SAVED_VIEW_KEY] = replace(view, explain=str(picked))
+    st.query_params["explain"] = str(picked)
     weights = matching.weights_from(view.preset, view.weights)
     detail = matching.explain(proposal_id, donor_id, weights)
     if detail is None:
@@ -420,6 +520,14 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
     _render_explanation(detail)
     _render_target_suggestions(found, proposal_id)
     render_nbsap_alignment(found.proposals, services.portfolio().fingerprint, proposal_id)
+
+
+def _keep_explained(key: str, choices: list[str], wanted: str) -> None:
+    """Open the pair the link or the last visit explained, while it is among the rows shown."""
+    state = st.session_state
+    if state.get(key) in choices:
+        return
+    state[key] = wanted if wanted in choices else choices[0]
 
 
 def _render_explanation(detail: PairExplanation) -> None:

@@ -22,12 +22,14 @@ import pandas as pd
 import streamlit as st
 
 from matcher.combine import WEIGHT_PRESETS, parse_weights
+from matcher.contract import ECOSYSTEMS
 from matcher.explain import PairExplanation, pair_sentences
 from matcher.rank import Matcher, ScoreSet
 from matcher.score import COMPONENTS
 from matcher.score_sets import extend_score_set
 from matcher.tagger import proposal_target_weights, suggest_targets
 from ui import services
+from ui.filters import is_closed_status
 
 __all__ = [
     "COMPONENT_LABELS",
@@ -37,6 +39,7 @@ __all__ = [
     "donor_pairs",
     "explain",
     "explanations_for",
+    "funding_badge",
     "proposal_pairs",
 ]
 
@@ -69,6 +72,10 @@ class Analysis:
     matcher: Matcher | None = None
     donor_fingerprint: str = ""
     proposal_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    funded_pairs: frozenset[tuple[str, str]] = frozenset()
+    """(proposal_id, donor_id) pairs the funding history records (names resolved to donors)."""
+    funded_proposals: frozenset[str] = frozenset()
+    """Proposals with any funding recorded in the history, resolved to a donor or not."""
 
 
 # Rough costs on a 2-core machine, replaced by what this process measures on its first run:
@@ -104,6 +111,46 @@ def _with_suggested_targets(proposals: pd.DataFrame, suggestions: pd.DataFrame) 
             lambda v: v if isinstance(v, tuple) else ()
         )
     )
+
+
+def _with_scored_ecosystems(proposals: pd.DataFrame, scores: ScoreSet) -> pd.DataFrame:
+    """The ecosystems the score uses per proposal (declared, else detected in the text).
+
+    ``ecosystems_used`` holds the names, ``ecosystems_detected`` says they came from the
+    text; filters and tables read these, so they show what the ecosystem component saw.
+    """
+    features = scores.features
+    used = [
+        tuple(name for name, on in zip(ECOSYSTEMS, row, strict=True) if on > 0)
+        for row in features.ecosystems
+    ]
+    by_id = dict(zip(features.proposal_ids.astype(str), used, strict=True))
+    detected = dict(
+        zip(
+            features.proposal_ids.astype(str),
+            features.ecosystems_detected.astype(bool),
+            strict=True,
+        )
+    )
+    ids = proposals["proposal_id"].astype(str)
+    return proposals.assign(
+        ecosystems_used=[by_id.get(p, ()) for p in ids],
+        ecosystems_detected=[bool(detected.get(p, False)) for p in ids],
+    )
+
+
+def _funding_recorded(
+    scores: ScoreSet, history: pd.DataFrame
+) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    """Who funded what: resolved (proposal, donor) pairs, and every proposal with funding."""
+    funded = scores.context.profiles.funded
+    donor_ids = scores.context.profiles.donors["donor_id"].astype(str).to_numpy()
+    pairs = frozenset(
+        (str(p), str(donor_ids[int(m)]))
+        for p, m in zip(funded["proposal_id"], funded["donor_pos"], strict=True)
+    )
+    anyone = frozenset(history["proposal_id"].astype(str)) if not history.empty else frozenset()
+    return pairs, anyone | {p for p, _ in pairs}
 
 
 def _estimate(seconds: float) -> str:
@@ -202,7 +249,10 @@ def _compute(data: services.Portfolio, base: Analysis | None = None) -> Analysis
         rates["pair"] = scored / (n_new * max(n_donors, 1))
     if keep is None:
         rates["fit"] = fitted
-    proposals = _with_suggested_targets(data.proposals, suggestions)
+    proposals = _with_scored_ecosystems(
+        _with_suggested_targets(data.proposals, suggestions), scores
+    )
+    funded_pairs, funded_proposals = _funding_recorded(scores, data.history)
     return Analysis(
         scores=scores,
         proposals=proposals,
@@ -212,7 +262,22 @@ def _compute(data: services.Portfolio, base: Analysis | None = None) -> Analysis
         matcher=matcher,
         donor_fingerprint=data.donor_fingerprint,
         proposal_hashes=data.proposal_hashes,
+        funded_pairs=funded_pairs,
+        funded_proposals=funded_proposals,
     )
+
+
+def funding_badge(found: Analysis, proposal_id: str, donor_id: str, status: object) -> str:
+    """ "already funded by this donor", "funded by others" or "" for one pair.
+
+    "Funded by others" also covers a proposal whose status says funded while the history
+    names no donor for it.
+    """
+    if (str(proposal_id), str(donor_id)) in found.funded_pairs:
+        return "already funded by this donor"
+    if str(proposal_id) in found.funded_proposals or is_closed_status(status):
+        return "funded by others"
+    return ""
 
 
 def _in_proposal_order(suggestions: pd.DataFrame, data: services.Portfolio) -> pd.DataFrame:

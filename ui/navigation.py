@@ -19,7 +19,7 @@ class PageSpec(NamedTuple):
     url_path: str
 
 
-# The first existing page is the landing page (served at "/").
+# The first existing page is where "/" leads.
 PAGE_TABLE: tuple[PageSpec, ...] = (
     PageSpec("matches.py", "Matches", ":material/join_inner:", "matches"),
     PageSpec("proposals.py", "Proposals", ":material/description:", "proposals"),
@@ -41,15 +41,22 @@ def existing_pages(pages_dir: Path | None = None) -> list[PageSpec]:
 
 
 def app_pages() -> list[Page]:
-    """The existing pages as ``st.Page`` objects; the first one is the default."""
-    specs = existing_pages()
-    return [
-        st.Page(
-            PAGES_DIR / spec.filename,
-            title=spec.title,
-            icon=spec.icon,
-            url_path=spec.url_path,
-            default=position == 0,
-        )
-        for position, spec in enumerate(specs)
+    """The existing pages as ``st.Page`` objects, each at its own path, behind a landing page.
+
+    Streamlit serves its default page at ``/`` and ignores that page's ``url_path``, so a
+    link to ``/matches`` would be "Page not found". The default is therefore a hidden
+    landing page that forwards to the first page with the link's parameters kept.
+    """
+    pages = [
+        st.Page(PAGES_DIR / spec.filename, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+        for spec in existing_pages()
     ]
+    if not pages:
+        return pages
+    first = pages[0]
+
+    def landing() -> None:
+        st.switch_page(first, query_params=st.query_params.to_dict())
+
+    home = st.Page(landing, title=first.title, url_path="home", default=True, visibility="hidden")
+    return [home, *pages]

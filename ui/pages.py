@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
+from urllib.parse import unquote
 
 import streamlit as st
 from streamlit.navigation.page import Page
 
 from matcher.errors import LifeWebMatchError
+from ui.display import (
+    CURRENCIES,
+    CURRENCY_KEY,
+    CURRENCY_PARAM,
+    DEFAULT_CURRENCY,
+    app_query_params,
+    currency_from_params,
+)
 from ui.safe import escape_markdown
 
 logger = logging.getLogger("lifeweb_match.app")
@@ -19,14 +30,96 @@ UNEXPECTED_ERROR_MESSAGE = (
 )
 
 
+USER_NAME_KEY = "user_name"
+NAME_COOKIE = "lifeweb_user"
+_NAME_COOKIE_DAYS = 365
+# Keyboard focus must be visible (WCAG 2.4.7): sidebar links, inputs, buttons and the grid.
+_FOCUS_CSS = """
+<style>
+[data-testid="stSidebarNav"] a:focus-visible,
+button:focus-visible,
+[role="tab"]:focus-visible,
+[data-baseweb="input"]:focus-within,
+[data-baseweb="textarea"]:focus-within,
+[data-baseweb="select"]:focus-within,
+[data-testid="stDataFrame"]:focus-within,
+[data-testid="stFileUploaderDropzone"]:focus-within {
+    outline: 3px solid #1565c0 !important;
+    outline-offset: 2px;
+}
+</style>
+"""
+
+
 def render_identity() -> None:
-    """Who is working: the name saved with every change (imports, edits, shortlists, decisions)."""
-    st.sidebar.text_input(
+    """Who is working: the name saved with every change (imports, edits, shortlists, decisions).
+
+    The name is kept in a cookie for a year, so a reload or the next visit still records
+    changes under it rather than as "app user".
+    """
+    state = st.session_state
+    if USER_NAME_KEY not in state:
+        state[USER_NAME_KEY] = remembered_name(st.context.cookies)
+    name = st.sidebar.text_input(
         "Your name",
-        key="user_name",
+        key=USER_NAME_KEY,
         placeholder="recorded with your changes",
-        help="Saved with every import, edit, shortlist change and decision you make.",
+        help="Saved with every import, edit, shortlist change and decision you make; "
+        "remembered in this browser.",
     )
+    if name.strip() != remembered_name(st.context.cookies) or state.get("_name_cookie_sent"):
+        # Write the cookie on every run once changed: st.context.cookies only shows what
+        # the browser sent when this session started.
+        state["_name_cookie_sent"] = True
+        st.html(name_cookie_script(name), unsafe_allow_javascript=True)
+    st.html(_FOCUS_CSS)
+
+
+def remembered_name(cookies: Mapping[str, str]) -> str:
+    """The name this browser saved last time ("" when none)."""
+    return unquote(str(cookies.get(NAME_COOKIE, "") or "")).strip()[:120]
+
+
+def name_cookie_script(name: str) -> str:
+    """A script that stores ``name`` in this browser's cookie (the text JSON-escaped)."""
+    value = json.dumps(name.strip()[:120]).replace("<", "\\u003c")
+    return (
+        "<script>document.cookie = "
+        f"'{NAME_COOKIE}=' + encodeURIComponent({value}) + "
+        f"'; path=/; max-age={_NAME_COOKIE_DAYS * 86400}; SameSite=Lax';</script>"
+    )
+
+
+def render_display_currency() -> str:
+    """The app-wide currency switch (sidebar); a link's ``currency=`` sets it on arrival."""
+    state = st.session_state
+    if CURRENCY_KEY not in state:
+        state[CURRENCY_KEY] = currency_from_params(st.query_params.to_dict())
+    st.sidebar.segmented_control(
+        "Amounts in",
+        CURRENCIES,
+        key=CURRENCY_KEY,
+        required=True,
+        help="Every page shows, filters and sorts amounts in this currency, at the shipped "
+        "ECB reference rates; each request's own amount and currency stay visible.",
+    )
+    return display_currency()
+
+
+def display_currency() -> str:
+    """The currency chosen in the sidebar (USD before anything is chosen)."""
+    chosen = st.session_state.get(CURRENCY_KEY)
+    return chosen if chosen in CURRENCIES else DEFAULT_CURRENCY
+
+
+def keep_app_params() -> None:
+    """Put the app-wide settings back into the URL after the page ran (pages rewrite it)."""
+    wanted = app_query_params(display_currency())
+    if wanted.get(CURRENCY_PARAM):
+        if st.query_params.get(CURRENCY_PARAM) != wanted[CURRENCY_PARAM]:
+            st.query_params[CURRENCY_PARAM] = wanted[CURRENCY_PARAM]
+    elif CURRENCY_PARAM in st.query_params:
+        del st.query_params[CURRENCY_PARAM]
 
 
 def run_guarded(page: Page) -> None:

@@ -21,7 +21,7 @@ def portfolio() -> pd.DataFrame:
             "gbf_targets": [(), (), (2,), ()],
             "ecosystems": [("marine_coastal",), ("mountains", "forests"), ("drylands",), ()],
             "requested_amount": [850_000.0, 2_500_000.0, math.nan, 300_000.0],
-            "status": ["submitted", "funded", "submitted", "partly funded"],
+            "status": ["submitted", "not yet funded", "submitted", "partly funded"],
         }
     )
 
@@ -114,7 +114,8 @@ def test_target_ecosystem_status_and_amount_filters(portfolio):
         "P1",
         "P4",
     ]
-    assert ids(portfolio, proposal_mask(portfolio, MatchView(ecosystems=("forests",)))) == ["P2"]
+    everything = MatchView(include_funded=True, ecosystems=("forests",))
+    assert ids(portfolio, proposal_mask(portfolio, everything)) == ["P2"]
     assert ids(portfolio, proposal_mask(portfolio, MatchView(statuses=("submitted",)))) == [
         "P1",
         "P3",
@@ -122,6 +123,47 @@ def test_target_ecosystem_status_and_amount_filters(portfolio):
     # A proposal without an amount drops out once a bound is set.
     view = MatchView(amount_min=300_000.0, amount_max=1_000_000.0)
     assert ids(portfolio, proposal_mask(portfolio, view)) == ["P1", "P4"]
+
+
+def test_funded_and_closed_proposals_are_hidden_unless_included(portfolio):
+    closed = portfolio.assign(status=["submitted", "funded", "Closed", "some secured funding"])
+    assert ids(closed, proposal_mask(closed, MatchView())) == ["P1", "P4"]
+    assert ids(closed, proposal_mask(closed, MatchView(include_funded=True))) == [
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+    ]
+    assert "funded and closed proposals hidden" in MatchView().describe()
+
+
+def test_ecosystem_filter_uses_the_ecosystems_the_score_uses(portfolio):
+    scored = portfolio.assign(
+        ecosystems_used=[("marine_coastal",), ("mountains",), ("drylands",), ("marine_coastal",)]
+    )
+    view = MatchView(ecosystems=("marine_coastal",), include_funded=True)
+    assert ids(portfolio, proposal_mask(portfolio, view)) == ["P1"]
+    assert ids(scored, proposal_mask(scored, view)) == ["P1", "P4"]
+
+
+def test_amount_filter_compares_the_request_in_the_display_currency(portfolio):
+    shown = portfolio.assign(requested_display=[700_000.0, 2_000_000.0, math.nan, 250_000.0])
+    view = MatchView(amount_min=500_000.0, currency="EUR", include_funded=True)
+    assert ids(shown, proposal_mask(shown, view)) == ["P1", "P2"]
+    assert "request EUR 500,000 to any" in view.describe()
+
+
+def test_a_link_carries_only_the_picked_side_and_the_explained_pair():
+    donor_side = MatchView(donor_id="JBF", proposal_id="23210", explain="23276")
+    params = donor_side.to_query_params()
+    assert params == {"donor_id": "JBF", "explain": "23276"}
+    assert MatchView.from_query_params(params).explain == "23276"
+    proposal_side = MatchView(view="proposal", donor_id="ES", proposal_id="23276", explain="JBF")
+    assert proposal_side.to_query_params() == {
+        "view": "proposal",
+        "proposal_id": "23276",
+        "explain": "JBF",
+    }
 
 
 def test_suggested_targets_stand_in_only_where_none_are_declared(portfolio):
@@ -145,6 +187,8 @@ def test_region_options_list_regions_before_sub_regions():
 
 
 def test_describe_names_every_active_filter():
-    text = MatchView(countries=("PER",), aichi_targets=(11,), min_score=0.5).describe()
+    text = MatchView(
+        countries=("PER",), aichi_targets=(11,), min_score=0.5, include_funded=True
+    ).describe()
     assert text == "country PER; Aichi 11; score at least 0.50"
-    assert MatchView().describe() == "no filters"
+    assert MatchView(include_funded=True).describe() == "no filters"

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from matcher.load import load
 from matcher.store import open_store
+from ui.filters import is_closed_status
 from ui.pages import UNEXPECTED_ERROR_MESSAGE
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
@@ -58,9 +59,20 @@ def test_first_start_lands_on_matches_with_sample_data_ranked(app, store):
     assert_clean(at)
     assert texts(at.title) == ["Matches"]
     summary = next(c for c in texts(at.caption) if "proposals match" in c)
-    assert summary.startswith(f"{len(store.proposals())} proposals match")
+    stored = store.proposals()
+    still_open = int((~stored["status"].map(is_closed_status)).sum())
+    assert 0 < still_open < len(stored)
+    assert summary.startswith(f"{still_open} proposals match")
     table = at.dataframe[0].value
-    assert len(table) == 50
+    assert len(table) == min(still_open, 50)
+    assert list(table.columns[:6]) == [
+        "score",
+        "proposal_title",
+        "explanation",
+        "funding",
+        "decision",
+        "status",
+    ]
     assert table["score"].is_monotonic_decreasing or not table["eligible"].all()
     assert table["explanation"].str.len().gt(0).all()
     assert [m.label for m in at.metric] == ["Score"]
@@ -432,7 +444,7 @@ def test_overview_draws_funding_orphans_crowding_and_the_offline_map(app):
     assert len(charts) == 5  # Aichi, GBF, region, map, crowding
     assert any("Natural Earth" in c for c in texts(at.caption))
     assert [m.label for m in at.metric] == ["Orphan proposals"]
-    at.segmented_control(key="overview_currency").set_value("EUR").run()
+    at.segmented_control(key="display_currency").set_value("EUR").run()
     assert_clean(at)
 
 

@@ -31,7 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT_DIR = REPO / "docs" / "screenshots"
+# Screenshots go to a temporary folder, or where $LIFEWEB_SCREENSHOT_DIR says (the README's
+# images are made by scripts/make_screenshots.py, which points it at docs/screenshots/), so
+# a test run never rewrites tracked files.
+SCREENSHOT_DIR_ENV = "LIFEWEB_SCREENSHOT_DIR"
 SERVER_START_TIMEOUT_S = 90
 
 
@@ -155,6 +158,9 @@ def page(browser: object, app_server: str, tmp_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir() -> Path:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOT_DIR
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save what the person saw (never inside the tracked tree)."""
+    chosen = os.environ.get(SCREENSHOT_DIR_ENV, "").strip()
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

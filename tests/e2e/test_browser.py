@@ -3,8 +3,8 @@
 One journey a programme officer takes: open the app (sample data already ranked), upload a
 messy file, review and save it, filter the matches as a donor, put two proposals on a
 shortlist, download the CSV and check its rows, including a proposal titled like a
-spreadsheet formula, which must arrive as text. Screenshots of every page go to
-``docs/screenshots/`` so a reviewer can look without starting the app.
+spreadsheet formula, which must arrive as text. Screenshots of every page are saved so a reviewer can look without starting the app (a temporary folder, or
+``$LIFEWEB_SCREENSHOT_DIR``: see ``scripts/make_screenshots.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 
 from matcher.load import load
 from matcher.reference import data_dir
+from ui.filters import is_closed_status
 
 pytestmark = pytest.mark.browser
 
@@ -65,8 +66,9 @@ def screenshot(page, folder: Path, name: str) -> None:
 
 
 def sample_counts() -> tuple[int, str]:
-    """Proposals in the shipped sample, and the name of the donor the journey acts as."""
-    n_proposals = load(data_dir() / "proposals.csv", "proposals").n_loaded
+    """Open proposals in the shipped sample (funded ones are hidden), and the donor's name."""
+    frame = load(data_dir() / "proposals.csv", "proposals").frame
+    n_proposals = int((~frame["status"].map(is_closed_status)).sum())
     donors = pd.read_csv(data_dir() / "donors.csv", keep_default_na=False, dtype=str)
     return n_proposals, donors.set_index("donor_id").at[DONOR_ID, "name"]
 
