@@ -14,18 +14,24 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from matcher.contract import KINDS
 from matcher.errors import UnreadableFileError
+from matcher.intake.columns import MissingColumnsError
 from matcher.load import LoadReport, flatten, load
 
 __all__ = [
     "ENCODING_CHOICES",
+    "MAPPABLE_COLUMNS",
     "UploadOutcome",
+    "cell_changes",
+    "column_map_key",
     "content_hash",
     "decodable_encodings",
     "normalisation_notes",
     "preview_lines",
     "read_upload",
     "rejected_for_fixing",
+    "rejected_table",
 ]
 
 AUTO_ENCODING = "auto (UTF-8)"
@@ -52,6 +58,8 @@ class UploadOutcome:
     report: LoadReport | None
     message: str = ""
     encoding_may_help: bool = False
+    missing: MissingColumnsError | None = None
+    """Set when a required column has no header: the page then offers a mapping step."""
 
     @property
     def ok(self) -> bool:
@@ -68,7 +76,13 @@ def is_text_file(filename: str) -> bool:
 
 
 def read_upload(
-    data: bytes, *, filename: str, kind: str, encoding: str = AUTO_ENCODING
+    data: bytes,
+    *,
+    filename: str,
+    kind: str,
+    encoding: str = AUTO_ENCODING,
+    column_map: dict[str, str | None] | None = None,
+    corrections: dict[tuple[int, str], str] | None = None,
 ) -> UploadOutcome:
     """Run the reader on uploaded bytes; never raises for a bad file.
 
@@ -82,6 +96,8 @@ def read_upload(
         ``"proposals"``, ``"donors"`` or ``"history"``.
     encoding
         An entry of :data:`ENCODING_CHOICES`; the first means UTF-8 (with or without BOM).
+    column_map, corrections
+        A person's column mapping and accepted cell corrections (see :func:`matcher.load.load`).
 
     Returns
     -------
@@ -91,7 +107,21 @@ def read_upload(
     """
     chosen = None if encoding == AUTO_ENCODING else encoding
     try:
-        report = load(data, kind, filename=filename, encoding=chosen)
+        report = load(
+            data,
+            kind,
+            filename=filename,
+            encoding=chosen,
+            column_map=column_map or None,
+            corrections=corrections or None,
+        )
+    except MissingColumnsError as error:
+        return UploadOutcome(None, str(error), missing=error)
+    except ValueError as error:  # a mapping naming a column the contract does not have
+        if isinstance(error, UnreadableFileError):
+            may_help = is_text_file(filename) and not _is_utf8(data)
+            return UploadOutcome(None, str(error), encoding_may_help=may_help)
+        return UploadOutcome(None, f"The column mapping cannot be used: {error}")
     except UnreadableFileError as error:
         may_help = is_text_file(filename) and not _is_utf8(data)
         return UploadOutcome(None, str(error), encoding_may_help=may_help)
@@ -167,3 +197,83 @@ def rejected_for_fixing(report: LoadReport) -> pd.DataFrame:
 def loaded_preview(report: LoadReport, *, rows: int = 200) -> pd.DataFrame:
     """The first loaded rows with tuples joined, ready for ``st.dataframe``."""
     return flatten(report.frame.head(rows))
+
+
+# Contract columns a person may assign a header to in the mapping step, per kind.
+MAPPABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "proposals": (
+        "proposal_id",
+        "title",
+        "countries",
+        "requested_amount",
+        "currency",
+        "aichi_targets",
+        "gbf_targets",
+        "ecosystems",
+        "summary",
+        "description",
+        "status",
+    ),
+    "donors": ("donor_id", "name", "priorities", "eligible_regions", "min_grant", "max_grant"),
+    "history": ("proposal_id", "donor", "amount", "currency", "year"),
+}
+assert set(MAPPABLE_COLUMNS) == set(KINDS)
+
+
+def column_map_key(kind: str, fingerprint: str) -> str:
+    """Where a person's mapping for this kind of file and header row is remembered."""
+    return f"column_map:{kind}:{fingerprint}"
+
+
+def rejected_table(report: LoadReport) -> pd.DataFrame:
+    """Rejected rows as the page lists them: row, id, title, column, value, reason, suggestion."""
+    columns = ["row", "id", "title", "column", "value", "reason", "suggestion"]
+    table = report.rejected
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    present = [c for c in columns if c in table.columns]
+    shown = table[present].copy()
+    for column in columns:
+        if column not in shown:
+            shown[column] = ""
+    return shown[columns].fillna("").reset_index(drop=True)
+
+
+def cell_changes(report: LoadReport, stored: pd.DataFrame) -> pd.DataFrame:
+    """What saving would change in records already stored: one row per changed cell.
+
+    Compared on the file's contract columns in their stored text form (``flatten``), so a
+    re-upload of a corrected file shows exactly the cells that differ before it is saved.
+    """
+    empty = pd.DataFrame(columns=["id", "title", "column", "stored", "in the file"])
+    frame = report.frame
+    if frame.empty or stored.empty:
+        return empty
+    id_column = frame.columns[0]
+    if id_column not in stored.columns:
+        return empty
+    mapped = set(report.header_mapping.get("column", pd.Series(dtype=str)).dropna().astype(str))
+    compared = [c for c in frame.columns if c in stored.columns and c in mapped and c != id_column]
+    old = flatten(stored[[id_column, *compared]]).astype(str)
+    old = old.drop_duplicates(id_column).set_index(id_column)
+    new = flatten(frame[[id_column, "title", *[c for c in compared if c != "title"]]]).astype(str)
+    rows = []
+    for _, row in new.iterrows():
+        record = str(row[id_column])
+        if record not in old.index:
+            continue
+        for column in compared:
+            before, after = str(old.at[record, column]), str(row[column])
+            if _normal(before) != _normal(after):
+                rows.append((record, str(row["title"]), column, before, after))
+    return pd.DataFrame(rows, columns=empty.columns) if rows else empty
+
+
+def _normal(text: str) -> str:
+    cleaned = text.strip()
+    if cleaned.lower() in {"nan", "none", "<na>"}:
+        return ""
+    try:
+        return repr(float(cleaned))
+    except ValueError:
+        return cleaned

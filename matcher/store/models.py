@@ -337,3 +337,14 @@ class NationalTarget(Base):
     source_row: Mapped[int | None]
     imported_at: Mapped[dt.datetime]
     imported_by: Mapped[str] = mapped_column(sa.Text)
+
+
+class AppSetting(Base):
+    """One remembered app setting (e.g. a column mapping for a header row), JSON-valued."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(sa.Text)

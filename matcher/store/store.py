@@ -57,6 +57,7 @@ from matcher.store.records import (
     filled_extras,
     is_missing,
 )
+from matcher.store.settings import SettingsStoreMixin
 from matcher.store.shortlist_names import refuse_duplicate_shortlist
 from matcher.store.stamps import iso as _iso
 from matcher.store.stamps import now as _now
@@ -301,7 +302,7 @@ def read_inputs(
         return store.proposals(), store.donors(), store.history()
 
 
-class Store(NationalTargetsMixin, EventStoreMixin):
+class Store(NationalTargetsMixin, EventStoreMixin, SettingsStoreMixin):
     """Proposals, donors, funding history, events, shortlists and decisions in one database.
 
     Use :func:`open_store` to get one; it is safe to share between threads.

@@ -175,3 +175,11 @@ def test_the_database_refuses_to_change_the_decision_log(
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), store.engine.begin() as connection:
         connection.execute(sa.text(statement))
     assert store.decisions()["status"].tolist() == ["proposed"]
+
+
+def test_a_setting_is_saved_replaced_and_read_back(db_url: str) -> None:
+    with open_store(db_url) as store:
+        assert store.setting("column_map:proposals:h0") is None
+        store.save_setting("column_map:proposals:h0", {"Nom": "title"}, by="ana")
+        store.save_setting("column_map:proposals:h0", {"Nom": "title", "Pays": "countries"})
+        assert store.setting("column_map:proposals:h0") == {"Nom": "title", "Pays": "countries"}
