@@ -144,9 +144,7 @@ def schedule_meetings(
         delegations=delegations,
         previous=previous,
     )
-    quick = problem.locked_slot.copy()
-    _complete(problem, quick)
-    quick_met = len(np.unique(problem.pair_delegation[quick >= 0]))
+    quick_met = max(_quick_coverage(problem, start) for start in (None, problem.previous_slot))
     solution = solve_model(problem, time_limit=time_limit, greedy_coverage=quick_met)
     pair_slot = solution.pair_slot.copy()
     notes = list(problem.notes)
@@ -235,6 +233,30 @@ def move_meeting(
         time_limit=time_limit,
         names=names,
     )
+
+
+def _quick_coverage(problem: MeetingProblem, start: np.ndarray | None) -> int:
+    """Delegations met by a greedy schedule: the locks, then ``start``'s meetings that still
+    fit beside them (a previous schedule), then :func:`_complete`."""
+    quick = problem.locked_slot.copy()
+    if start is not None:
+        donor_busy, delegation_busy, per_slot, per_donor = _occupancy(problem, quick)
+        for p in np.flatnonzero((start >= 0) & (quick < 0)):
+            d, g, t = problem.pair_donor[p], problem.pair_delegation[p], start[p]
+            if (
+                problem.donor_free[d, t]
+                and problem.delegation_free[g, t]
+                and not donor_busy[d, t]
+                and not delegation_busy[g, t]
+                and per_slot[t] < problem.n_tables
+                and per_donor[d] < problem.donor_cap[d]
+            ):
+                quick[p] = t
+                donor_busy[d, t] = delegation_busy[g, t] = True
+                per_slot[t] += 1
+                per_donor[d] += 1
+    _complete(problem, quick)
+    return len(np.unique(problem.pair_delegation[quick >= 0]))
 
 
 def _occupancy(problem: MeetingProblem, pair_slot: np.ndarray) -> tuple[np.ndarray, ...]:
