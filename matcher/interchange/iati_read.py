@@ -356,8 +356,11 @@ def _proposal_row(activity: _Activity) -> dict[str, str]:
     if not countries:
         countries, shares = _countries(element.iterfind("transaction/recipient-country"), activity)
     regions, region_shares = _regions(element.iterfind("recipient-region"), activity)
-    if not countries and regions:
-        activity.notes.append(f"regional activity ({', '.join(regions)}): names no country")
+    if not countries and regions and not activity.problems:
+        activity.problems.append(
+            f"a regional activity ({', '.join(regions)}) with no recipient-country: a proposal "
+            "needs the countries it works in"
+        )
     row["countries"] = ";".join(countries)
     amount, currency, budgets = _budget(activity)
     row["requested_amount"] = amount

@@ -249,3 +249,15 @@ def test_the_upload_reader_refuses_hostile_xml_with_the_message() -> None:
     outcome = read_upload(BILLION_LAUGHS, filename="activities.xml", kind="proposals")
     assert not outcome.ok
     assert outcome.message.startswith("Refused for safety")
+
+
+def test_a_regional_activity_without_countries_is_rejected_saying_so() -> None:
+    regional = b"""<?xml version="1.0"?><iati-activities version="2.03"><iati-activity>
+    <iati-identifier>XM-R-1</iati-identifier><title><narrative>Sahel</narrative></title>
+    <recipient-region code="289" vocabulary="1"/></iati-activity></iati-activities>"""
+    report = load(regional, "proposals", filename="regional.xml")
+    assert (report.rows_in, report.n_loaded, report.n_rejected) == (1, 0, 1)
+    assert report.rejected["reason"].tolist() == [
+        "a regional activity (Sub-Saharan Africa) with no recipient-country: a proposal needs "
+        "the countries it works in"
+    ]
