@@ -138,7 +138,8 @@ class Donor(_Tracked, Base):
 
 
 class FundingRecord(_Tracked, Base):
-    """One past funding match. ``history_key`` is proposal|donor|year|n (n-th such row)."""
+    """One past funding match. ``history_key`` is proposal|donor|year|n (n-th such row), each
+    part with ``\\`` and ``|`` escaped (``matcher.store.records.history_key``)."""
 
     __tablename__ = "funding_history"
 

@@ -29,6 +29,7 @@ __all__ = [
     "decode_rows",
     "encode_frame",
     "filled_extras",
+    "history_key",
     "is_missing",
 ]
 
@@ -65,7 +66,8 @@ class KindSpec:
         Proposals and donors have their id. A funding record has none, so its key is
         ``proposal_id|donor|year|n`` where ``n`` counts equal (proposal, donor, year) rows in
         the file: the same file always gives the same keys, and a corrected amount updates the
-        row instead of adding one.
+        row instead of adding one. Each part has ``\\`` and ``|`` escaped (:func:`history_key`),
+        so ``("A|b", "c")`` and ``("A", "b|c")`` never share a key.
         """
         if self.key_column != "history_key":
             return [_text(value) for value in frame[self.key_column]]
@@ -80,8 +82,15 @@ class KindSpec:
                 "" if is_missing(year) else str(int(year)),
             )
             seen[base] = seen.get(base, 0) + 1
-            keys.append("|".join((*base, str(seen[base]))))
+            keys.append(history_key(*base, seen[base]))
         return keys
+
+
+def history_key(proposal_id: str, donor: str, year: str, n: int) -> str:
+    """The collision-free key of a funding record: the parts joined by ``|``, each with
+    ``\\`` and ``|`` backslash-escaped (parts without them read as before)."""
+    parts = (proposal_id, donor, year, str(n))
+    return "|".join(part.replace("\\", "\\\\").replace("|", "\\|") for part in parts)
 
 
 SPECS: Final[dict[str, KindSpec]] = {
