@@ -56,11 +56,11 @@ def test_backslashes_in_ids_cannot_forge_a_separator(store: Store, backslash: st
     assert store.import_frame(rows, "history", filename="h.csv").n_added == 2
 
 
-def test_migration_0005_rewrites_old_keys_and_their_kept_versions(db_url: str) -> None:
+def test_migration_0006_rewrites_old_keys_and_their_kept_versions(db_url: str) -> None:
     engine = create_store_engine(resolve_url(db_url))
     when = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
     try:
-        upgrade(engine, "0004")
+        upgrade(engine, "0005")
         metadata = sa.MetaData()
         history = sa.Table("funding_history", metadata, autoload_with=engine)
         versions = sa.Table("record_versions", metadata, autoload_with=engine)

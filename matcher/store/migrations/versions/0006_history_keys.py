@@ -6,8 +6,8 @@ now has ``\\`` and ``|`` backslash-escaped. Keys without those characters (nearl
 as they are; the others are rewritten here, in ``funding_history`` and in the superseded
 versions kept in ``record_versions``.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 
 """
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -43,7 +43,7 @@ def _escaped(part: str) -> str:
 
 
 def _new_key(proposal_id: str, donor: str, year: int | None, old_key: str) -> str:
-    """The 0005 key of a stored row; ``n`` is the last part of its old key."""
+    """The 0006 key of a stored row; ``n`` is the last part of its old key."""
     n = old_key.rsplit("|", 1)[-1]
     parts = (
         proposal_id or "",
