@@ -22,7 +22,6 @@ from matcher.explain import PairExplanation
 from matcher.score import COMPONENTS
 from matcher.tagger import target_label, target_text
 from ui import matching, national_targets, services
-from ui.charts import component_chart
 from ui.display import money_text, rate_note, to_display
 from ui.filters import GROUP_FLAGS, MatchView, pair_mask, proposal_mask, region_options
 from ui.matching import COMPONENT_LABELS, Analysis
@@ -546,6 +545,10 @@ def _render_explanation(detail: PairExplanation) -> None:
         component=detail.components["component"].map(lambda c: COMPONENT_LABELS.get(c, c))
     )
     chart_col, text_col = st.columns([2, 3])
+    # Altair is imported here, below the ranked table: a first session after a start gets the
+    # table without waiting for the charting library to load.
+    from ui.charts import component_chart
+
     chart_col.altair_chart(component_chart(components), width="stretch")
     text_col.dataframe(
         components[["component", "value", "weight", "contribution", "sentence"]],
