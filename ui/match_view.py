@@ -336,7 +336,7 @@ def _filtered(found: Analysis, view: MatchView) -> pd.DataFrame:
             )
             ids = proposals["proposal_id"].astype(str)
             proposals = proposals.assign(serves_national_targets=ids.where(ids.isin(served), ""))
-        proposals = _in_display_currency(found.proposals, view.currency)
+        proposals = _in_display_currency(proposals, view.currency)
         keep = proposals[proposal_mask(proposals, view)]["proposal_id"].astype(str)
         pairs = pairs[pairs["proposal_id"].isin(set(keep))]
     else:
