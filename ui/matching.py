@@ -41,6 +41,7 @@ __all__ = [
     "explanations_for",
     "funding_badge",
     "proposal_pairs",
+    "status_label",
 ]
 
 COMPONENT_LABELS: dict[str, str] = {
@@ -157,6 +158,24 @@ def _estimate(seconds: float) -> str:
     return "under a second" if seconds < 1 else f"about {seconds:,.0f} s"
 
 
+def status_label(n_proposals: int, n_new: int, n_donors: int, seconds: float) -> str:
+    """What the scoring status says while it works: how many rows and pairs, and how long.
+
+    ``n_new`` of the ``n_proposals`` are scored (all of them unless an upload kept the rest).
+    """
+    if n_new == n_proposals:
+        what = f"Scoring {n_proposals:,} proposals against {n_donors:,} donors"
+    else:
+        what = (
+            f"Scoring {n_new:,} new or changed proposals against {n_donors:,} donors "
+            f"(the other {n_proposals - n_new:,} keep their scores)"
+        )
+    return (
+        f"{what}: {n_new * n_donors:,} pairs, {_estimate(seconds)} (once per change of data; "
+        "re-weighting afterwards is instant)…"
+    )
+
+
 def _reusable(data: services.Portfolio, base: Analysis | None) -> np.ndarray | None:
     """For each stored proposal, its unchanged row in ``base`` (-1: score it), or None.
 
@@ -195,16 +214,9 @@ def _compute(data: services.Portfolio, base: Analysis | None = None) -> Analysis
     expected = (0.0 if keep is not None else rates["fit"]) + n_new * (
         rates["proposal"] + n_donors * rates["pair"]
     )
-    what = (
-        f"Scoring {n_proposals:,} proposals against {n_donors:,} donors"
-        if keep is None
-        else f"Scoring {n_new:,} new or changed proposals against {n_donors:,} donors "
-        f"(the other {n_proposals - n_new:,} keep their scores)"
-    )
     started = time.perf_counter()
     with st.status(
-        f"{what}: {n_new * n_donors:,} pairs, {_estimate(expected)} (once per change of "
-        "data; re-weighting afterwards is instant)…",
+        status_label(n_proposals, n_new, n_donors, expected),
         expanded=True,
     ) as status:
         progress = st.progress(0.0, text=f"Suggesting targets from {n_new:,} proposals' text…")

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
 
@@ -266,8 +267,16 @@ def _make_plan(
             time_limit=PAGE_TIME_LIMIT,
         ),
     )
-    with st.spinner("Solving the plan…"):
+    n_pairs = len(problem.eligible)
+    with st.status(
+        f"Solving the plan: {len(problem.proposals):,} proposals, {len(problem.donors):,} "
+        f"donors, {n_pairs:,} eligible pairs; at most {PAGE_TIME_LIMIT:.0f} s (kept afterwards "
+        "for every session until the data, the weights or the options change)…",
+        expanded=False,
+    ) as status:
+        started = time.perf_counter()
         plan = solve(problem)
+        status.update(label=f"Solved in {time.perf_counter() - started:,.1f} s.", state="complete")
     return problem, plan
 
 
