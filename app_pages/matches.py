@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import match_view, matching
+from ui import events_panel, match_view, matching
 
 st.title("Matches")
 st.caption(
@@ -22,5 +22,5 @@ if analysis is None:
 
 view = match_view.render_controls(analysis)
 shown = match_view.render_ranking(analysis, view)
-match_view.render_add_to_shortlist(view, shown)
+events_panel.render_add_to_event(view, shown)
 match_view.render_pair_detail(analysis, view, shown)

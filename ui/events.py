@@ -304,3 +304,31 @@ def invited_delegations(rows: pd.DataFrame, countries: Iterable[str]) -> list[st
     """Every delegation the event invites: countries named, and those of its proposals."""
     found = {str(c) for codes in rows["countries"] for c in (codes or ())}
     return sorted(found | {str(c) for c in countries})
+
+
+HANDOUT_PROPOSAL_COLUMNS = (
+    "secured_amount",
+    "aichi_targets",
+    "gbf_targets",
+    "suggested_aichi_targets",
+    "suggested_gbf_targets",
+    "eoi_document_url",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "focal_point",
+    "organisation",
+)
+
+
+def handout_rows(table: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
+    """The event list with what the hand-outs also print: targets, the EOI link, contacts.
+
+    ``proposals`` is the stored proposals (suggested targets added when the analysis has
+    them); columns a proposal does not have stay out.
+    """
+    extra = [c for c in HANDOUT_PROPOSAL_COLUMNS if c in proposals.columns]
+    info = proposals.assign(proposal_id=proposals["proposal_id"].astype(str))
+    info = info.drop_duplicates("proposal_id").set_index("proposal_id")[extra]
+    rows = table.drop(columns=[c for c in extra if c in table.columns])
+    return rows.join(info, on="proposal_id")

@@ -615,3 +615,74 @@ def render_csv_downloads(
             f"event_csv_{what}",
             column,
         )
+
+
+# -- "Add to event" from a donor's or a proposal's view on the Matches page ---------------
+
+NEW_EVENT = "new"
+
+
+def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
+    """Put ranked pairs on an event's list: this donor's proposals, or this proposal's donors.
+
+    ``view`` is the Matches page's :class:`ui.filters.MatchView`; ``shown`` the ranked rows
+    on screen (``proposal_id``, ``proposal_title``, ``donor_id``, ``donor_name``).
+    """
+    if shown.empty:
+        return
+    store = services.get_store()
+    events = store.events()
+    choices: dict[object, str] = {int(r["event_id"]): _label(r) for _, r in events.iterrows()}
+    choices[NEW_EVENT] = "New event…"
+    for_donor = view.view == "donor"
+    if for_donor:
+        options = dict(zip(shown["proposal_id"], shown["proposal_title"], strict=True))
+        label, placeholder = "Proposals", "Pick from the ranked proposals"
+    else:
+        options = dict(zip(shown["donor_id"], shown["donor_name"], strict=True))
+        label, placeholder = "Donors", "Pick from the ranked donors"
+    with (
+        st.expander("Add to an event", icon=":material/event:"),
+        st.form(f"mv_add_to_event_{view.view}", clear_on_submit=True),
+    ):
+        picked = st.multiselect(
+            label,
+            list(options),
+            format_func=lambda k: (
+                f"{k} · {one_line(options.get(k, ''), limit=80)}"
+                if for_donor
+                else one_line(options.get(k, "")) or str(k)
+            ),
+            placeholder=placeholder,
+        )
+        target = st.selectbox("Event", list(choices), format_func=choices.get)
+        left, right = st.columns(2)
+        name = left.text_input("Name (for a new event)")
+        day = right.date_input("Date (for a new event)", value=None)
+        submitted = st.form_submit_button("Add to event", type="primary")
+    if not submitted or not picked:
+        return
+    who = services.current_user()
+    try:
+        if target == NEW_EVENT:
+            if not name.strip():
+                st.error("Name the new event.", icon=":material/error:")
+                return
+            target = store.create_event(name, event_date=day, by=who)
+        for key in picked:
+            proposal_id, donor_id = (key, view.donor_id) if for_donor else (view.proposal_id, key)
+            store.add_to_event(int(target), str(proposal_id), donor_id=str(donor_id), by=who)
+    except (LifeWebMatchError, ValueError) as error:
+        st.error(escape_markdown(str(error)), icon=":material/error:")
+        return
+    finally:
+        services.mark_changed()
+    st.session_state[PICK_KEY] = int(target)
+    event_name = store.event(int(target))["name"]
+    st.success(
+        escape_markdown(
+            f"Added {len(picked)} to the event '{one_line(event_name)}'; open the Events page "
+            "for its list, schedule and pledges."
+        ),
+        icon=":material/check_circle:",
+    )

@@ -118,15 +118,14 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
     assert not summary.inner_text().startswith(f"{n_sample + 5} ")
     screenshot(page, screenshot_dir, "matches")
 
-    # Two proposals onto a new shortlist for this donor, one of them titled like a formula.
-    page.get_by_text("Add to a shortlist").click()
+    # Two proposals onto a new event for this donor (its shortlist is the donor's part of the
+    # event's list), one of them titled like a formula.
+    page.get_by_text("Add to an event").click()
     choose(page, "Proposals", "MSY-03")
     choose(page, "Proposals", "MSY-04")
-    page.get_by_role("textbox", name="Event name (for a new shortlist)").fill(
-        "Pacific and Mekong roundtable"
-    )
-    page.get_by_role("button", name="Add to shortlist").click()
-    page.get_by_text("Added 2 proposal(s)").wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_role("textbox", name="Name (for a new event)").fill("Pacific and Mekong roundtable")
+    page.get_by_role("button", name="Add to event").click()
+    page.get_by_text("Added 2 to the event").wait_for(timeout=LONG_WAIT_MS)
 
     # Download the CSV from the Shortlists page and check its rows.
     open_page(page, "Shortlists")
