@@ -1,0 +1,212 @@
+"""A roundtable from the programme officer's side, in Debian's Chromium.
+
+Create an event, put proposals on its list from two donors' views on the Matches page,
+schedule the meetings, record two pledges, and download the meeting-ready workbook, a
+donor's brief and the event list as CSV; then open the files as the people in the room
+would (sheets, headers, totals, the PDF's text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from matcher.reference import data_dir
+
+pytestmark = pytest.mark.browser
+
+LONG_WAIT_MS = 180_000
+EVENT = "Andes and Amazon roundtable"
+FIRST_DONOR, SECOND_DONOR = "ES", "NO-NORAD"
+
+
+def wait_until_idle(page) -> None:
+    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
+    page.wait_for_timeout(400)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
+    page.wait_for_timeout(400)
+
+
+def open_page(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox or multiselect labelled ``label`` by typing it."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option).first.wait_for(timeout=LONG_WAIT_MS)
+    box.press("Enter")
+    box.press("Escape")
+    wait_until_idle(page)
+
+
+def choose_first(page, label: str, count: int) -> list[str]:
+    """Pick the first ``count`` options of a multiselect (the best-ranked); returns their ids."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    page.get_by_role("option").first.wait_for(timeout=LONG_WAIT_MS)
+    texts = [text for text in page.get_by_role("option").all_inner_texts() if " · " in text]
+    box.press("Escape")
+    ids = [text.split(" · ")[0].strip() for text in texts[:count]]
+    for proposal_id in ids:
+        choose(page, label, proposal_id)
+    return ids
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+    wait_until_idle(page)
+
+
+def flash(page, text: str) -> None:
+    page.get_by_text(text).first.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def shoot(page, folder: Path, name: str) -> None:
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 2200})
+    wait_until_idle(page)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(folder / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def download(page, button: str) -> Path:
+    with page.expect_download(timeout=LONG_WAIT_MS) as info:
+        page.get_by_role("button", name=button).click()
+    return Path(info.value.path()), info.value.suggested_filename
+
+
+def donor_names() -> dict[str, str]:
+    donors = pd.read_csv(data_dir() / "donors.csv", keep_default_na=False, dtype=str)
+    return dict(zip(donors["donor_id"], donors["name"], strict=True))
+
+
+@pytest.fixture
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Screenshots of the journey, outside the repository ($LIFEWEB_SCREENSHOTS to keep them)."""
+    kept = os.environ.get("LIFEWEB_SCREENSHOTS")
+    folder = Path(kept) if kept else tmp_path_factory.mktemp("event-screens")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def pdf_text(path: Path) -> tuple[int, str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+        return len(document), "\n".join(pages)
+    finally:
+        document.close()
+
+
+def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, shots):
+    names = donor_names()
+    first, second = names[FIRST_DONOR], names[SECOND_DONOR]
+    page.goto("/")
+    page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+    # 1. Create the event: name, date, place, currency, the two donors taking part.
+    open_page(page, "Events")
+    if not page.get_by_role("button", name="Create event").is_visible():
+        page.get_by_text("New event", exact=True).click()
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Create event"))
+    form.get_by_role("textbox", name="Event name").fill(EVENT)
+    form.get_by_role("textbox", name="Place").fill("Lima, Peru")
+    choose(page, "Currency of the totals", "EUR")
+    choose(page, "Donors taking part", first)
+    choose(page, "Donors taking part", second)
+    form.get_by_role("button", name="Create event").click()
+    flash(page, f"Created the event '{EVENT}'")
+    page.get_by_role("heading", name=EVENT).wait_for(timeout=LONG_WAIT_MS)
+
+    # 2. From each donor's view on the Matches page, its two best proposals onto the event.
+    for donor in (first, second):
+        open_page(page, "Matches")
+        choose(page, "Donor", donor)
+        page.get_by_text("Add to an event", exact=True).click()
+        adder = page.get_by_test_id("stForm").filter(
+            has=page.get_by_role("button", name="Add to event")
+        )
+        choose_first(page, "Proposals", 2)
+        choose(page, "Event", EVENT)
+        adder.get_by_role("button", name="Add to event").click()
+        flash(page, f"Added 2 to the event '{EVENT}'")
+    shoot(page, shots, "matches-add-to-event")
+
+    # 3. The event list holds both donors' rows.
+    open_page(page, "Events")
+    page.get_by_role("heading", name=EVENT).wait_for(timeout=LONG_WAIT_MS)
+    open_tab(page, "Downloads")
+    path, filename = download(page, "Event list (CSV)")
+    assert filename.endswith(".csv") and filename.startswith("andes-and-amazon-roundtable")
+    text = path.read_bytes().decode("utf-8-sig")
+    heading, _, body = text.partition("\n\n")
+    assert EVENT in heading and "Lima, Peru" in heading and "Totals in EUR" in heading
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 4
+    assert {row["Donor"] for row in rows} == {first, second}
+    assert all(row["Stage"] == "invited" for row in rows)
+    assert all(row["Why it fits"] for row in rows)
+    assert "<NA>" not in text and "nan" not in body.split(",")
+
+    # 4. Schedule the meetings: a grid of slots and tables.
+    open_tab(page, "Schedule")
+    page.get_by_role("button", name="Schedule meetings").click()
+    flash(page, "meeting(s).")
+    page.get_by_text("Delegations with at least one meeting").first.wait_for()
+    shoot(page, shots, "event-schedule")
+
+    # 5. Two pledges, one with each donor.
+    open_tab(page, "Event list")
+    for donor, amount in ((first, "250,000"), (second, "1.2 million")):
+        steps = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Record"))
+        choose(page, "Donor and proposal", donor)
+        choose(page, "Stage", "pledged")
+        steps.get_by_role("textbox", name="Pledged amount (for a pledge)").fill(amount)
+        steps.get_by_role("button", name="Record").click()
+        flash(page, "Recorded 'pledged'")
+    shoot(page, shots, "event-list")
+    open_tab(page, "Pledges")
+    page.get_by_text("2 pledge(s) total").wait_for(timeout=LONG_WAIT_MS)
+    shoot(page, shots, "event-pledges")
+
+    # 6. The meeting-ready workbook: cover with totals in EUR, a sheet per donor, schedule.
+    open_tab(page, "Downloads")
+    path, filename = download(page, "Meeting-ready workbook (Excel)")
+    assert filename.endswith(".xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "Cover"
+    assert "Schedule" in book.sheetnames
+    assert any(first[:20] in sheet for sheet in book.sheetnames)
+    assert any(second[:20] in sheet for sheet in book.sheetnames)
+    cover = "\n".join(
+        str(cell) for row in book["Cover"].iter_rows(values_only=True) for cell in row if cell
+    )
+    assert EVENT in cover and "EUR" in cover
+    schedule = list(book["Schedule"].iter_rows(values_only=True))
+    assert len(schedule) >= 3  # a header and at least two meetings
+    assert {"Donor", "Delegation"} <= {str(c) for c in schedule[0] if c}
+
+    # 7. The first donor's one-page brief.
+    choose(page, "Brief for", first)
+    path, filename = download(page, "Donor brief (PDF)")
+    assert filename.endswith(".pdf")
+    n_pages, words = pdf_text(path)
+    assert n_pages == 1
+    assert EVENT in words and first in words
+    shoot(page, shots, "event-downloads")
