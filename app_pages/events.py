@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import event_plan_panel, events_panel
+from matcher.events.pipeline import event_summary
+from ui import event_plan_panel, events_panel, services
 
 st.title("Events")
 st.caption(
@@ -17,19 +18,33 @@ events_panel.render_create_form(expanded=event is None)
 if event is not None:
     events_panel.render_heading(event)
     table = events_panel.event_table(event)
+    # Only the open tab runs, and the tab stays open across the reruns its own buttons cause.
     list_tab, schedule_tab, pledges_tab, plan_tab, files_tab, history_tab = st.tabs(
-        ["Event list", "Schedule", "Pledges", "Co-funding plan", "Downloads", "History"]
+        ["Event list", "Schedule", "Pledges", "Co-funding plan", "Downloads", "History"],
+        key="event_tab",
+        on_change="rerun",
     )
-    with list_tab:
-        events_panel.render_list(event, table)
-        events_panel.render_pipeline_form(event, table)
-    with schedule_tab:
-        meetings = events_panel.render_schedule(event, table)
-    with pledges_tab:
-        summary = events_panel.render_pledges(event, table)
-    with plan_tab:
-        event_plan_panel.render_plan(event, table)
-    with files_tab:
-        events_panel.render_csv_downloads(event, table, summary, meetings)
-    with history_tab:
-        events_panel.render_history(event)
+    if list_tab.open:
+        with list_tab:
+            events_panel.render_list(event, table)
+            events_panel.render_pipeline_form(event, table)
+    if schedule_tab.open:
+        with schedule_tab:
+            events_panel.render_schedule(event, table)
+    if pledges_tab.open:
+        with pledges_tab:
+            events_panel.render_pledges(event, table)
+    if plan_tab.open:
+        with plan_tab:
+            event_plan_panel.render_plan(event, table)
+    if files_tab.open:
+        with files_tab:
+            meetings = services.get_store().event_meetings(int(event["event_id"]))
+            summary = event_summary(
+                table, currency=event["currency"], on=event["event_date"] or None
+            )
+            events_panel.render_handouts(event, table, meetings)
+            events_panel.render_csv_downloads(event, table, summary, meetings)
+    if history_tab.open:
+        with history_tab:
+            events_panel.render_history(event)

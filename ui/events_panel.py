@@ -457,6 +457,7 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
         "tables": int(event["n_tables"]),
         "max_per_donor": cap,
         "delegations": delegations,
+        "names": {**{c: countries.get(c, c) for c in delegations}, **names},
     }
     if pairs.empty:
         st.info(
@@ -494,15 +495,21 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
             st.warning(
                 escape_markdown(
                     "Delegations without a meeting: "
-                    + "; ".join(
-                        f"{countries.get(r.delegation, r.delegation)}: {r.reason}"
-                        for r in unmet.itertuples(index=False)
-                    )
+                    + "; ".join(f"{r.name}: {r.reason}" for r in unmet.itertuples(index=False))
                 ),
                 icon=":material/warning:",
             )
     if meetings.empty:
         return meetings
+    met = set(meetings["delegation"])
+    waiting = [countries.get(c, c) for c in delegations if c not in met]
+    st.caption(
+        escape_markdown(
+            f"{len(meetings)} meeting(s); {len(met & set(delegations))} of {len(delegations)} "
+            "invited delegation(s) have at least one"
+            + (f"; without one: {', '.join(waiting)}." if waiting else ".")
+        )
+    )
     st.dataframe(
         tables.schedule_grid(meetings, event, names),
         hide_index=True,
@@ -685,4 +692,60 @@ def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
             "for its list, schedule and pledges."
         ),
         icon=":material/check_circle:",
+    )
+
+
+def render_handouts(event: dict[str, Any], table: pd.DataFrame, meetings: pd.DataFrame) -> None:
+    """The meeting-ready workbook and the one-page briefs, built from the list and schedule.
+
+    The files are made when their button is pressed (deferred ``data``), not on every run.
+    """
+    from matcher.events.handouts import donor_brief_pdf, event_briefs_pdf, event_workbook
+
+    if table.empty:
+        st.caption("The hand-outs come once proposals are on the list.")
+        return
+    found = matching.analysis()
+    proposals = found.proposals if found is not None else services.portfolio().proposals
+    rows = tables.handout_rows(table, proposals)
+    schedule = meetings[["donor_id", "delegation", "slot", "table"]] if not meetings.empty else None
+    names = donor_names()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book_col, all_col = st.columns(2)
+    book_col.download_button(
+        "Meeting-ready workbook (Excel)",
+        data=lambda: event_workbook(event, rows, schedule),
+        file_name=f"{tables.file_stem(event['name'], 'workbook')}.xlsx",
+        mime=xlsx,
+        icon=":material/table_view:",
+        key="event_workbook",
+        on_click="ignore",
+        width="stretch",
+    )
+    all_col.download_button(
+        "Every donor's brief (PDF)",
+        data=lambda: event_briefs_pdf(event, rows, schedule),
+        file_name=f"{tables.file_stem(event['name'], 'briefs')}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="event_briefs",
+        on_click="ignore",
+        width="stretch",
+    )
+    donors = [d for d in dict.fromkeys(rows["donor_id"]) if d]
+    if not donors:
+        return
+    pick_col, brief_col = st.columns(2)
+    donor = pick_col.selectbox(
+        "Brief for", donors, format_func=lambda d: names.get(d, d), key="event_brief_donor"
+    )
+    brief_col.download_button(
+        "Donor brief (PDF)",
+        data=lambda: donor_brief_pdf(event, donor, rows, schedule),
+        file_name=f"{tables.file_stem(event['name'], 'brief ' + names.get(donor, donor))}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="event_brief",
+        on_click="ignore",
+        width="stretch",
     )

@@ -49,14 +49,21 @@ def test_an_event_shows_its_list_pledges_schedule_and_plan(app, store):
     assert set(shown["Stage"]) == {"pledged", "invited"}
     assert shown["Score"].notna().all()
     assert shown["Why it fits"].str.len().gt(0).all()
+
+    at.session_state["event_tab"] = "Pledges"
+    _clean(at.run())
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Pledges"] == "1"
     assert metrics["Pledged (EUR)"].replace(",", "").isdigit()
 
+    at.session_state["event_tab"] = "Schedule"
+    _clean(at.run())
     at.button(key=f"event_solve_{event_id}").click().run()
     _clean(at)
     assert len(store.event_meetings(event_id)) >= 2
 
+    at.session_state["event_tab"] = "Co-funding plan"
+    _clean(at.run())
     at.button(key=f"event_plan_{event_id}").click().run()
     _clean(at)
     sentences = [i.value for i in at.info]
