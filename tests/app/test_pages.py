@@ -391,19 +391,24 @@ def test_shortlist_add_reorder_annotate_decide_and_remove(app, store):
     assert len(at.download_button) == 2
 
 
-def test_matches_page_adds_ranked_proposals_to_a_new_donor_shortlist(app, store):
+def test_matches_page_adds_ranked_proposals_to_a_new_event_as_the_donors_shortlist(app, store):
     app.query_params.update({"donor_id": "ES"})
     at = app.run()
     at.text_input(key="user_name").set_value("Ana Pérez").run()
     top_two = at.dataframe[0].value["proposal_id"].head(2).tolist()
     box = next(m for m in at.multiselect if m.label == "Proposals")
     box.set_value(top_two)
-    next(t for t in at.text_input if t.label == "Event name (for a new shortlist)").set_value(
+    next(t for t in at.text_input if t.label == "Name (for a new event)").set_value(
         "Madrid donor meeting"
     )
-    next(b for b in at.button if b.label == "Add to shortlist").click()
+    next(b for b in at.button if b.label == "Add to event").click()
     at.run()
     assert_clean(at)
+    events = store.events()
+    assert events[["name", "n_donors", "n_rows", "created_by"]].values.tolist() == [
+        ["Madrid donor meeting", 1, 2, "Ana Pérez"]
+    ]
+    # The donor's part of the event's list is its shortlist, in ranking order.
     lists = store.shortlists()
     assert lists[["event_name", "donor_id", "n_proposals", "created_by"]].values.tolist() == [
         ["Madrid donor meeting", "ES", 2, "Ana Pérez"]
@@ -411,6 +416,24 @@ def test_matches_page_adds_ranked_proposals_to_a_new_donor_shortlist(app, store)
     assert store.shortlist_items(int(lists.iloc[0]["shortlist_id"]))["proposal_id"].tolist() == (
         top_two
     )
+
+
+def test_matches_page_adds_a_proposals_donors_to_an_existing_event(app, store):
+    event_id = store.create_event("Madrid donor meeting")
+    proposal_id = store.proposals()["proposal_id"].iloc[0]
+    app.query_params.update({"view": "proposal", "proposal_id": proposal_id})
+    at = app.run()
+    assert_clean(at)
+    donors = at.dataframe[0].value["donor_name"].head(2).tolist()
+    ids = store.donors().set_index("name").loc[donors, "donor_id"].tolist()
+    next(m for m in at.multiselect if m.label == "Donors").set_value(ids)
+    next(s for s in at.selectbox if s.label == "Event").set_value(event_id)
+    next(b for b in at.button if b.label == "Add to event").click()
+    at.run()
+    assert_clean(at)
+    rows = store.event_rows(event_id)
+    assert sorted(rows["donor_id"]) == sorted(ids)
+    assert set(rows["proposal_id"]) == {proposal_id}
 
 
 # --- Donors ------------------------------------------------------------------------------------
