@@ -73,6 +73,8 @@ def test_national_targets_import_then_filter_and_evidence_on_matches(db_url, dat
         assert len(store.national_targets()) == 12
 
     at = _open("app_pages/matches.py")
+    at.toggle(key="mv_include_funded").set_value(True)  # funded proposals count here too
+    _clean(at.run())
     before = len(at.dataframe[0].value)
     at.toggle(key="mv_nbsap_only").set_value(True)
     _clean(at.run())
