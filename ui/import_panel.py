@@ -8,12 +8,14 @@ save; the save names the round the rows belong to.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import streamlit as st
 
 from matcher.errors import LifeWebMatchError
 from matcher.export import to_csv_bytes
+from matcher.intake.columns import header_fingerprint
 from matcher.load import LoadReport
 from matcher.store import ImportResult
 from ui import services
@@ -21,7 +23,10 @@ from ui.safe import escape_markdown, flatten_for_display, one_line
 from ui.upload import (
     AUTO_ENCODING,
     ENCODING_CHOICES,
+    MAPPABLE_COLUMNS,
     UploadOutcome,
+    cell_changes,
+    column_map_key,
     content_hash,
     decodable_encodings,
     is_text_file,
@@ -30,6 +35,7 @@ from ui.upload import (
     preview_lines,
     read_upload,
     rejected_for_fixing,
+    rejected_table,
 )
 
 __all__ = ["render_import", "render_rounds", "render_validation_report"]
@@ -40,10 +46,62 @@ FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xml"]
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _read_cached(
-    digest: str, _data: bytes, filename: str, kind: str, encoding: str
+    digest: str,
+    _data: bytes,
+    filename: str,
+    kind: str,
+    encoding: str,
+    mapping_json: str = "{}",
+    corrections_json: str = "[]",
 ) -> UploadOutcome:
-    """Read once per (content, encoding): reruns while reviewing do not re-parse the file."""
-    return read_upload(_data, filename=filename, kind=kind, encoding=encoding)
+    """Read once per (content, encoding, mapping, corrections): reruns do not re-parse."""
+    corrections = {
+        (int(row), str(col)): str(text) for row, col, text in json.loads(corrections_json)
+    }
+    return read_upload(
+        _data,
+        filename=filename,
+        kind=kind,
+        encoding=encoding,
+        column_map=json.loads(mapping_json) or None,
+        corrections=corrections or None,
+    )
+
+
+def _state_keys(kind: str, digest: str) -> tuple[str, str]:
+    """Session keys of this file's column mapping and accepted corrections."""
+    return f"{kind}_map_{digest}", f"{kind}_fixes_{digest}"
+
+
+def _read(kind: str, data: bytes, filename: str, digest: str, encoding: str) -> UploadOutcome:
+    """Read with the person's mapping (this session's, else the one remembered for these
+    headers) and the suggestions they accepted."""
+    map_key, fixes_key = _state_keys(kind, digest)
+    state = st.session_state
+    fixes = state.get(fixes_key, {})
+    fixes_json = json.dumps(sorted([r, c, t] for (r, c), t in fixes.items()))
+
+    def attempt(mapping: dict) -> UploadOutcome:
+        as_json = json.dumps(mapping, sort_keys=True)
+        return _read_cached(digest, data, filename, kind, encoding, as_json, fixes_json)
+
+    outcome = attempt(state.get(map_key, {}))
+    if map_key not in state:
+        fingerprint = _fingerprint(outcome)
+        remembered = (
+            services.get_store().setting(column_map_key(kind, fingerprint)) if fingerprint else None
+        )
+        state[map_key] = dict(remembered or {})
+        if remembered:
+            state[f"{map_key}_remembered"] = True
+            outcome = attempt(state[map_key])
+    return outcome
+
+
+def _fingerprint(outcome: UploadOutcome) -> str:
+    if outcome.report is not None:
+        return outcome.report.fingerprint
+    return outcome.missing.fingerprint if outcome.missing is not None else ""
 
 
 def upload_limit_mb() -> int:
@@ -58,15 +116,17 @@ def render_import(kind: str) -> None:
         f"{upload_limit_mb()} MB. Nothing is saved until you have reviewed the report and "
         "pressed save."
     )
+    generation = st.session_state.get(f"{kind}_upload_generation", 0)
     uploaded = st.file_uploader(
         f"Upload {label}",
         type=FILE_TYPES,
-        key=f"{kind}_upload",
+        key=f"{kind}_upload" if generation == 0 else f"{kind}_upload_{generation}",
         help=f"Files larger than {upload_limit_mb()} MB are refused.",
     )
-    _show_last_save(kind)
     if uploaded is None:
+        _show_last_save(kind)
         return
+    st.session_state.pop(f"{kind}_last_save", None)
     data = uploaded.getvalue()
     filename = uploaded.name
     digest = content_hash(data)
@@ -74,19 +134,24 @@ def render_import(kind: str) -> None:
     encoding = st.session_state.get(encoding_key, AUTO_ENCODING)
     shown_name = escape_markdown(filename)
     with st.status(f"Reading {shown_name}…", expanded=False) as status:
-        outcome = _read_cached(digest, data, filename, kind, encoding)
+        outcome = _read(kind, data, filename, digest, encoding)
         status.update(
             label=f"Read {shown_name}" if outcome.ok else f"Could not read {shown_name}",
             state="complete" if outcome.ok else "error",
         )
     if is_text_file(filename) and (outcome.encoding_may_help or encoding != AUTO_ENCODING):
         _render_encoding_choice(data, encoding_key, failed=not outcome.ok)
+    if outcome.missing is not None:
+        _render_mapping_step(kind, digest, outcome.missing.headers, outcome.missing.missing)
+        return
     if not outcome.ok:
         st.error(escape_markdown(outcome.message, keep_lines=True), icon=":material/block:")
         return
     report = outcome.report
     assert report is not None
-    render_validation_report(report)
+    render_validation_report(report, digest=digest)
+    _render_mapping_step(kind, digest, report.headers, ())
+    _render_changes(kind, report)
     _render_save_form(kind, report, filename=filename, digest=digest)
 
 
@@ -107,8 +172,12 @@ def _render_encoding_choice(data: bytes, key: str, *, failed: bool) -> None:
     st.code(preview_lines(data, choice), language=None)
 
 
-def render_validation_report(report: LoadReport) -> None:
-    """Counts, then tabs: rejected rows, header mapping, normalisations, near-duplicates, rows."""
+def render_validation_report(report: LoadReport, *, digest: str = "") -> None:
+    """Counts, then tabs: rejected rows, header mapping, normalisations, near-duplicates, rows.
+
+    With the upload's ``digest``, rejected cells that have a suggestion can be accepted in
+    the page; the file is then read again with them and those rows load.
+    """
     st.subheader("Validation report", anchor=False)
     for note in getattr(report, "file_notes", ()):
         st.caption(escape_markdown(f"File read as: {note}"))
@@ -142,7 +211,20 @@ def render_validation_report(report: LoadReport) -> None:
         if report.rejected.empty:
             st.text("Every row was loaded.")
         else:
-            st.dataframe(flatten_for_display(report.rejected), hide_index=True)
+            st.dataframe(
+                rejected_table(report),
+                hide_index=True,
+                column_config={
+                    "row": st.column_config.NumberColumn("row", help="Row number in the file"),
+                    "id": st.column_config.TextColumn("id"),
+                    "title": st.column_config.TextColumn("title", width="medium"),
+                    "suggestion": st.column_config.TextColumn(
+                        "suggestion", help="A close spelling the reader would accept"
+                    ),
+                },
+            )
+            if digest:
+                _render_accept_suggestions(report, digest)
             st.download_button(
                 "Download the rejected rows to fix them (CSV)",
                 data=to_csv_bytes(rejected_for_fixing(report)),
@@ -172,6 +254,112 @@ def render_validation_report(report: LoadReport) -> None:
             st.dataframe(flatten_for_display(near), hide_index=True)
     with tabs[4]:
         st.dataframe(loaded_preview(report), hide_index=True)
+
+
+def _render_accept_suggestions(report: LoadReport, digest: str) -> None:
+    """Accept suggested corrections for some rejected rows; the file is re-read with them."""
+    table = rejected_table(report)
+    offered = table[table["suggestion"] != ""].drop_duplicates("row")
+    if offered.empty:
+        return
+    labels = {
+        int(r.row): f"row {r.row} · {one_line(r.title or r.id, limit=50)}: {r.column} "
+        f"“{one_line(r.value, limit=30)}” → “{one_line(r.suggestion, limit=30)}”"
+        for r in offered.itertuples(index=False)
+    }
+    with st.form(f"{report.kind}_accept_{digest}"):
+        picked = st.multiselect(
+            "Accept suggestions",
+            list(labels),
+            default=list(labels),
+            format_func=labels.get,
+            help="The cell is replaced by the suggestion in this upload only (the file is "
+            "not changed); the row is then read again and loads if nothing else is wrong.",
+        )
+        accepted = st.form_submit_button("Accept and load these rows", icon=":material/done_all:")
+    if not accepted or not picked:
+        return
+    _, fixes_key = _state_keys(report.kind, digest)
+    fixes = dict(st.session_state.get(fixes_key, {}))
+    fixes.update(report.suggested_corrections(picked))
+    st.session_state[fixes_key] = fixes
+    st.rerun()
+
+
+def _render_mapping_step(
+    kind: str, digest: str, headers: tuple[str, ...], missing: tuple[str, ...]
+) -> None:
+    """Say which header holds which column; remembered for files with the same headers."""
+    map_key, _ = _state_keys(kind, digest)
+    state = st.session_state
+    current: dict[str, str] = dict(state.get(map_key, {}))
+    if missing:
+        st.warning(
+            "The reader could not find a column for "
+            + " and ".join(f"'{m}'" for m in missing)
+            + ". Pick which of the file's columns holds it below: the choice is remembered "
+            "for the next file with the same headers.",
+            icon=":material/table_edit:",
+        )
+    automatic = "(as read)"
+    by_column = {column: header for header, column in current.items() if column}
+    columns = list(dict.fromkeys([*missing, *MAPPABLE_COLUMNS[kind]]))
+    with st.expander(
+        "Column mapping: which column is which",
+        expanded=bool(missing),
+        icon=":material/table_edit:",
+    ):
+        if state.get(f"{map_key}_remembered"):
+            st.caption("Using the mapping remembered for files with these headers.")
+        with st.form(f"{kind}_mapping_{digest}"):
+            chosen = {}
+            for column in columns:
+                options = [automatic, *headers]
+                wanted = by_column.get(column, automatic)
+                chosen[column] = st.selectbox(
+                    f"{column}{' (needed)' if column in missing else ''}",
+                    options,
+                    index=options.index(wanted) if wanted in options else 0,
+                    key=f"{kind}_map_{digest}_{column}",
+                )
+            applied = st.form_submit_button(
+                "Use this mapping", type="primary" if missing else "secondary"
+            )
+    if not applied:
+        return
+    mapping = {header: column for column, header in chosen.items() if header != automatic}
+    if len(set(mapping)) < sum(1 for h in chosen.values() if h != automatic):
+        st.error(
+            "One header was picked for two columns: pick a different one.", icon=":material/error:"
+        )
+        return
+    state[map_key] = mapping
+    services.get_store().save_setting(
+        column_map_key(kind, header_fingerprint(headers)), mapping, by=services.current_user()
+    )
+    st.rerun()
+
+
+def _render_changes(kind: str, report: LoadReport) -> None:
+    """Before saving: which rows are new, which are stored already and which cells change."""
+    if kind not in ("proposals", "donors") or report.frame.empty:
+        return
+    data = services.portfolio()
+    stored = data.proposals if kind == "proposals" else data.donors
+    id_column = report.frame.columns[0]
+    known = set(stored[id_column].astype(str)) if id_column in stored else set()
+    ids = report.frame[id_column].astype(str)
+    n_known = int(ids.isin(known).sum())
+    changes = cell_changes(report, stored)
+    st.subheader("What saving will change", anchor=False)
+    st.caption(
+        f"{len(ids) - n_known} new row(s); {n_known} already stored, of which "
+        f"{changes['id'].nunique() if not changes.empty else 0} change: one line per changed "
+        "cell. Rows already stored are updated in place (the previous version is kept), "
+        "never added twice."
+    )
+    if not changes.empty:
+        st.dataframe(changes, hide_index=True, key=f"{kind}_cell_changes")
 
 
 def _default_round_name(filename: str) -> str:
@@ -206,7 +394,11 @@ def _render_save_form(kind: str, report: LoadReport, *, filename: str, digest: s
         st.error(escape_markdown(str(error), keep_lines=True), icon=":material/error:")
         return
     services.mark_changed()
-    st.session_state[f"{kind}_last_save"] = _describe_result(result, round_name)
+    state = st.session_state
+    state[f"{kind}_last_save"] = _describe_result(result, round_name)
+    state[f"{kind}_last_upload"] = (result.upload_id, len(result.added) + len(result.updated))
+    # A new, empty upload box: the saved file is done, not waiting to be saved again.
+    state[f"{kind}_upload_generation"] = state.get(f"{kind}_upload_generation", 0) + 1
     st.rerun()
 
 
@@ -238,6 +430,17 @@ def render_rounds(kind: str) -> None:
 
 
 def _show_last_save(kind: str) -> None:
+    """The done state of the last save: what it did, and the way on to those proposals."""
     message = st.session_state.get(f"{kind}_last_save")
-    if message:
-        st.success(escape_markdown(message, keep_lines=True), icon=":material/check_circle:")
+    if not message:
+        return
+    st.success(escape_markdown(message, keep_lines=True), icon=":material/check_circle:")
+    upload_id, n_rows = st.session_state.get(f"{kind}_last_upload", (None, 0))
+    if kind == "proposals" and upload_id is not None and n_rows:
+        st.page_link(
+            "app_pages/matches.py",
+            label=f"See the {n_rows} saved proposal(s) ranked",
+            icon=":material/arrow_forward:",
+            query_params={"round_id": str(upload_id), "include_funded": "1"},
+        )
+    st.caption("Upload another file above to start a new round.")

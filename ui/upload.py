@@ -22,6 +22,7 @@ from matcher.load import LoadReport, flatten, load
 __all__ = [
     "ENCODING_CHOICES",
     "MAPPABLE_COLUMNS",
+    "MissingColumns",
     "UploadOutcome",
     "cell_changes",
     "column_map_key",
@@ -52,13 +53,22 @@ _TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 
 
 @dataclass(frozen=True)
+class MissingColumns:
+    """What a mapping step needs when a required column has no header (picklable, cached)."""
+
+    missing: tuple[str, ...]
+    headers: tuple[str, ...]
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class UploadOutcome:
     """What reading one upload gave: a report, or a message and whether an encoding may help."""
 
     report: LoadReport | None
     message: str = ""
     encoding_may_help: bool = False
-    missing: MissingColumnsError | None = None
+    missing: MissingColumns | None = None
     """Set when a required column has no header: the page then offers a mapping step."""
 
     @property
@@ -116,7 +126,10 @@ def read_upload(
             corrections=corrections or None,
         )
     except MissingColumnsError as error:
-        return UploadOutcome(None, str(error), missing=error)
+        if error.kind is None:  # the kind is always given here; kept for safety
+            return UploadOutcome(None, str(error))
+        found = MissingColumns(error.missing, error.headers, error.fingerprint)
+        return UploadOutcome(None, str(error), missing=found)
     except ValueError as error:  # a mapping naming a column the contract does not have
         if isinstance(error, UnreadableFileError):
             may_help = is_text_file(filename) and not _is_utf8(data)
