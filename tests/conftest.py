@@ -10,6 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No timed assertions anywhere (the brief): every Hypothesis test runs without a deadline,
+# whether or not it says so itself.
+settings.register_profile("lifeweb", deadline=None)
+settings.load_profile("lifeweb")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

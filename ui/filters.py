@@ -16,16 +16,19 @@ import numpy as np
 import pandas as pd
 
 from matcher import reference
+from matcher.score import COMPONENTS
 
 __all__ = [
     "GROUP_FLAGS",
     "VIEWS",
+    "WEIGHT_MAX",
     "MatchView",
     "country_regions",
     "effective_gbf_targets",
     "is_closed_status",
     "proposal_mask",
     "region_options",
+    "url_notes",
 ]
 
 VIEWS = ("donor", "proposal")
@@ -36,6 +39,8 @@ CLOSED_STATUSES = frozenset(
     {"funded", "fully funded", "closed", "completed", "financed", "financé", "financiado"}
 )
 _WEIGHT_PREFIX = "w_"
+WEIGHT_MAX = 1.0
+"""The weight sliders go from 0 to 1; a link's weights are held to that range."""
 
 
 @dataclass(frozen=True)
@@ -116,10 +121,10 @@ class MatchView:
         view = flat.get("view", default.view)
         weights: dict[str, float] = {}
         for key, raw in flat.items():
-            if key.startswith(_WEIGHT_PREFIX):
+            if key.startswith(_WEIGHT_PREFIX) and key[len(_WEIGHT_PREFIX) :] in COMPONENTS:
                 weight = _parse_float(raw)
                 if weight is not None and weight >= 0:
-                    weights[key[len(_WEIGHT_PREFIX) :]] = weight
+                    weights[key[len(_WEIGHT_PREFIX) :]] = min(weight, WEIGHT_MAX)
         min_score = _parse_float(flat.get("min_score"))
         currency = flat.get("currency", "").strip().upper()
         return cls(
@@ -397,6 +402,30 @@ def _split_ints(raw: str, low: int, high: int) -> tuple[int, ...]:
         if part.isdigit() and low <= int(part) <= high and int(part) not in numbers:
             numbers.append(int(part))
     return tuple(sorted(numbers))
+
+
+def url_notes(params: Mapping[str, object]) -> tuple[str, ...]:
+    """What a hand-edited link asked for that the page cannot show, and what it shows instead.
+
+    Weights go from 0 to 1 (the sliders' range): a larger one is set to 1, a negative,
+    unreadable or unknown one is ignored. Nothing here raises.
+    """
+    notes = []
+    for key, value in params.items():
+        if not key.startswith(_WEIGHT_PREFIX):
+            continue
+        name, raw = key[len(_WEIGHT_PREFIX) :], _last(value)
+        weight = _parse_float(raw)
+        if name not in COMPONENTS:
+            notes.append(f"The link names a weight '{name}' that does not exist; it was ignored.")
+        elif weight is None or weight < 0:
+            notes.append(f"The link's {name} weight '{raw}' is not a number from 0 to 1; ignored.")
+        elif weight > WEIGHT_MAX:
+            notes.append(
+                f"The link's {name} weight {raw} is above the largest weight, "
+                f"{WEIGHT_MAX:g}; it was set to {WEIGHT_MAX:g}."
+            )
+    return tuple(notes)
 
 
 def _parse_float(raw: object) -> float | None:

@@ -23,7 +23,14 @@ from matcher.score import COMPONENTS
 from matcher.tagger import target_label, target_text
 from ui import matching, national_targets, services
 from ui.display import money_text, rate_note, to_display
-from ui.filters import GROUP_FLAGS, MatchView, pair_mask, proposal_mask, region_options
+from ui.filters import (
+    GROUP_FLAGS,
+    MatchView,
+    pair_mask,
+    proposal_mask,
+    region_options,
+    url_notes,
+)
 from ui.matching import COMPONENT_LABELS, Analysis
 from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
@@ -116,6 +123,8 @@ def render_controls(found: Analysis) -> MatchView:
         initial = _initial_view()
         _seed_widgets(initial, options)
         st.session_state[SAVED_VIEW_KEY] = initial
+        for note in url_notes(st.query_params.to_dict()):
+            st.info(escape_markdown(note), icon=":material/link:")
     titles = dict(
         zip(
             found.proposals["proposal_id"].astype(str),

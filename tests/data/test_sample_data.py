@@ -495,3 +495,21 @@ def test_readers_load_every_sample_funding_match_with_its_values(data_dir: Path)
         2011,
     )
     assert report.frame["year"].isna().sum() == 14  # matches the export leaves undated
+
+
+def test_check_says_the_sample_data_is_up_to_date(
+    build_script: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert build_script.main(["--check"]) == 0
+    assert capsys.readouterr().out.startswith("sample data up to date (")
+
+
+def test_check_names_a_stale_file(
+    build_script: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert build_script.main(["--out-dir", str(tmp_path)]) == 0
+    (tmp_path / "history.csv").write_text("changed by hand\n", encoding="utf-8")
+    capsys.readouterr()
+    assert build_script.main(["--check", "--out-dir", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "stale: history.csv" in captured.err and "up to date" not in captured.out

@@ -1,0 +1,31 @@
+"""Property tests never time out: Hypothesis runs with ``deadline=None`` everywhere."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+TESTS = Path(__file__).resolve().parent
+
+
+def test_the_default_profile_has_no_deadline() -> None:
+    assert settings.default.deadline is None
+
+
+@pytest.mark.parametrize(
+    "module_path",
+    sorted(p for p in TESTS.rglob("test_*.py") if "\n@given(" in p.read_text(encoding="utf-8")),
+)
+def test_no_property_test_sets_a_deadline(module_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(f"_probe_{module_path.stem}", module_path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tests = [f for f in vars(module).values() if hasattr(f, "hypothesis")]
+    assert tests, module_path
+    for test in tests:
+        explicit = getattr(test, "_hypothesis_internal_use_settings", settings.default)
+        assert explicit.deadline is None, f"{module_path.name}::{test.__name__}"
