@@ -31,8 +31,10 @@ def render_nbsap_alignment(proposals: pd.DataFrame, fingerprint: str, proposal_i
     if mine.empty:
         st.text("It serves none of its countries' stored national targets.")
         return
+    for sentence in mine["evidence"]:
+        st.text(sentence)  # the whole sentence, as plain text; the table below sorts and scans
     st.dataframe(
-        flatten(mine.drop(columns="proposal_id")),
+        flatten(mine.drop(columns=["proposal_id", "evidence"])),
         hide_index=True,
         column_config={
             "government": "country",
@@ -40,7 +42,6 @@ def render_nbsap_alignment(proposals: pd.DataFrame, fingerprint: str, proposal_i
             "target_title": "title",
             "shared_gbf_targets": "GBF targets in common",
             "degree": "degree of alignment",
-            "evidence": st.column_config.TextColumn("evidence", width="large"),
         },
     )
 

@@ -87,5 +87,7 @@ def test_national_targets_import_then_filter_and_evidence_on_matches(db_url, dat
     shown_countries = {c for pid in ranking["proposal_id"] for c in proposals.loc[pid, "countries"]}
     assert shown_countries & countries
     alignment = next(d.value for d in at.dataframe if "target_code" in d.value.columns)
-    assert alignment["evidence"].str.contains("aligns with GBF Target").all()
     assert set(alignment["government"]) <= countries
+    evidence = [t.value for t in at.text if "aligns with GBF Target" in t.value]
+    assert len(evidence) == len(alignment)
+    assert all(e.startswith(tuple(alignment["target_code"])) for e in evidence)
