@@ -56,9 +56,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="lifeweb-match",
         description="LifeWeb Match: rank donors against biodiversity proposals and explain every score.",
     )
-    parser.add_argument(
-        "--version", action="version", version=f"lifeweb-match {package_version()}"
-    )
+    parser.add_argument("--version", action="version", version=f"lifeweb-match {package_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)

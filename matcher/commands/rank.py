@@ -74,7 +74,7 @@ def _fail(message: str) -> int:
 
 
 def _ranked_counts(ranking: pd.DataFrame, by: str) -> str:
-    """"62 proposals ranked", "35 donors ranked" or, both ways, "62 proposals and 35 donors
+    """ "62 proposals ranked", "35 donors ranked" or, both ways, "62 proposals and 35 donors
     ranked": how many were given a ranked list, not how many rows there are."""
 
     def counted(direction: str) -> int:
