@@ -24,6 +24,7 @@ from ui import matching, services
 from ui.overview import country_names
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, one_line
+from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE
 
 __all__ = [
     "event_table",
@@ -86,7 +87,9 @@ def render_create_form(*, expanded: bool) -> None:
     ):
         name = st.text_input("Event name", placeholder="e.g. Pacific roundtable")
         left, middle, right = st.columns(3)
-        day = left.date_input("Date", value=None)
+        day = left.date_input(
+            "Date", value=None, min_value=EARLIEST_EVENT_DATE, max_value=LATEST_EVENT_DATE
+        )
         place = middle.text_input("Place", placeholder="e.g. Suva, Fiji")
         currency = right.selectbox(
             "Currency of the totals", currencies, index=currencies.index("USD")
@@ -157,6 +160,8 @@ def render_heading(event: dict[str, Any]) -> None:
         day = left.date_input(
             "Date",
             value=pd.Timestamp(event["event_date"]).date() if event["event_date"] else None,
+            min_value=EARLIEST_EVENT_DATE,
+            max_value=LATEST_EVENT_DATE,
         )
         place = middle.text_input("Place", value=event["place"])
         currencies = list(load_rate_table().currencies)
@@ -665,7 +670,12 @@ def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
         target = st.selectbox("Event", list(choices), format_func=choices.get)
         left, right = st.columns(2)
         name = left.text_input("Name (for a new event)")
-        day = right.date_input("Date (for a new event)", value=None)
+        day = right.date_input(
+            "Date (for a new event)",
+            value=None,
+            min_value=EARLIEST_EVENT_DATE,
+            max_value=LATEST_EVENT_DATE,
+        )
         submitted = st.form_submit_button("Add to event", type="primary")
     if not submitted or not picked:
         return

@@ -311,7 +311,12 @@ def _render_plan(plan: AllocationPlan) -> None:
         st.tabs([t[0] for t in tables]), tables, strict=True
     ):
         with tab:
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(
+                _status_first(table),
+                hide_index=True,
+                width="stretch",
+                column_config={"status": st.column_config.TextColumn("status", width="large")},
+            )
             st.download_button(
                 label,
                 data=export_csv(table),
@@ -418,3 +423,10 @@ def render() -> None:
     _show_lines(plan.checks[len(problem.checks) :], kind="warning")
     _render_plan(plan)
     _render_what_if(problem, plan)
+
+
+def _status_first(table: pd.DataFrame) -> pd.DataFrame:
+    """Who or what the row is, then its status: the column a person decides on stays on screen."""
+    names = [c for c in ("proposal_id", "proposal_title", "donor_id", "donor_name") if c in table]
+    lead = [*names[:2], "status"] if "status" in table else names[:2]
+    return table[[*lead, *[c for c in table.columns if c not in lead]]]

@@ -370,7 +370,18 @@ def _render_donor_history(record: _Record, history: pd.DataFrame) -> None:
             f"{amount:,.0f} {escape_markdown(currency)}" for currency, amount in total.items()
         )
     )
-    st.dataframe(flatten_for_display(funded), hide_index=True)
+    titles = services.portfolio().proposals
+    title_of = dict(
+        zip(titles["proposal_id"].astype(str), titles["title"].astype(str), strict=True)
+    )
+    shown = funded.assign(title=funded["proposal_id"].astype(str).map(title_of).fillna(""))
+    lead = ["proposal_id", "title", "amount", "currency", "year"]
+    shown = shown[[*[c for c in lead if c in shown], *[c for c in shown if c not in lead]]]
+    st.dataframe(
+        flatten_for_display(shown),
+        hide_index=True,
+        column_config={"title": st.column_config.TextColumn("title", width="large")},
+    )
 
 
 def _render_donor_form(record: _Record) -> None:

@@ -18,7 +18,15 @@ from matcher.store import DECISION_STATUSES, DuplicateShortlistError
 from ui import matching, services
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, flatten_for_display, one_line
-from ui.shortlists import OPEN_NEXT_KEY, moved, shortlist_export, shortlist_table
+from ui.shortlists import (
+    EARLIEST_EVENT_DATE,
+    LATEST_EVENT_DATE,
+    OPEN_NEXT_KEY,
+    moved,
+    moved_to,
+    shortlist_export,
+    shortlist_table,
+)
 
 __all__ = [
     "ShortlistChoice",
@@ -32,6 +40,7 @@ __all__ = [
 ]
 
 ALL_DONORS = ""
+UNDO_KEY = "shortlist_undo"
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,9 @@ def render_create_form(*, expanded: bool) -> None:
         st.form("new_shortlist", clear_on_submit=True),
     ):
         event_name = st.text_input("Event", placeholder="e.g. Pacific roundtable, Suva")
-        event_date = st.date_input("Event date", value=None)
+        event_date = st.date_input(
+            "Event date", value=None, min_value=EARLIEST_EVENT_DATE, max_value=LATEST_EVENT_DATE
+        )
         donor_id = st.selectbox(
             "Donor",
             [ALL_DONORS, *donor_names],
@@ -210,18 +221,19 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
         return items, items
     table = _table(choice, items)
+    # What a person decides on comes first, so it fits at 1280 px and on a phone.
     shown = table[
         [
             "position",
-            "proposal_id",
             "title",
+            "decision",
+            "note",
+            "score",
             "countries",
             "requested_amount",
             "currency",
             "aichi_targets",
-            "score",
-            "decision",
-            "note",
+            "proposal_id",
         ]
     ]
     st.dataframe(
@@ -236,6 +248,9 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
             "aichi_targets": st.column_config.TextColumn(
                 "Aichi targets", help="Declared, else suggested from the text"
             ),
+            "title": st.column_config.TextColumn("title", width="medium"),
+            "note": st.column_config.TextColumn("note", width="medium"),
+            "proposal_id": st.column_config.TextColumn("id"),
         },
     )
     order = table["proposal_id"].tolist()
@@ -247,6 +262,7 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
         format_func=lambda p: f"{p} · {one_line(titles.get(p, ''), limit=80)}",
     )
     store = services.get_store()
+    _render_undo(choice)
     up, down, remove = st.columns(3)
     move_up = up.button(
         "Move up", icon=":material/arrow_upward:", disabled=order[0] == picked, width="stretch"
@@ -263,6 +279,24 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
         expected_version=choice.version,
     ):
         st.rerun()
+    where, go = st.columns([1, 2], vertical_alignment="bottom")
+    target = where.number_input(
+        "Move to position",
+        min_value=1,
+        max_value=len(order),
+        value=order.index(picked) + 1,
+        step=1,
+        key=f"shortlist_position_{choice.shortlist_id}_{picked}",
+    )
+    if go.button("Move there", icon=":material/low_priority:") and _act(
+        "move it",
+        store.reorder_shortlist,
+        choice.shortlist_id,
+        moved_to(order, picked, int(target)),
+        expected_version=choice.version,
+    ):
+        st.rerun()
+    note_before = str(table.loc[table["proposal_id"] == picked, "note"].iloc[0])
     if take_off and _act(
         "remove it",
         store.remove_from_shortlist,
@@ -270,6 +304,12 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
         picked,
         expected_version=choice.version,
     ):
+        st.session_state[UNDO_KEY] = {
+            "shortlist_id": choice.shortlist_id,
+            "proposal_id": picked,
+            "note": note_before,
+            "order": order,
+        }
         _flash(f"Removed {picked} from the shortlist.")
         st.rerun()
     note_now = table.loc[table["proposal_id"] == picked, "note"].iloc[0]
@@ -290,6 +330,41 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
     else:
         st.caption("Decisions are recorded per donor: pick a donor's shortlist to record one.")
     return items, table
+
+
+def _render_undo(choice: ShortlistChoice) -> None:
+    """After a removal: put the proposal back where it was, with its note."""
+    undo = st.session_state.get(UNDO_KEY)
+    if not undo or undo.get("shortlist_id") != choice.shortlist_id:
+        return
+    proposal_id = str(undo["proposal_id"])
+    if not st.button(f"Undo: put {proposal_id} back", icon=":material/undo:"):
+        return
+    st.session_state.pop(UNDO_KEY, None)
+    store = services.get_store()
+    if not _act(
+        "put it back",
+        store.add_to_shortlist,
+        choice.shortlist_id,
+        proposal_id,
+        note=str(undo.get("note", "")),
+    ):
+        return
+    current = store.shortlist(choice.shortlist_id)
+    back = [
+        p
+        for p in undo["order"]
+        if p in set(store.shortlist_items(choice.shortlist_id)["proposal_id"].astype(str))
+    ]
+    _act(
+        "restore the order",
+        store.reorder_shortlist,
+        choice.shortlist_id,
+        back,
+        expected_version=int(current["version"]),
+    )
+    _flash(f"Put {proposal_id} back on the shortlist.")
+    st.rerun()
 
 
 def _render_decision_form(choice: ShortlistChoice, proposal_id: str) -> None:

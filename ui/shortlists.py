@@ -7,6 +7,7 @@ download is switched off in ``.streamlit/config.toml``; these are the only expor
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -17,11 +18,14 @@ from matcher.tagger import gbf_for_aichi, target_label
 from ui.safe import join_values, one_line
 
 __all__ = [
+    "EARLIEST_EVENT_DATE",
     "EXPORT_LEADING_COLUMNS",
+    "LATEST_EVENT_DATE",
     "OPEN_NEXT_KEY",
     "ShortlistExport",
     "export_filename",
     "moved",
+    "moved_to",
     "shortlist_export",
     "shortlist_table",
 ]
@@ -30,6 +34,9 @@ __all__ = [
 # set once the picker is drawn (the create form sits below it; the Matches page never draws
 # it), so writers set this and the picker applies it before drawing.
 OPEN_NEXT_KEY = "shortlist_open_next"
+# Streamlit's date picker stops ten years back by default (2016 today); LifeWeb ran from 2008.
+EARLIEST_EVENT_DATE = dt.date(1990, 1, 1)
+LATEST_EVENT_DATE = dt.date(2100, 12, 31)
 
 EXPORT_LEADING_COLUMNS = (
     "position",
@@ -162,6 +169,13 @@ def _target_cells(ids: pd.Series, targets: pd.DataFrame | None) -> tuple[list[st
 
 def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def moved_to(order: list[str], proposal_id: str, position: int) -> list[str]:
+    """``order`` with ``proposal_id`` at 1-based ``position`` (clamped to the ends)."""
+    if proposal_id not in order:
+        return list(order)
+    return moved(order, proposal_id, int(position) - 1 - order.index(proposal_id))
 
 
 def moved(order: list[str], proposal_id: str, step: int) -> list[str]:
