@@ -439,9 +439,9 @@ def read_table(
         del data
         rows, numbers, formulas = sheet.rows, sheet.numbers, sheet.formulas
         file_format, used_encoding, delimiter = "xlsx", "", ""
-        neutralised = has_nul = False
-        # Escaped control characters (_x000B_) decode to characters no Excel output can hold.
-        has_control = sheet.has_control
+        neutralised = False
+        # Escaped control characters (_x000B_, _x0000_) decode to characters no output can hold.
+        has_nul = has_control = sheet.has_control
         notes.append(f'read sheet "{sheet.sheet}"')
     elif kind != "text":
         raise NotATableError(kind, filename)

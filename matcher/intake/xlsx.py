@@ -37,7 +37,7 @@ _SMALL_PARTS = 50 * 1000 * 1000
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _DATE_CODES = re.compile(r"[dmyhs]", re.I)
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -56,7 +56,7 @@ class SheetRows:
     formulas: dict[int, list[int]] = field(default_factory=dict)
     """Row number -> columns (1-based) whose formula was kept as text (no cached value)."""
     has_control: bool = False
-    """Some cell holds a control character (written escaped, ``_x000B_``)."""
+    """Some cell holds a control character or NUL (written escaped, ``_x000B_``, ``_x0000_``)."""
 
 
 def _too_big_archive(total: int, packed: int) -> str:

@@ -164,3 +164,16 @@ def test_escaped_control_characters_in_a_sheet_are_decoded_removed_and_noted() -
     table = read_table(plain, filename="p.xlsx")
     assert table.frame.loc[0, "title"] == "Reefs of Fiji"
     assert table.row_notes[0] == ["title: control characters removed"]
+
+
+def test_an_escaped_nul_in_a_sheet_rejects_its_row() -> None:
+    data = _book(
+        [
+            ["proposal_id", "title", "countries"],
+            ["P1", "Bad_x0000_title", "Fiji"],
+            ["P2", "Reefs", "Fiji"],
+        ]
+    )
+    report = load(data, filename="p.xlsx")
+    assert report.frame["proposal_id"].tolist() == ["P2"]
+    assert "NUL byte" in report.rejected.loc[0, "reason"]
