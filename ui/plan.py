@@ -8,7 +8,6 @@ download goes through the formula-safe export.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import threading
 import time
@@ -99,14 +98,11 @@ def read_budgets(data: bytes, filename: str) -> pd.DataFrame:
     matcher.errors.LifeWebMatchError
         When the file is not a readable CSV/xlsx or lacks the columns, with the reason.
     """
+    from matcher.read import read_table  # the guarded reader every upload goes through
+
     try:
-        if filename.lower().endswith((".xlsx", ".xlsm")):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str).fillna("")
-        else:
-            frame = pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        frame = read_table(data, filename=filename).frame
+    except ValueError as error:
         raise LifeWebMatchError(f"The budgets file {filename} cannot be read: {error}") from error
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in ("donor_id", "budget") if c not in frame.columns]

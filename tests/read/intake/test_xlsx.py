@@ -177,3 +177,15 @@ def test_an_escaped_nul_in_a_sheet_rejects_its_row() -> None:
     report = load(data, filename="p.xlsx")
     assert report.frame["proposal_id"].tolist() == ["P2"]
     assert "NUL byte" in report.rejected.loc[0, "reason"]
+
+
+def test_the_plan_pages_budget_upload_goes_through_the_guarded_reader() -> None:
+    from matcher.errors import LifeWebMatchError
+    from ui.plan import read_budgets
+
+    with pytest.raises(LifeWebMatchError, match="times over"):
+        read_budgets(_bomb(30_000_000), "budgets.xlsx")
+    frame = read_budgets(b"donor_id,budget,currency\nD1,1000000,EUR\n", "budgets.csv")
+    assert frame.to_dict(orient="records") == [
+        {"donor_id": "D1", "budget": "1000000", "currency": "EUR"}
+    ]
