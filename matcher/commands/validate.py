@@ -125,12 +125,18 @@ def _normalised_output(report: LoadReport) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Load ``args.file``, write the outputs asked for, report; returns the exit status."""
-    from matcher.commands._files import writing_problem
+    from matcher.commands._files import input_problem, writing_problem
     from matcher.errors import UnreadableFileError
     from matcher.export import write_table
     from matcher.load import flatten, load
 
     path = Path(args.file)
+    unreadable = input_problem(path) if path.exists() else None  # missing: the reader says so
+    if unreadable:
+        if args.json:
+            print(json.dumps({"file": str(path), "readable": False, "error": unreadable}))
+        print(f"lifeweb-match validate: {unreadable}", file=sys.stderr)
+        return EXIT_UNREADABLE
     problem = writing_problem([("--out", args.out), ("--errors", args.errors)], [("FILE", path)])
     if problem:
         print(f"lifeweb-match validate: {problem}; nothing was written", file=sys.stderr)

@@ -294,3 +294,25 @@ def test_validate_refuses_to_write_over_its_input_or_one_output_twice(
     assert message.format(src=source) in err and "nothing was written" in err
     assert source.read_bytes() == before
     assert not other.exists()
+
+
+def test_validate_names_a_folder_and_an_unreadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["validate", str(tmp_path)]) == 2
+    assert f"{tmp_path} is a folder, not a file" in capsys.readouterr().err
+    locked = tmp_path / "locked.csv"
+    locked.write_text("proposal_id,title,countries\nP1,Reefs,Fiji\n", encoding="utf-8")
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object):  # as chmod 000 does for non-root
+        if self.name == "locked.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert main(["validate", str(locked), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["readable"] is False
+    assert "locked.csv cannot be read (permission denied)" in captured.err
+    assert "Traceback" not in captured.err
