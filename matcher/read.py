@@ -260,7 +260,7 @@ def _csv_rows(text: str, delimiter: str, max_rows: int) -> tuple[list[list[str]]
     except csv.Error as error:
         raise UnreadableFileError(f"The CSV layout is broken: {error}") from None
     if rows and text.count('"') % 2 and any("\n" in cell or "\r" in cell for cell in rows[-1]):
-        lines = text.splitlines(keepends=True)
+        lines = list(_lines(text))  # the same lines the csv reader counted
         number = len(rows)
         first_line = lines[last_start] if last_start < len(lines) else ""
         rows[-1] = next(csv.reader([first_line.replace('"', "")], delimiter=delimiter), [])

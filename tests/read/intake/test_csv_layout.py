@@ -102,3 +102,11 @@ def test_row_limit_stops_the_csv_read_early() -> None:
     data = b"proposal_id,title\n" + b"".join(b"P%d,T\n" % i for i in range(500))
     with pytest.raises(UnreadableFileError, match="more than 100 rows"):
         read_table(data, filename="p.csv", max_rows=100)
+
+
+def test_rows_after_an_unclosed_quote_are_found_by_the_csv_readers_own_line_ends() -> None:
+    # A vertical tab or line separator inside the swallowed text is no line end to the csv module.
+    text = 'proposal_id,title,countries\nP1,"Forest\x0bcorridors,Kenya\nP2,Reef\u2028atolls,Fiji\nP3,Wet,Peru\n'
+    report = load(text.encode(), filename="p.csv")
+    assert report.frame["proposal_id"].tolist() == ["P2", "P3"]
+    assert report.rejected["row"].tolist() == [2]
