@@ -189,3 +189,21 @@ def test_the_plan_pages_budget_upload_goes_through_the_guarded_reader() -> None:
     assert frame.to_dict(orient="records") == [
         {"donor_id": "D1", "budget": "1000000", "currency": "EUR"}
     ]
+
+
+def test_a_sheet_declaring_entities_is_refused_unexpanded() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    plain = _book([["proposal_id", "title"], ["P1", "T"]])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                rest = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
+                body = laughs + rest.replace(b"<v>", b"<v>&lol2;", 1)
+            target.writestr(info.filename, body)
+    with pytest.raises(UnreadableFileError, match="document type declaration"):
+        read_table(buffer.getvalue(), filename="p.xlsx")
