@@ -116,31 +116,29 @@ def event_list_table(
     pledged_here = to_currency(
         table["pledged_amount"], table["pledged_currency"], cur, on=rate_date
     )
-    return pd.DataFrame(
-        {
-            "Donor": table["donor_name"].map(_text).replace("", "All donors"),
-            "Proposal": table["proposal_id"].astype(str),
-            "Title": table["title"].map(_text),
-            "Countries": table["countries"].map(lambda c: _countries(c, names)),
-            "Requested": [
-                money(a, c)
-                for a, c in zip(table["requested_amount"], table["currency"], strict=True)
-            ],
-            f"Requested ({cur})": requested_here.map(money),
-            "Score": pd.to_numeric(table["score"], errors="coerce").round(2),
-            "Why it fits": table["explanation"].map(_text),
-            "Decision": table["decision"].map(_text),
-            "Stage": table["stage"].map(_text),
-            "Pledged": [
-                money(a, c)
-                for a, c in zip(table["pledged_amount"], table["pledged_currency"], strict=True)
-            ],
-            f"Pledged ({cur})": pledged_here.map(money),
-            "Stage recorded by": table["stage_by"].map(_text),
-            "Stage recorded on": table["stage_at"].map(_when),
-            "Note": table["note"].map(_text),
-        }
-    )
+    columns = {
+        "Donor": table["donor_name"].map(_text).replace("", "All donors"),
+        "Proposal": table["proposal_id"].astype(str),
+        "Title": table["title"].map(_text),
+        "Countries": table["countries"].map(lambda c: _countries(c, names)),
+        "Score": pd.to_numeric(table["score"], errors="coerce").round(2),
+        "Stage": table["stage"].map(_text),
+        "Pledged": [
+            money(a, c)
+            for a, c in zip(table["pledged_amount"], table["pledged_currency"], strict=True)
+        ],
+        f"Pledged ({cur})": pledged_here.map(money),
+        "Requested": [
+            money(a, c) for a, c in zip(table["requested_amount"], table["currency"], strict=True)
+        ],
+        f"Requested ({cur})": requested_here.map(money),
+        "Decision": table["decision"].map(_text),
+        "Note": table["note"].map(_text),
+        "Why it fits": table["explanation"].map(_text),
+        "Stage recorded by": table["stage_by"].map(_text),
+        "Stage recorded on": table["stage_at"].map(_when),
+    }
+    return pd.DataFrame(columns)
 
 
 def by_donor_table(summary: EventSummary) -> pd.DataFrame:

@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 PICK_KEY = "event_pick"
+NEXT_PICK_KEY = "event_pick_next"
+"""Set by a write that should open an event; applied before the picker is drawn."""
 FLASH_KEY = "event_flash"
 ALL_DONORS = ""
 
@@ -122,7 +124,7 @@ def render_create_form(*, expanded: bool) -> None:
         st.error(escape_markdown(str(error)), icon=":material/error:")
         return
     services.mark_changed()
-    st.session_state[PICK_KEY] = event_id
+    st.session_state[NEXT_PICK_KEY] = event_id
     flash(f"Created the event '{one_line(name)}'.")
     st.rerun()
 
@@ -136,6 +138,8 @@ def render_picker() -> dict[str, Any] | None:
         return None
     labels = {int(row["event_id"]): _label(row) for _, row in events.iterrows()}
     ids = list(labels)
+    if NEXT_PICK_KEY in st.session_state:
+        st.session_state[PICK_KEY] = st.session_state.pop(NEXT_PICK_KEY)
     if st.session_state.get(PICK_KEY) not in ids:
         st.session_state[PICK_KEY] = ids[-1]
     chosen = st.selectbox("Event", ids, key=PICK_KEY, format_func=labels.get)
@@ -694,7 +698,7 @@ def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
         return
     finally:
         services.mark_changed()
-    st.session_state[PICK_KEY] = int(target)
+    st.session_state[NEXT_PICK_KEY] = int(target)
     event_name = store.event(int(target))["name"]
     st.success(
         escape_markdown(

@@ -329,9 +329,11 @@ def _render_what_if(problem: AllocationProblem, plan: AllocationPlan) -> None:
     donors = problem.donors[problem.donors["in_plan"]]
     with st.form("plan_what_if_form"):
         left, right = st.columns(2)
+        names = dict(zip(donors["donor_id"], donors["name"], strict=True))
         donor = left.selectbox(
             "Change the budget of donor",
             ["(none)", *donors["donor_id"].tolist()],
+            format_func=lambda d: names.get(d) or d,
             key="what_if_donor",
         )
         budget = left.number_input(

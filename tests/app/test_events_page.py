@@ -68,3 +68,74 @@ def test_an_event_shows_its_list_pledges_schedule_and_plan(app, store):
     _clean(at)
     sentences = [i.value for i in at.info]
     assert any("open requests are fully funded" in s for s in sentences)
+
+
+def _scheduled(store) -> tuple[int, list[str]]:
+    donors = store.donors()["donor_id"].astype(str).tolist()[:2]
+    proposals = store.proposals()["proposal_id"].astype(str).tolist()[:4]
+    event_id = store.create_event("Pacific roundtable", currency="USD", donor_ids=donors)
+    for proposal_id in proposals[:2]:
+        store.add_to_event(event_id, proposal_id, donor_id=donors[0])
+    for proposal_id in proposals[2:]:
+        store.add_to_event(event_id, proposal_id, donor_id=donors[1])
+    return event_id, donors
+
+
+def test_a_meeting_is_locked_and_moved_on_the_grid(app, store):
+    event_id, _ = _scheduled(store)
+    at = _open(app)
+    at.session_state["event_tab"] = "Schedule"
+    _clean(at.run())
+    at.button(key=f"event_solve_{event_id}").click().run()
+    _clean(at)
+    before = store.event_meetings(event_id)
+    assert len(before) >= 2 and not before["locked"].any()
+    first = before.iloc[0]
+
+    form = f"event_move_{event_id}"
+    next(s for s in at.selectbox if s.label == "Meeting").set_value(
+        f"{first['donor_id']}\x1f{first['delegation']}"
+    )
+    next(b for b in at.button if b.label == "Lock where it is" and form in b.form_id).click()
+    _clean(at.run())
+    locked = store.event_meetings(event_id).set_index(["donor_id", "delegation"])
+    assert bool(locked.loc[(first["donor_id"], first["delegation"]), "locked"])
+
+    free_slot = max(set(range(1, 7)) - set(before["slot"]))
+    next(s for s in at.selectbox if s.label == "Meeting").set_value(
+        f"{first['donor_id']}\x1f{first['delegation']}"
+    )
+    next(s for s in at.selectbox if s.label == "To slot").set_value(free_slot)
+    next(s for s in at.selectbox if s.label == "To table").set_value(3)
+    next(b for b in at.button if b.label == "Move here" and form in b.form_id).click()
+    _clean(at.run())
+    moved = store.event_meetings(event_id).set_index(["donor_id", "delegation"])
+    row = moved.loc[(first["donor_id"], first["delegation"])]
+    assert (int(row["slot"]), int(row["table"]), bool(row["locked"])) == (free_slot, 3, True)
+    assert len(moved) == len(before)
+
+
+def test_the_event_plan_asks_what_if_by_donor_name(app, store):
+    event_id, donors = _scheduled(store)
+    names = store.donors().set_index("donor_id")["name"]
+    at = _open(app)
+    at.session_state["event_tab"] = "Co-funding plan"
+    _clean(at.run())
+    at.button(key=f"event_plan_{event_id}").click().run()
+    _clean(at)
+    picker = next(s for s in at.selectbox if s.label == "What if this donor brought")
+    assert set(picker.options) <= {names[d] for d in donors}
+    assert len(picker.options) >= 1
+
+
+def test_creating_a_second_event_opens_it(app, store):
+    store.create_event("First roundtable")
+    at = _open(app)
+    next(
+        t for t in at.text_input if t.label == "Event name" and "new_event" in t.form_id
+    ).set_value("Second roundtable")
+    next(b for b in at.button if b.label == "Create event").click()
+    _clean(at.run())
+    assert store.events()["name"].tolist() == ["First roundtable", "Second roundtable"]
+    assert next(s.value for s in at.subheader) == "Second roundtable"
+    assert any("Created the event" in s.value for s in at.success)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -93,15 +92,6 @@ def donor_names() -> dict[str, str]:
     return dict(zip(donors["donor_id"], donors["name"], strict=True))
 
 
-@pytest.fixture
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Screenshots of the journey, outside the repository ($LIFEWEB_SCREENSHOTS to keep them)."""
-    kept = os.environ.get("LIFEWEB_SCREENSHOTS")
-    folder = Path(kept) if kept else tmp_path_factory.mktemp("event-screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def pdf_text(path: Path) -> tuple[int, str]:
     import pypdfium2
 
@@ -113,7 +103,7 @@ def pdf_text(path: Path) -> tuple[int, str]:
         document.close()
 
 
-def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, shots):
+def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, screenshot_dir):
     names = donor_names()
     first, second = names[FIRST_DONOR], names[SECOND_DONOR]
     page.goto("/")
@@ -148,7 +138,7 @@ def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, 
         choose(page, "Event", EVENT)
         adder.get_by_role("button", name="Add to event").click()
         flash(page, f"Added 2 to the event '{EVENT}'")
-    shoot(page, shots, "matches-add-to-event")
+    shoot(page, screenshot_dir, "matches-add-to-event")
 
     # 3. The event list holds both donors' rows.
     open_page(page, "Events")
@@ -171,7 +161,7 @@ def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, 
     page.get_by_role("button", name="Schedule meetings").click()
     flash(page, "meeting(s).")
     page.get_by_text("Delegations with at least one meeting").first.wait_for()
-    shoot(page, shots, "event-schedule")
+    shoot(page, screenshot_dir, "event-schedule")
 
     # 5. Two pledges, one with each donor.
     open_tab(page, "Event list")
@@ -182,13 +172,22 @@ def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, 
         steps.get_by_role("textbox", name="Pledged amount (for a pledge)").fill(amount)
         steps.get_by_role("button", name="Record").click()
         flash(page, "Recorded 'pledged'")
-    shoot(page, shots, "event-list")
+    shoot(page, screenshot_dir, "event-list")
     open_tab(page, "Pledges")
     page.get_by_text("2 pledge(s) total").wait_for(timeout=LONG_WAIT_MS)
-    shoot(page, shots, "event-pledges")
+    shoot(page, screenshot_dir, "event-pledges")
 
-    # 6. The meeting-ready workbook: cover with totals in EUR, a sheet per donor, schedule.
+    # 6. The totals by donor as CSV: human headers, amounts formatted, one currency.
     open_tab(page, "Downloads")
+    path, _ = download(page, "Pledged and requested by donor (CSV)")
+    heading, _, body = path.read_bytes().decode("utf-8-sig").partition("\n\n")
+    assert EVENT in heading
+    totals = {row["Donor"]: row for row in csv.DictReader(io.StringIO(body))}
+    assert set(totals) == {first, second, "Total (each proposal once)"}
+    assert totals["Total (each proposal once)"]["Pledged (EUR)"] == "1,450,000"
+    assert totals[first]["Pledged (EUR)"] == "250,000"
+
+    # 7. The meeting-ready workbook: cover with totals in EUR, a sheet per donor, schedule.
     path, filename = download(page, "Meeting-ready workbook (Excel)")
     assert filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(path.read_bytes()))
@@ -196,19 +195,30 @@ def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, 
     assert "Schedule" in book.sheetnames
     assert any(first[:20] in sheet for sheet in book.sheetnames)
     assert any(second[:20] in sheet for sheet in book.sheetnames)
-    cover = "\n".join(
-        str(cell) for row in book["Cover"].iter_rows(values_only=True) for cell in row if cell
+    cover = {str(row[0]): row[1] for row in book["Cover"].iter_rows(values_only=True) if row[0]}
+    assert cover["Event"] == EVENT and cover["Place"] == "Lima, Peru"
+    assert cover["Currency of the totals"] == "EUR"
+    assert cover["Pledged (EUR)"] == pytest.approx(1_450_000)  # 250,000 + 1.2 million EUR
+    assert cover["Total requested (EUR)"] > cover["Pledged (EUR)"]
+    assert cover["Meetings scheduled"] >= 2
+    donor_sheet = next(sheet for sheet in book.sheetnames if sheet.startswith(first[:20]))
+    header = [c for c in next(r for r in book[donor_sheet].iter_rows(min_row=3, values_only=True))]
+    assert {"Proposal", "Title", "Countries", "Requested", "Requested (EUR)", "Why it fits"} <= set(
+        header
     )
-    assert EVENT in cover and "EUR" in cover
     schedule = list(book["Schedule"].iter_rows(values_only=True))
-    assert len(schedule) >= 3  # a header and at least two meetings
-    assert {"Donor", "Delegation"} <= {str(c) for c in schedule[0] if c}
+    assert {"Slot", "Time", "Table", "Donor", "Delegation"} <= {str(c) for c in schedule[0] if c}
+    assert len(schedule) - 1 == cover["Meetings scheduled"]
+    times = [row[1] for row in schedule[1:]]
+    assert times == sorted(times)
 
-    # 7. The first donor's one-page brief.
+    # 8. The first donor's one-page brief: its meetings, in time order.
     choose(page, "Brief for", first)
     path, filename = download(page, "Donor brief (PDF)")
     assert filename.endswith(".pdf")
     n_pages, words = pdf_text(path)
     assert n_pages == 1
     assert EVENT in words and first in words
-    shoot(page, shots, "event-downloads")
+    own_meetings = [row for row in schedule[1:] if row[3] == first]
+    assert own_meetings and all(str(row[1]) in words for row in own_meetings)
+    shoot(page, screenshot_dir, "event-downloads")
