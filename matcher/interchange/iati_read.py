@@ -42,7 +42,7 @@ from lxml import etree
 from matcher.contract import HISTORY_COLUMNS, PROPOSAL_COLUMNS
 from matcher.errors import UnreadableFileError
 from matcher.interchange import iati_codes as codes
-from matcher.interchange.xml_safety import parse_untrusted_xml
+from matcher.interchange.xml_safety import iter_untrusted_children
 from matcher.read import MAX_BYTES, MAX_ROWS, RawTable, Source
 from matcher.read import _read_bytes as read_source_bytes  # the same size limit and messages
 
@@ -485,10 +485,11 @@ def _history_rows(activity: _Activity) -> list[tuple[int, dict[str, str], list[s
 # --------------------------------------------------------------------------- the file
 
 
-def _activities(root: etree._Element) -> tuple[list[etree._Element], str]:
+def _check_root(root: etree._Element) -> bool:
+    """Refuse a root that is not IATI activities; True when the root is a single activity."""
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag == "iati-activity":
-        return [root], ""
+        return True
     if tag != "iati-activities":
         local = etree.QName(root).localname if tag else "?"
         hint = (
@@ -500,7 +501,7 @@ def _activities(root: etree._Element) -> tuple[list[etree._Element], str]:
             f"This XML file's root element is <{local}>, not <iati-activities>{hint}. Only IATI "
             "activity XML is read; a table belongs in a .csv or .xlsx file."
         )
-    return list(root.iterfind("iati-activity")), root.get(_LANG, "").strip().lower()
+    return False
 
 
 def _table(
@@ -582,45 +583,50 @@ def read_iati(
     data, _ = read_source_bytes(source, MAX_BYTES)
     if not data.strip():
         raise UnreadableFileError("The file is empty")
-    root = parse_untrusted_xml(data)
-    del data
-    elements, file_lang = _activities(root)
-    version = root.get("version", "").strip()
-    notes = [f"IATI activity XML{f' {version}' if version else ''}, {len(elements)} activities"]
-    if version and not version.startswith("2."):
-        notes.append(f"IATI version {version}: read as 2.03 where the elements agree")
     chosen = kind or "proposals"
-    if kind is None:
-        notes.append("read as proposals (one per activity); --kind history reads its transactions")
-    activities = [_activity(element, file_lang) for element in elements]
-    if not activities:
-        raise UnreadableFileError("The IATI file holds no <iati-activity>")
-    lines_of: dict[str, list[int]] = {}
-    for activity in activities:
-        lines_of.setdefault(activity.identifier, []).append(activity.line)
-    repeated = {
-        identifier: lines for identifier, lines in lines_of.items() if identifier and len(lines) > 1
-    }
     rows: list[tuple[int, dict[str, str], list[str]]] = []
     skipped: Counter[str] = Counter()
-    for activity in activities:
+    seen: list[tuple[str, int, int, int]] = []  # identifier, line, first row, rows after it
+    version = ""
+    for root, element in iter_untrusted_children(data, _check_root):
+        if element.tag != "iati-activity":
+            continue
+        version = root.get("version", "").strip()
+        file_lang = "" if element is root else root.get(_LANG, "").strip().lower()
+        activity = _activity(element, file_lang)
         if chosen == "proposals":
             produced = [(activity.line, _proposal_row(activity), activity.problems)]
         else:
             produced = _history_rows(activity)
-            for transaction in activity.element.iterfind("transaction/transaction-type"):
+            for transaction in element.iterfind("transaction/transaction-type"):
                 code = transaction.get("code", "").strip()
                 if code not in codes.FUNDING_TRANSACTION_TYPES:
                     skipped[code] += 1
-        row_notes = list(activity.notes)
-        if activity.identifier in repeated:
-            others = [str(line) for line in repeated[activity.identifier] if line != activity.line]
-            row_notes.append(
-                f'iati-identifier "{activity.identifier}" also on line(s) {", ".join(others)}'
-            )
         for _, row, _ in produced:
-            row["iati_notes"] = "; ".join(row_notes)
+            row["iati_notes"] = "; ".join(activity.notes)
+        seen.append((activity.identifier, activity.line, len(rows), len(produced)))
         rows.extend(produced)
+    del data
+    if not seen:
+        raise UnreadableFileError("The IATI file holds no <iati-activity>")
+    notes = [f"IATI activity XML{f' {version}' if version else ''}, {len(seen)} activities"]
+    if version and not version.startswith("2."):
+        notes.append(f"IATI version {version}: read as 2.03 where the elements agree")
+    if kind is None:
+        notes.append("read as proposals (one per activity); --kind history reads its transactions")
+    lines_of: dict[str, list[int]] = {}
+    for identifier, line, _, _ in seen:
+        lines_of.setdefault(identifier, []).append(line)
+    repeated = {
+        identifier: lines for identifier, lines in lines_of.items() if identifier and len(lines) > 1
+    }
+    for identifier, line, first, count in seen:
+        if identifier not in repeated:
+            continue
+        others = ", ".join(str(other) for other in repeated[identifier] if other != line)
+        text = f'iati-identifier "{identifier}" also on line(s) {others}'
+        for _, row, _ in rows[first : first + count]:
+            row["iati_notes"] = f"{row['iati_notes']}; {text}" if row["iati_notes"] else text
     if repeated:
         listed = "; ".join(
             f'"{identifier}" on lines {", ".join(map(str, lines))}'
