@@ -172,18 +172,38 @@ def render_heading(event: dict[str, Any]) -> None:
         currency = right.selectbox(
             "Currency of the totals", currencies, index=currencies.index(event["currency"])
         )
+        countries = country_names()
+        invited = st.multiselect(
+            "Countries invited (a proposal's country is invited with it)",
+            sorted(countries, key=countries.get),
+            default=[c for c in event["countries"] if c in countries],
+            format_func=countries.get,
+        )
         notes = st.text_area("Notes", value=event["notes"], height=80)
         saved = st.form_submit_button("Save the event")
-    if saved and _act(
-        "save the event",
-        services.get_store().update_event,
-        int(event["event_id"]),
-        expected_version=int(event["version"]),
-        name=name,
-        event_date=day,
-        place=place,
-        currency=currency,
-        notes=notes,
+    store = services.get_store()
+    if (
+        saved
+        and _act(
+            "save the event",
+            store.update_event,
+            int(event["event_id"]),
+            expected_version=int(event["version"]),
+            name=name,
+            event_date=day,
+            place=place,
+            currency=currency,
+            notes=notes,
+        )
+        and (
+            set(invited) == set(event["countries"])
+            or _act(
+                "save the invited countries",
+                store.set_event_countries,
+                int(event["event_id"]),
+                invited,
+            )
+        )
     ):
         flash("Saved the event.")
         st.rerun()
@@ -246,6 +266,9 @@ def render_list(event: dict[str, Any], table: pd.DataFrame) -> None:
                 "Score": st.column_config.ProgressColumn(
                     "Score", min_value=0.0, max_value=1.0, format="%.2f"
                 ),
+                "Donor": st.column_config.TextColumn("Donor", width=200),
+                "Title": st.column_config.TextColumn("Title", width=280),
+                "Countries": st.column_config.TextColumn("Countries", width=130),
                 "Why it fits": st.column_config.TextColumn("Why it fits", width="large"),
             },
         )
@@ -621,12 +644,13 @@ def render_csv_downloads(
     ]
     if not meetings.empty:
         csvs.append(("Schedule", tables.schedule_table(meetings, event, names), "schedule"))
+    labels = {"by-donor": "By donor", "by-country": "By country"}
     st.caption("CSV of every table (UTF-8, opens in Excel), each under the event's heading.")
     columns = st.columns(len(csvs))
     for column, (title, frame, what) in zip(columns, csvs, strict=True):
         _csv_button(
             tables.csv_download(frame, heading, title=title),
-            f"{title} (CSV)",
+            f"{labels.get(what, title)} (CSV)",
             f"{tables.file_stem(event['name'], what)}.csv",
             f"event_csv_{what}",
             column,

@@ -139,3 +139,17 @@ def test_creating_a_second_event_opens_it(app, store):
     assert store.events()["name"].tolist() == ["First roundtable", "Second roundtable"]
     assert next(s.value for s in at.subheader) == "Second roundtable"
     assert any("Created the event" in s.value for s in at.success)
+
+
+def test_editing_the_event_keeps_its_history(app, store):
+    event_id = store.create_event("Andean roundtable", place="Lima")
+    at = _open(app)
+    edit = f"edit_event_{event_id}"
+    next(t for t in at.text_input if t.label == "Place" and edit in t.form_id).set_value("Quito")
+    next(m for m in at.multiselect if edit in m.form_id).set_value(["PER", "ECU"])
+    next(b for b in at.button if b.label == "Save the event").click()
+    _clean(at.run())
+    details = store.event(event_id)
+    assert (details["place"], details["countries"]) == ("Quito", ("ECU", "PER"))
+    history = store.event_history(event_id)
+    assert history["what"].tolist() == ["created", "edit", "invited countries"]

@@ -194,7 +194,7 @@ def _journey(page, screenshot_dir: Path) -> None:
 
     # 6. The totals by donor as CSV: human headers, amounts formatted, one currency.
     open_tab(page, "Downloads")
-    path, _ = download(page, "Pledged and requested by donor (CSV)")
+    path, _ = download(page, "By donor (CSV)")
     heading, _, body = path.read_bytes().decode("utf-8-sig").partition("\n\n")
     assert EVENT in heading
     totals = {row["Donor"]: row for row in csv.DictReader(io.StringIO(body))}
