@@ -98,3 +98,17 @@ ECOSYSTEMS: Final = (
 )
 
 REGION_GROUPS: Final = ("LDC", "LLDC", "SIDS")
+
+OUTCOME_COLUMNS: Final = (
+    "status",
+    "funding_status",
+    "is_funded",
+    "approved_on",
+    "secured_amount",
+    "n_matches",
+    "n_external_named_donor_matches",
+    "lifeweb_facilitated",
+)
+"""Proposal columns that say how a proposal fared, not what it is: the engine never scores them
+(what a donor funded reaches the score only through the funding history, and a proposal's own
+record never counts for it)."""

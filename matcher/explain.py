@@ -48,6 +48,7 @@ class ExplainContext:
     donors: DonorVectors
     text_model: TextModel
     table: CountryTable
+    missing_stated: str = "mean"  # how a part the donor says nothing about counts (ScoringParams)
 
     def funded_rows(self, m: int) -> np.ndarray:
         """Positions (in ``profiles.funded_proposals``) of the proposals donor ``m`` funded."""
@@ -151,6 +152,84 @@ def _own_pairs(features: ProposalFeatures, profiles: DonorProfiles) -> tuple[np.
     return cached[1]
 
 
+FIT_LABELS = (("strong fit", 0.10), ("good fit", 0.33))
+"""Plain labels by where a score stands among the donor's candidates: top 10% strong, top third
+good, the rest weak."""
+
+
+def fit_label(score: float, candidates: np.ndarray | None) -> str:
+    """ "strong fit", "good fit" or "weak fit" by position among the donor's scored candidates.
+
+    With fewer than five candidates there is no position to speak of: the score itself decides
+    (0.7 and 0.5 are the cuts).
+    """
+    if not np.isfinite(score):
+        return "no fit known"
+    scores = np.asarray(candidates if candidates is not None else [], dtype=float)
+    scores = scores[np.isfinite(scores)]
+    if scores.size < 5:
+        return "strong fit" if score >= 0.7 else "good fit" if score >= 0.5 else "weak fit"
+    share_above = float(np.mean(scores > score + 1e-5))  # float32 candidates
+    for label, top in FIT_LABELS:
+        if share_above < top:
+            return label
+    return "weak fit"
+
+
+_STATED_FACT = {
+    "thematic": "no priorities",
+    "targets": "no targets",
+    "geography": "no regions or countries",
+    "funding_fit": "no grant range",
+    "ecosystems": "no ecosystems",
+}
+_PROPOSAL_FACT = {
+    "thematic": "has no text",
+    "targets": "names no targets",
+    "geography": "names no countries",
+    "funding_fit": "asks for no amount",
+    "ecosystems": "names no ecosystems",
+}
+
+
+def _donor_states(ctx: ExplainContext, name: str, m: int) -> bool:
+    profiles = ctx.profiles
+    if name == "thematic":
+        return bool(np.linalg.norm(ctx.donors.stated_words[m].data) > 0)
+    if name == "targets":
+        return bool(profiles.has_stated_targets[m])
+    if name == "ecosystems":
+        return bool(profiles.has_ecosystems[m])
+    if name == "geography":
+        return bool(profiles.has_stated_area[m] or profiles.has_text_focus[m])
+    if name == "funding_fit":
+        return bool(
+            np.isfinite(profiles.min_grant_usd[m]) or np.isfinite(profiles.max_grant_usd[m])
+        )
+    return True
+
+
+def missing_part(ctx: ExplainContext, name: str, m: int, value: float) -> str:
+    """Words for a part one side says nothing about ("" when both sides speak)."""
+    donor = str(ctx.profiles.names[m])
+    if name == "history":
+        facts_n = int(ctx.profiles.n_funded[m])
+        return "" if facts_n > 0 else f"{donor} has no funding record here; counts as no evidence"
+    if not _donor_states(ctx, name, m):
+        if np.isfinite(value) and ctx.missing_stated == "mean":
+            how = "counted at the average of the donors that do"
+        elif np.isfinite(value) and ctx.missing_stated == "neutral":
+            how = "counted at the middle of the scale"
+        else:
+            how = "this part is left out"
+        return f"{donor} states {_STATED_FACT[name]}; {how}"
+    if not np.isfinite(value):
+        return (
+            f"the proposal {_PROPOSAL_FACT.get(name, 'says nothing here')}; this part is left out"
+        )
+    return ""
+
+
 @dataclass
 class PairExplanation:
     """Why a donor and a proposal match: sentence, per-component breakdown and evidence."""
@@ -168,6 +247,8 @@ class PairExplanation:
     shared_ecosystems: list[str] = field(default_factory=list)
     shared_terms: list[str] = field(default_factory=list)
     closest_funded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    label: str = ""  # strong / good / weak fit, by position among the donor's candidates
+    missing: list[str] = field(default_factory=list)  # parts one side says nothing about, in words
 
 
 def _join(items: Sequence[str]) -> str:
@@ -366,7 +447,18 @@ def _country_name_words() -> frozenset[str]:
 def _shared_terms(
     ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, n: int = 3
 ) -> list[str]:
-    """The words that weigh most in both texts, leaving out generic words and place names."""
+    """Phrases both texts use (then the words that weigh most in both), no generic words or
+    place names."""
+    texts = getattr(features, "texts", None)
+    if texts is not None:
+        from matcher.phrases import shared_phrases
+
+        priorities = str(ctx.profiles.donors.at[m, "priorities"])
+        phrases = shared_phrases(
+            texts[p], priorities, n, skip=_GENERIC_TERMS | _country_name_words()
+        )
+        if phrases:
+            return phrases
     terms, weights = ctx.donor_words(features, p, m)
     product = ctx.proposal_vector(features, p)[terms] * weights
     shared = np.flatnonzero(product > 0)
@@ -376,11 +468,18 @@ def _shared_terms(
     found = []
     for i in shared[np.argsort(-product[shared], kind="stable")]:
         term = str(ctx.text_model.terms_[terms[i]])
-        if len(term) > 2 and term not in skip:
+        if len(term) > 2 and term not in skip and term not in _PHRASE_STOP_WORDS():
             found.append(term)
             if len(found) == n:
                 break
     return found
+
+
+@cache
+def _PHRASE_STOP_WORDS() -> frozenset[str]:
+    from matcher.phrases import STOP_WORDS
+
+    return STOP_WORDS
 
 
 def _ecosystems_shared(
@@ -394,7 +493,7 @@ def _clause(
     name: str, ctx: ExplainContext, features: ProposalFeatures, p: int, m: int, value: float
 ) -> str:
     """The clause for one component ("" when it is missing for the pair)."""
-    if not np.isfinite(value):
+    if not np.isfinite(value) or (name in _STATED_FACT and not _donor_states(ctx, name, m)):
         return ""
     if name == "targets":
         shared = _shared_targets(ctx, features, p, m)
@@ -487,8 +586,12 @@ def explain_pair(
     values: np.ndarray,
     weights: np.ndarray,
     reason_code: int,
+    candidates: np.ndarray | None = None,
 ) -> PairExplanation:
-    """The full breakdown of one pair (positions ``p`` in ``features``, ``m`` among donors)."""
+    """The full breakdown of one pair (positions ``p`` in ``features``, ``m`` among donors).
+
+    ``candidates``: the donor's scores for every proposal scored with this one, for the label.
+    """
     available = np.isfinite(values)
     denominator = float(np.sum(weights[available]))
     contributions = np.where(available, np.nan_to_num(values) * weights, np.nan)
@@ -498,6 +601,13 @@ def explain_pair(
     else:
         score = float("nan")
     sentences = component_sentences(ctx, features, p, m, values)
+    missing = {
+        name: missing_part(ctx, name, m, float(v))
+        for name, v in zip(COMPONENTS, values, strict=True)
+    }
+    for name, words in missing.items():
+        if words and not sentences[name]:
+            sentences[name] = words
     table = pd.DataFrame(
         {
             "component": list(COMPONENTS),
@@ -522,4 +632,6 @@ def explain_pair(
         shared_ecosystems=_ecosystems_shared(ctx, features, p, m),
         shared_terms=_shared_terms(ctx, features, p, m, n=8),
         closest_funded=_similar_funded(ctx, features, p, m).head(5).reset_index(drop=True),
+        label=fit_label(score, candidates),
+        missing=[words for words in missing.values() if words],
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from matcher.history import amount_closeness, history_value
 from matcher.profile import DonorProfiles
 from matcher.score import (
     DonorVectors,
@@ -227,7 +228,7 @@ def leave_own_funding_out(
         return pairs
     p, m, f = pairs.rows, pairs.donors, pairs.funded
     x = features.words[p]
-    if "thematic" in components:
+    if "thematic" in components and not params.stated_apart:
         cosine, has_text = _cosine_without(
             x,
             donors.stated_words[m],
@@ -262,14 +263,22 @@ def leave_own_funding_out(
         )
     if "history" in components:
         text = _row_dots(x, donors.funded_sum_words[m]) - _row_dots(x, donors.funded_words[f])
+        if features.embeddings is not None and donors.funded_embeddings is not None:
+            from matcher.text.similarity import encoder_history_text, own_history_text
+
+            e = features.embeddings[p]
+            block = encoder_history_text(e, donors.funded_embeddings, profiles.funded_link)
+            encoded = block[np.arange(len(p)), m] - own_history_text(e, donors.funded_embeddings[f])
+            text = (1 - params.encoder_share) * text + params.encoder_share * encoded
         weight = np.nan_to_num(inv)
         same_country = (countries * facts.country_counts).sum(axis=1) * weight
         same_area = (countries * _by_country(facts.area_counts, "area")).sum(axis=1) * weight
-        geo = 0.5 * same_country + 0.5 * same_area
-        g = params.history_geo_weight
-        raw = (1 - g) * text / (params.thematic_scale * 3) + g * geo
-        value = _saturate(raw, params.history_scale).astype(np.float64)
-        components["history"][p, m] = np.where(facts.n_funded > 0, value, np.nan)
+        closeness = amount_closeness(
+            features.requested_usd[p], facts.typical_log_grant, facts.log_grant_spread, params
+        )
+        value = history_value(text, same_country, same_area, closeness, params)
+        when_none = np.nan if params.history_when_none is None else params.history_when_none
+        components["history"][p, m] = np.where(facts.n_funded > 0, value, when_none)
     if "funding_fit" in components:
         request = features.requested_usd[p]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -278,7 +287,7 @@ def leave_own_funding_out(
             log_request,
             profiles.min_grant_usd[m],
             profiles.max_grant_usd[m],
-            facts.typical_log_grant,
+            np.full(len(m), np.nan) if params.stated_apart else facts.typical_log_grant,
             facts.log_grant_spread,
             params,
         )
@@ -306,6 +315,8 @@ def _geography_without(
     has_stated = profiles.has_stated_area[m].astype(np.float64)
     has_focus = profiles.has_text_focus[m].astype(np.float64)
     has_revealed = (facts.country_counts.sum(axis=1) > 0).astype(np.float64)
+    if params.stated_apart:
+        has_revealed = np.zeros_like(has_revealed)  # funded countries are history's evidence
     count = has_stated + has_focus + has_revealed
     named = donors.named_t[:, m].T  # pairs x C
     has_named = named.sum(axis=1) > 0

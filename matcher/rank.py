@@ -249,8 +249,9 @@ class ScoreSet:
         m = _position(self.donor_ids, donor_id, "donor")
         w = self.weights if weights is None else resolve_weights(weights)
         values = np.where(self.available[:, p, m] > 0, self.values[:, p, m], np.nan)
+        candidates = combine_components(self.values[:, :, m], self.available[:, :, m], w)
         return explain_pair(
-            self.context, self.features, p, m, values, w, int(self.reason_codes[p, m])
+            self.context, self.features, p, m, values, w, int(self.reason_codes[p, m]), candidates
         )
 
 
@@ -332,6 +333,9 @@ class Matcher:
     params
         Curve shapes (:class:`matcher.score.ScoringParams`); the defaults were tuned on the
         LifeWeb funding history.
+    encoder
+        A :class:`matcher.text.SentenceEncoder` for language-neutral text (thematic and
+        history blend its similarities with TF-IDF's); None keeps the TF-IDF fast path.
     """
 
     def __init__(
@@ -343,8 +347,10 @@ class Matcher:
         chunk_size: int = 1000,
         n_jobs: int | None = None,
         params: ScoringParams | None = None,
+        encoder: object | None = None,
     ) -> None:
         self.weights = weights
+        self.encoder = encoder  # matcher.text.SentenceEncoder: language-neutral text features
         self.n_jobs = n_jobs
         self.name_cutoff = name_cutoff
         self.budget_factor = budget_factor
@@ -402,8 +408,16 @@ class Matcher:
             profiles.has_ecosystems = profiles.stated_ecosystems.any(axis=1)
         self.profiles_: DonorProfiles = profiles
         self.donor_text_: tuple[object, object] | None = None  # filled by _donor_text
-        self.donor_vectors_: DonorVectors = donor_vectors(profiles, self.text_model_, self.table_)
-        self.context_ = ExplainContext(profiles, self.donor_vectors_, self.text_model_, self.table_)
+        self.donor_vectors_: DonorVectors = donor_vectors(
+            profiles, self.text_model_, self.table_, self.params_
+        )
+        if self.encoder is not None:
+            self.donor_vectors_.stated_embeddings = self.encoder.embed(priorities)
+            self.donor_vectors_.funded_embeddings = self.encoder.embed(funded_texts)
+        self.context_ = ExplainContext(
+            profiles, self.donor_vectors_, self.text_model_, self.table_,
+            missing_stated=self.params_.missing_stated,
+        )  # fmt: skip
         return self
 
     def _check_fitted(self) -> None:
@@ -427,9 +441,12 @@ class Matcher:
     ) -> ProposalFeatures:
         """Vectorise proposals with the fitted text model."""
         self._check_fitted()
-        return proposal_features(
+        features = proposal_features(
             proposals, self.text_model_, self.table_, target_weights=target_weights
         )
+        if self.encoder is not None:
+            features.embeddings = self.encoder.embed(proposal_texts(proposals))
+        return features
 
     def _components(self, features: ProposalFeatures) -> tuple[dict[str, np.ndarray], np.ndarray]:
         components = component_scores(features, self.profiles_, self.donor_vectors_, self.params_)

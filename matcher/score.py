@@ -24,8 +24,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matcher.contract import ECOSYSTEMS
-from matcher.interchange.iati_prior import fill_cold_start
+from matcher.contract import ECOSYSTEMS, OUTCOME_COLUMNS
 from matcher.profile import (
     N_AICHI,
     CountryTable,
@@ -610,6 +609,8 @@ class ProposalFeatures:
     currency: np.ndarray
     text_products: tuple[np.ndarray, np.ndarray] | None = None  # filled on first use
     own_terms_removed: bool = False  # set by matcher.own_funding.remove_own_terms
+    embeddings: np.ndarray | None = None  # P x 512 unit rows (matcher.text), when encoded
+    texts: np.ndarray | None = None  # object array of the joined texts, for phrase evidence
 
     def __len__(self) -> int:
         return len(self.proposal_ids)
@@ -626,7 +627,9 @@ def proposal_features(
 
     ``target_weights`` (P x 20, e.g. from :func:`matcher.tagger.proposal_target_weights`) replaces
     the declared targets when given: declared targets 1.0, suggested ones their confidence.
+    Outcome columns (:data:`matcher.contract.OUTCOME_COLUMNS`) are never read.
     """
+    proposals = proposals.drop(columns=list(OUTCOME_COLUMNS), errors="ignore")
     texts = proposal_texts(proposals)
     folded: dict[int, str] = {}  # non-ASCII texts folded once, for words and characters
     words = model.words(texts, folded)
@@ -672,6 +675,7 @@ def proposal_features(
         ecosystems_detected=use_detected & ecosystems.any(axis=1),
         requested_usd=to_usd(requested.to_numpy(np.float64), currency),
         currency=currency,
+        texts=np.asarray(texts, dtype=object),
     )
 
 
@@ -781,6 +785,9 @@ class DonorVectors:
     # vocabulary: the same proposal scored again must not carry them (a new one could not).
     funded_only_words: sparse.csr_matrix | None = None  # F x V
     funded_only_chars: sparse.csr_matrix | None = None  # F x K
+    # Sentence embeddings (matcher.text), when the matcher has an encoder.
+    stated_embeddings: np.ndarray | None = None  # M x 512 (zero rows: no priorities)
+    funded_embeddings: np.ndarray | None = None  # F x 512
 
     def text_scores(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Proposal x donor dot products with the profile vectors and the funded sums."""
@@ -822,8 +829,18 @@ def _c_order(matrix: sparse.spmatrix) -> np.ndarray:
     return np.ascontiguousarray(matrix.toarray(), dtype=np.float32)
 
 
-def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable) -> DonorVectors:
-    """Text and geography matrices for all donors (revealed parts from the funded proposals)."""
+def donor_vectors(
+    profiles: DonorProfiles,
+    model: TextModel,
+    table: CountryTable,
+    params: ScoringParams | None = None,
+) -> DonorVectors:
+    """Text and geography matrices for all donors (revealed parts from the funded proposals).
+
+    With ``params.stated_apart`` (the default) the donor's text vector is its stated
+    priorities alone; the funded texts reach the score through the history component only.
+    """
+    stated_apart = (params or ScoringParams()).stated_apart
     priorities = profiles.donors["priorities"].tolist()
     n_donors, n_funded = len(priorities), len(profiles.funded_proposals)
     fitted_words = getattr(model, "fitted_words_", None)
@@ -846,17 +863,22 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
     link_t = profiles.funded_link.T.tocsr()  # M x F
     funded_sum = (link_t @ funded).tocsr().astype(np.float32)
     has_funded = np.diff(funded_sum.indptr) > 0
-    centroid = normalize(funded_sum)
-    # Stated and revealed count equally when a donor has both.
+    centroid = sparse.csr_matrix(stated.shape, dtype=np.float32) if stated_apart else None
+    if centroid is None:
+        centroid = normalize(funded_sum)
+    # Mixed (not stated_apart): stated and revealed count equally when a donor has both.
     profile = normalize(_keep_top_terms(normalize(stated + centroid).tocsr()))
     funded_sum = _keep_top_terms(funded_sum)
     if n_funded:
         funded_sum_chars = (link_t @ char_funded).tocsr().astype(np.float32)
-        profile_chars = normalize(char_stated + normalize(funded_sum_chars)).tocsr()
     else:
         char_funded = sparse.csr_matrix((0, char_stated.shape[1]), dtype=np.float32)
         funded_sum_chars = sparse.csr_matrix(char_stated.shape, dtype=np.float32)
+    if n_funded and not stated_apart:
+        profile_chars = normalize(char_stated + normalize(funded_sum_chars)).tocsr()
+    else:
         profile_chars = char_stated.tocsr()
+    has_funded_words = np.zeros_like(has_stated) if stated_apart else has_funded
 
     def expand(counts: np.ndarray, of: np.ndarray | None) -> np.ndarray:
         # counts: M x G over groups; return C x M with each country's group value.
@@ -867,7 +889,7 @@ def donor_vectors(profiles: DonorProfiles, model: TextModel, table: CountryTable
     region_counts = expand(profiles.funded_regions, table.region_of)
     return DonorVectors(
         profile_words=profile,
-        has_text=has_stated | has_funded,
+        has_text=has_stated | has_funded_words,
         stated_words=stated,
         funded_sum_words=funded_sum,
         has_funded_text=has_funded,
@@ -922,6 +944,20 @@ class ScoringParams:
     revealed_area_credit: float = 0.6  # funded elsewhere in the same area
     revealed_region_credit: float = 0.3  # funded elsewhere in the same region
     budget_factor: float = 2.0  # ineligible when the request exceeds this x annual budget
+    # Stated and revealed apart (issue 12): thematic, geography and funding fit read what the
+    # donor states; everything its funding record reveals (funded texts, countries, typical
+    # grant) is the history component. False: the older mix (stated + funded centroid).
+    stated_apart: bool = True
+    history_amount_weight: float = 0.25  # share of history from closeness to the typical grant
+    # History of a donor with no funding record: 0.0 counts it as "no evidence" with its
+    # weight kept, so having a record is no head start; None leaves it out of the score.
+    history_when_none: float | None = 0.0
+    # A stated part a donor says nothing about (no targets, no grant range): counted at the
+    # mean of the donors that state it, for the same proposal; "dropped" leaves it out of the
+    # pair's mean, "neutral" counts 0.5. Chosen by nested cross-validation (README).
+    missing_stated: str = "mean"
+    # With sentence embeddings (matcher.text): share of the text similarity they give.
+    encoder_share: float = 0.5
 
 
 def _dense(matrix: sparse.spmatrix | np.ndarray) -> np.ndarray:
@@ -960,7 +996,19 @@ def thematic_scores(
         no_text &= np.diff(features.chars.indptr) == 0
     value[:, ~donors.has_text] = np.nan
     value[no_text, :] = np.nan
-    return value
+    if features.embeddings is not None and donors.stated_embeddings is not None:
+        from matcher.text.similarity import encoder_thematic
+
+        has_stated = np.linalg.norm(donors.stated_embeddings, axis=1) > 0
+        encoded = encoder_thematic(features.embeddings, donors.stated_embeddings, has_stated)
+        a = params.encoder_share
+        # Where TF-IDF finds nothing the encoder alone speaks; elsewhere the two are blended.
+        blended = np.where(np.isnan(value), encoded, (1 - a) * value + a * encoded)
+        # Short or non-Latin text (the character n-gram route): the encoder judges better.
+        short = features.needs_char[:, None]
+        value = np.where(short, np.fmax(blended, encoded), blended)
+        value[:, ~has_stated & ~donors.has_text] = np.nan
+    return value.astype(np.float32)
 
 
 def target_scores(features: ProposalFeatures, profiles: DonorProfiles) -> np.ndarray:
@@ -1007,6 +1055,8 @@ def geography_scores(
     has_stated = profiles.has_stated_area.astype(np.float32)
     has_focus = profiles.has_text_focus.astype(np.float32)
     has_revealed = donors.has_funded_geo.astype(np.float32)
+    if params.stated_apart:
+        has_revealed = np.zeros_like(has_revealed)  # funded countries are history's evidence
     count = has_stated + has_focus + has_revealed
     has_named = donors.named_t.sum(axis=0) > 0
     stated_weights = np.where(has_named, 0.8, 1.0).astype(np.float32) * has_stated
@@ -1035,11 +1085,14 @@ def funding_fit_scores(
     """Requested amount against the grant range and the donor's typical grant, in decades."""
     with np.errstate(invalid="ignore", divide="ignore"):
         log_request = np.log10(np.where(features.requested_usd > 0, features.requested_usd, np.nan))
+    typical = profiles.typical_log_grant
+    if params.stated_apart:
+        typical = np.full_like(typical, np.nan)  # the typical grant is history's evidence
     return funding_fit_values(
         log_request[:, None].astype(np.float32),
         profiles.min_grant_usd[None, :],
         profiles.max_grant_usd[None, :],
-        profiles.typical_log_grant[None, :],
+        typical[None, :],
         profiles.log_grant_spread[None, :],
         params,
     )
@@ -1077,33 +1130,6 @@ def funding_fit_values(
     return value.astype(np.float32)
 
 
-def history_scores(
-    features: ProposalFeatures,
-    profiles: DonorProfiles,
-    donors: DonorVectors,
-    params: ScoringParams,
-) -> np.ndarray:
-    """Summed closeness to every proposal the donor funded: text cosine and shared geography.
-
-    A sum, not a mean: a donor that funded many projects like this one is a likelier funder
-    than one that funded a single such project. Saturates towards 1.
-    """
-    _, text = _text_products(features, donors)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        inv = np.where(features.n_countries > 0, 1.0 / features.n_countries, 0.0)[:, None]
-    same_country = _dense(features.countries @ donors.funded_country_counts) * inv
-    same_area = _dense(features.countries @ donors.funded_area_counts) * inv
-    geo = 0.5 * same_country + 0.5 * same_area
-    # Text cosines between two projects sit around 0.1-0.4; bring them to a 0-1 scale first.
-    text_scaled = text / (params.thematic_scale * 3)
-    g = params.history_geo_weight
-    raw = (1 - g) * text_scaled + g * geo
-    value = _saturate(raw, params.history_scale)
-    value[:, profiles.n_funded == 0] = np.nan
-    # Donors new to LifeWeb: a prior from their IATI activities, where they published any.
-    return fill_cold_start(value, features.countries, profiles)
-
-
 def component_scores(
     features: ProposalFeatures,
     profiles: DonorProfiles,
@@ -1116,6 +1142,8 @@ def component_scores(
     being scored, that funding record is taken out of every part the pair reads
     (:mod:`matcher.own_funding`).
     """
+    from matcher.history import history_scores
+    from matcher.learn.cases import fill_stated_missing
     from matcher.own_funding import leave_own_funding_out, remove_own_terms
 
     remove_own_terms(features, profiles, donors)
@@ -1128,4 +1156,5 @@ def component_scores(
         "history": history_scores(features, profiles, donors, params),
     }
     leave_own_funding_out(components, features, profiles, donors, params)
+    fill_stated_missing(components, params.missing_stated)
     return components

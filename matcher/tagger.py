@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import reference
 from matcher.contract import PROPOSAL_COLUMNS
+from matcher.negation import is_negated
 from matcher.normalise import html_to_text
 
 __all__ = [
@@ -477,8 +478,14 @@ def _lexicon_hits(sentences: _Sentences) -> pd.DataFrame:
     compiled = _compiled_lexicon()
     positions: list[int] = []
     surfaces: list[str] = []
+    text = sentences.folded_joined
     for pattern in (compiled.latin_pattern, compiled.cjk_pattern):
-        for match in pattern.finditer(sentences.folded_joined):
+        for match in pattern.finditer(text):
+            start = int(
+                sentences.starts[np.searchsorted(sentences.starts, match.start(), "right") - 1]
+            )
+            if is_negated(text, match.start(), start):
+                continue  # "not a protected area project" names no protected area
             positions.append(match.start())
             surfaces.append(_surface_key(match.group()))
     rows_sentence: list[int] = []

@@ -47,7 +47,19 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "evaluate") -> No
     parser.add_argument(
         "--compare",
         action="store_true",
-        help="score every weight preset (and --weights) from one set of fits, side by side",
+        help="every variant tried, side by side with 95%% intervals: engine construction "
+        "(stated and revealed apart, or mixed), missing-part policy (dropped, neutral, mean), "
+        "each weight preset (leave-one-out) and learned weights (nested)",
+    )
+    parser.add_argument(
+        "--encoder",
+        action="store_true",
+        help="with --compare, also replay with the multilingual sentence encoder (slower)",
+    )
+    parser.add_argument(
+        "--no-nested",
+        action="store_true",
+        help="skip the nested leave-one-out figures (faster; the fixed-weights table only)",
     )
     parser.add_argument(
         "--declared-targets-only",
@@ -111,33 +123,72 @@ def run(args: argparse.Namespace) -> int:
         )
     except (LifeWebMatchError, ValueError, OSError) as error:
         return _fail(error)
+    nested = None
+    if not args.no_nested:
+        try:
+            nested = _nested_table(args)
+        except (LifeWebMatchError, ValueError, OSError) as error:
+            return _fail(error)
     problem = _write(result.per_case, args.out) if args.out else None
     if problem:
         return _fail(problem)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        printed = result.to_dict()
+        if nested is not None:
+            printed["nested"] = nested.to_dict(orient="records")
+        print(json.dumps(printed, indent=2))
     else:
+        print("Leave-one-out, weights fixed (set on these same records: optimistic)\n")
         print(format_table(result))
+        if nested is not None:
+            from matcher.learn.replay import format_variants
+
+            print("\nHonest figures: nested leave-one-out, 95% bootstrap intervals\n")
+            print(format_variants(nested))
         if args.out:
             print(f"\nper-EOI results written to {args.out}")
     return 0
 
 
+def _read(args: argparse.Namespace):
+    from matcher.evaluate import _read_files
+
+    return _read_files(args.proposals, args.donors, args.history)
+
+
+def _nested_table(args: argparse.Namespace):
+    from matcher.combine import WEIGHT_PRESETS
+    from matcher.learn.replay import replays_for, shipped_report
+
+    proposals, donors, history = _read(args)
+    replay = replays_for(
+        proposals, donors, history, constructions=("stated_apart",),
+        suggested_targets=not args.declared_targets_only,
+    )["stated_apart"]  # fmt: skip
+    return shipped_report(replay, WEIGHT_PRESETS)
+
+
 def _run_comparison(args: argparse.Namespace) -> int:
     from matcher.combine import WEIGHT_PRESETS, parse_weights
-    from matcher.evaluate import compare_weights, format_comparison
+    from matcher.learn.replay import compare_variants, format_variants, replays_for
 
-    weight_sets: dict[str, object] = dict(WEIGHT_PRESETS)
+    presets: dict[str, dict[str, float]] = {k: dict(v) for k, v in WEIGHT_PRESETS.items()}
     try:
-        if args.weights not in weight_sets:
-            weight_sets[args.weights] = parse_weights(args.weights)
-        comparison = compare_weights(
-            weight_sets,
-            proposals=args.proposals,
-            donors=args.donors,
-            history=args.history,
-            suggested_targets=not args.declared_targets_only,
-        )
+        if args.weights not in presets:
+            presets[args.weights] = parse_weights(args.weights)
+        proposals, donors, history = _read(args)
+        constructions = ["stated_apart", "mixed"]
+        encoder = None
+        if args.encoder:
+            from matcher.text import SentenceEncoder
+
+            encoder = SentenceEncoder()
+            constructions.append("stated_apart+encoder")
+        replays = replays_for(
+            proposals, donors, history, constructions=constructions,
+            suggested_targets=not args.declared_targets_only, encoder=encoder,
+        )  # fmt: skip
+        comparison, _ = compare_variants(replays, presets, learned=not args.no_nested)
     except (LifeWebMatchError, ValueError, OSError) as error:
         return _fail(error)
     problem = _write(comparison, args.out) if args.out else None
@@ -146,5 +197,5 @@ def _run_comparison(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(comparison.to_dict(orient="records"), indent=2))
     else:
-        print(format_comparison(comparison))
+        print(format_variants(comparison))
     return 0

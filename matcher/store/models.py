@@ -36,7 +36,9 @@ __all__ = [
     "RecordVersion",
     "Shortlist",
     "ShortlistItem",
+    "TextEmbedding",
     "Upload",
+    "WeightSet",
 ]
 
 DECISION_STATUSES: Final = ("proposed", "contacted", "accepted", "declined", "funded")
@@ -349,3 +351,29 @@ class AppSetting(Base):
     value: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(sa.Text)
+
+
+class TextEmbedding(Base):
+    """One sentence embedding (float32 bytes), keyed by the model and the text's SHA-1."""
+
+    __tablename__ = "text_embeddings"
+
+    text_key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    model: Mapped[str] = mapped_column(sa.String(64))
+    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[dt.datetime]
+
+
+class WeightSet(Base):
+    """One component weight set put in force; rows are only added, the latest is in force."""
+
+    __tablename__ = "weight_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weights: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    source: Mapped[str] = mapped_column(sa.Text)  # learned, restored
+    n_decisions: Mapped[int]
+    agreement_gain: Mapped[float | None] = mapped_column(sa.Float)
+    note: Mapped[str] = mapped_column(sa.Text)
+    adopted_at: Mapped[dt.datetime]
+    adopted_by: Mapped[str] = mapped_column(sa.Text)

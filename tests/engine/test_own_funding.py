@@ -71,8 +71,10 @@ def test_every_component_equals_a_refit_without_the_pairs_own_funding_record(
     alone = refit.score(proposals[proposals["proposal_id"].astype(str) == proposal_id])
     expected = _pair_values(alone, proposal_id, donor_id)
     got = _pair_values(scores, proposal_id, donor_id)
-    # Equal up to the refit's slightly different term weights (its vocabulary has one text less).
-    np.testing.assert_allclose(got, expected, atol=0.015, equal_nan=True)
+    # Equal up to the refit's term weights: its vocabulary has one text less, so words the
+    # proposal shares with the donor's priorities weigh a little more there (thematic only).
+    np.testing.assert_allclose(got[1:], expected[1:], atol=0.015, equal_nan=True)
+    np.testing.assert_allclose(got[0], expected[0], atol=0.05, equal_nan=True)
 
 
 def test_closest_funded_and_history_never_count_the_proposal_itself() -> None:
@@ -117,12 +119,11 @@ def test_a_donor_known_only_by_one_grant_meets_that_proposal_as_a_stranger() -> 
     scores = Matcher().fit(donors, history, proposals=proposals).score(proposals)
     parts = scores.components()
     # A itself: the donor says nothing and funded nothing else, so nothing is known.
-    assert all(np.isnan(parts[name][0, 0]) for name in COMPONENTS)
+    assert all(np.isnan(parts[name][0, 0]) for name in COMPONENTS if name != "history")
+    assert parts["history"][0, 0] == 0  # no other record: no evidence
     # A2 (same text, not funded): the grant for A is real evidence.
-    assert parts["thematic"][1, 0] > 0.9
-    assert parts["history"][1, 0] > 0.5
-    assert parts["geography"][1, 0] == pytest.approx(1.0)
-    assert parts["funding_fit"][1, 0] == pytest.approx(1.0)
+    assert parts["history"][1, 0] > 0.8  # same text, country and amount as what it funded
+    assert np.isnan(parts["thematic"][1, 0])  # it states nothing: stated parts stay unknown
     explanation = scores.explain_pair("A", "D")
     assert explanation.closest_funded.empty
     assert "funded" not in explanation.sentence

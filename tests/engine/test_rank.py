@@ -103,7 +103,7 @@ def test_one_line_explanation_names_targets_history_and_amount(portfolio) -> Non
     ranking = rank_matches(pd.concat([proposals, pd.DataFrame([fiji])]), donors, history, top_k=3)
     pair = ranking[(ranking["proposal_id"] == "P9") & (ranking["donor_id"] == "OCEAN")].iloc[0]
     assert "shares Aichi 6 and 11" in pair["explanation"]
-    assert "funded 1 project in Fiji" in pair["explanation"]
+    assert "funded 1 similar project" in pair["explanation"]
     # P1 is that project: its own grant is no evidence for it.
     own = ranking[(ranking["proposal_id"] == "P1") & (ranking["donor_id"] == "OCEAN")].iloc[0]
     assert "funded" not in own["explanation"]
@@ -123,7 +123,7 @@ def test_explain_pair_breaks_the_score_into_contributions_and_evidence(portfolio
     assert explanation.shared_targets == [6, 11]
     assert explanation.shared_gbf_targets == [3, 10]  # primary successors of Aichi 11 and 6
     assert explanation.closest_funded.empty  # OCEAN funded P1 only: P1 itself is no evidence
-    assert "coral" in explanation.shared_terms
+    assert "coral reefs" in explanation.shared_terms  # phrases, not single words
     assert explanation.eligible and explanation.reasons == ""
 
 
@@ -133,8 +133,8 @@ def test_history_with_rows_removed_forgets_what_they_revealed(portfolio) -> None
     full = Matcher().fit(donors, history, proposals=proposals).score(new)
     without_p1 = history[history["proposal_id"] != "P1"]
     reduced = Matcher().fit(donors, without_p1, proposals=proposals).score(new)
-    assert np.isfinite(full.component("history")[0, 1])
-    assert np.isnan(reduced.component("history")[0, 1])  # OCEAN has no history left
+    assert full.component("history")[0, 1] > 0.3
+    assert reduced.component("history")[0, 1] == 0  # OCEAN has no record left: no evidence
 
 
 def test_ranking_in_two_processes_equals_ranking_in_one(portfolio) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from matcher.rank import Matcher
+from matcher.score import ScoringParams
 
 from .conftest import donors_frame, proposals_frame
 
@@ -13,16 +14,28 @@ from .conftest import donors_frame, proposals_frame
 FOREST, OCEAN, QUIET = 0, 1, 2
 
 
+# Components as computed, a part a donor says nothing about left missing (NaN); the shipped
+# default then counts it at the other donors' mean (test_missing_stated_part_counts_...).
+RAW = ScoringParams(missing_stated="dropped")
+
+
 @pytest.fixture
 def stated_only(portfolio):
     proposals, donors, _ = portfolio
-    return Matcher().fit(donors, None, proposals=proposals).score(proposals)
+    return Matcher(params=RAW).fit(donors, None, proposals=proposals).score(proposals)
 
 
 @pytest.fixture
 def with_history(portfolio):
     proposals, donors, history = portfolio
-    return Matcher().fit(donors, history, proposals=proposals).score(proposals)
+    return Matcher(params=RAW).fit(donors, history, proposals=proposals).score(proposals)
+
+
+def test_missing_stated_part_counts_at_the_other_donors_mean_by_default(portfolio) -> None:
+    proposals, donors, _ = portfolio
+    targets = Matcher().fit(donors, None, proposals=proposals).score(proposals).component("targets")
+    assert targets[0, QUIET] == pytest.approx((1.0 + 0.5) / 2)  # QUIET states no targets
+    assert np.isnan(targets[2]).all()  # P3 declares none: nothing to compare for anyone
 
 
 def test_targets_are_the_share_of_the_proposals_targets_the_donor_states(stated_only) -> None:
@@ -52,19 +65,21 @@ def test_funding_fit_is_one_inside_the_range_and_falls_on_a_log_scale(stated_onl
     assert np.isnan(fit[:, QUIET]).all()  # no grant range, no history
 
 
-def _new_copy_of_p1(portfolio):
+def _new_copy_of_p1(portfolio, **changes):
     """P1's content under a new id: a proposal OCEAN has not funded, like P1 before it was."""
     proposals, donors, history = portfolio
-    fitted = Matcher().fit(donors, history, proposals=proposals)
-    return fitted.score(proposals.head(1).assign(proposal_id="P1-NEW"))
+    fitted = Matcher(params=RAW).fit(donors, history, proposals=proposals)
+    return fitted.score(proposals.head(1).assign(proposal_id="P1-NEW", **changes))
 
 
-def test_typical_grant_from_history_joins_the_range(portfolio, with_history) -> None:
-    fit = _new_copy_of_p1(portfolio).component("funding_fit")
-    # P1-NEW asks 500k; OCEAN's only grant was 400k: typical part exp(-d^2 / (2 * 0.35^2)).
-    decades = np.log10(5e5 / 4e5)
-    typical = np.exp(-(decades**2) / (2 * 0.35**2))
-    assert fit[0, OCEAN] == pytest.approx((1.0 + typical) / 2, rel=1e-5)
+def test_typical_grant_is_history_evidence_and_funding_fit_reads_the_stated_range(
+    portfolio, with_history
+) -> None:
+    near = _new_copy_of_p1(portfolio)  # asks 500k; OCEAN's one grant was 400k
+    far = _new_copy_of_p1(portfolio, requested_amount=1_900_000.0)  # inside the range, far off
+    assert near.component("funding_fit")[0, OCEAN] == pytest.approx(1.0)
+    assert far.component("funding_fit")[0, OCEAN] == pytest.approx(1.0)
+    assert near.component("history")[0, OCEAN] > far.component("history")[0, OCEAN]
     # That 400k grant was for P1 itself: P1's fit reads the grant range alone.
     assert with_history.component("funding_fit")[0, OCEAN] == pytest.approx(1.0)
 
@@ -78,13 +93,15 @@ def test_geography_from_eligible_regions_and_places_in_priorities(stated_only) -
     assert np.isnan(geography[:, QUIET]).all()
 
 
-def test_revealed_geography_credits_same_country_and_same_area(with_history) -> None:
+def test_revealed_geography_is_history_evidence_not_stated_geography(with_history) -> None:
     geography = with_history.component("geography")
-    # FOREST funded in Peru: P2 (Peru) full credit from the Andes focus and the history.
+    history = with_history.component("history")
+    # FOREST funded in Peru: P2 (Peru) full credit from the Andes focus it states.
     assert geography[1, FOREST] == pytest.approx(1.0)
-    # P3 (Bolivia): funded next door in South America (0.6), averaged with the Amazon focus
-    # named in its priorities, which leaves out Bolivia because FOREST excludes it (0).
-    assert geography[2, FOREST] == pytest.approx((0.0 + 0.6) / 2)
+    # P3 (Bolivia): the Amazon focus leaves Bolivia out (FOREST excludes it): 0 stated; that
+    # FOREST funded next door in South America is history's evidence.
+    assert geography[2, FOREST] == pytest.approx(0.0)
+    assert history[2, FOREST] > history[2, OCEAN]
 
 
 def test_ecosystems_declared_or_detected_in_text(stated_only) -> None:
@@ -99,11 +116,11 @@ def test_history_is_missing_without_history_and_higher_for_the_funder(
     portfolio, with_history
 ) -> None:
     history = with_history.component("history")
-    assert np.isnan(history[:, QUIET]).all()
+    assert (history[:, QUIET] == 0).all()  # no record: no evidence, the same 0 as no likeness
     new = _new_copy_of_p1(portfolio).component("history")
     assert new[0, OCEAN] > new[0, FOREST]  # OCEAN funded P1, which reads like P1-NEW
-    # OCEAN funded P1 and nothing else: for P1 itself it has no history at all.
-    assert np.isnan(history[0, OCEAN])
+    # OCEAN funded P1 and nothing else: for P1 itself it has no record at all.
+    assert history[0, OCEAN] == 0
 
 
 def test_thematic_prefers_the_donor_whose_priorities_read_alike(stated_only) -> None:

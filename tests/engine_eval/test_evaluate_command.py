@@ -86,7 +86,7 @@ def test_cli_reports_an_unreadable_file_without_a_traceback(
     assert "Traceback" not in error
 
 
-def test_cli_compare_scores_every_preset_beside_one_baseline(
+def test_cli_compare_shows_every_variant_tried_beside_one_baseline(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from matcher.combine import WEIGHT_PRESETS
@@ -102,10 +102,19 @@ def test_cli_compare_scores_every_preset_beside_one_baseline(
         argv += [f"--{name}", str(path)]
     assert main(argv) == 0
     rows = json.loads(capsys.readouterr().out)
-    names = [row["weights"] for row in rows if row["group"] == "all"]
+    every = [row for row in rows if row["group"] == "all"]
+    names = [row["variant"] for row in every]
     assert names.count("popularity") == 1
-    assert set(names) == {*WEIGHT_PRESETS, "popularity", "thematic=1,history=1"}
-    assert all(row["n_eoi"] == 4 for row in rows if row["group"] == "all")
+    assert set(names) == {*WEIGHT_PRESETS, "popularity", "thematic=1,history=1", "learned"}
+    variants = {(r["variant"], r["construction"], r["policy"], r["nested"]) for r in every}
+    for construction in ("stated_apart", "mixed"):
+        for policy in ("dropped", "neutral", "mean"):
+            assert ("learned", construction, policy, "yes") in variants
+            assert ("balanced", construction, policy, "no") in variants
+    assert all(row["n_eoi"] == 4 for row in every)
+    for row in every:  # every figure carries its 95% interval
+        assert row["hit@3_low"] <= row["hit@3"] <= row["hit@3_high"]
+        assert row["MRR_low"] <= row["MRR"] <= row["MRR_high"]
 
 
 def test_scorer_fits_each_held_out_case_once_across_weight_sets() -> None:

@@ -4,7 +4,7 @@ Every EOI funded by an external named donor is ranked with its own matches hidde
 history (leave one EOI out). The engine is replayed as it ships (an EOI that declares no target
 is scored on the targets suggested from its text) and with declared targets only. The floors
 are today's figures less one EOI (0.025 over all EOIs, 0.05 over the 20 not funded by Germany
-alone); the popularity baseline figures are exact, since they depend only on the data.
+alone); they are leave-one-out with fixed weights, not the honest nested figures; the popularity baseline figures are exact, since they depend only on the data.
 """
 
 from __future__ import annotations
@@ -17,17 +17,20 @@ from matcher.evaluate import EvaluationResult, evaluate_files, format_table
 pytestmark = pytest.mark.slow
 
 ENGINE_FLOORS = {
-    # group: (hit@1, hit@3, hit@5, MRR); measured 2026-11-24 with the balanced preset, targets
-    # declared else suggested: all 0.575 0.850 0.875 0.702, not_germany_alone 0.250 0.700
-    # 0.750 0.462
-    "all": (0.55, 0.825, 0.85, 0.68),
-    "not_germany_alone": (0.20, 0.65, 0.70, 0.44),
+    # group: (hit@1, hit@3, hit@5, MRR); measured 2026-12-01 with the balanced preset (learned
+    # on these records, stated and revealed parts apart, missing stated parts at the donors'
+    # mean), targets declared else suggested: all 0.550 0.725 0.775 0.668, not_germany_alone
+    # 0.200 0.450 0.550 0.386. Lower than the floors of 2026-11-24 (0.85 hit@3): a donor's
+    # own funding no longer counts for the text score, so the head start is gone; the honest
+    # (nested) figures are in the README.
+    "all": (0.525, 0.70, 0.75, 0.645),
+    "not_germany_alone": (0.15, 0.40, 0.50, 0.36),
 }
 DECLARED_ONLY_FLOORS = {
-    # declared targets only: all 0.550 0.825 0.850 0.687, not_germany_alone 0.250 0.650 0.700
-    # 0.458
-    "all": (0.525, 0.80, 0.825, 0.665),
-    "not_germany_alone": (0.20, 0.60, 0.65, 0.435),
+    # declared targets only: all 0.550 0.750 0.800 0.673, not_germany_alone 0.200 0.550 0.600
+    # 0.411
+    "all": (0.525, 0.725, 0.775, 0.65),
+    "not_germany_alone": (0.15, 0.50, 0.55, 0.385),
 }
 BASELINE = {
     "all": (0.575, 0.675, 0.8333, 0.6571),

@@ -94,7 +94,8 @@ def test_new_donor_gets_a_prior_from_its_biodiversity_share_and_countries(inputs
     # Peru: not reached, not in an area it reaches (Melanesia/Polynesia): geography 0.
     assert history_scores[1, new] == pytest.approx(PRIOR_CEILING * 0.75 * 0.5, abs=1e-6)
     without_iati = Matcher().fit(donors, history.iloc[:1], proposals=proposals).score(proposals)
-    assert np.isnan(without_iati.component("history")[:, new]).all()
+    # No record and no prior: history 0, "no evidence" (issue 12: no head start either way).
+    assert (without_iati.component("history")[:, new] == 0).all()
 
 
 def test_donor_with_lifeweb_history_keeps_its_own_history_score(inputs) -> None:

@@ -1,0 +1,58 @@
+"""Explanations a person believes (issue 12, part 4): phrases, a plain label, missing parts in
+words, and never the proposal itself as its own closest funded proposal."""
+
+from __future__ import annotations
+
+from matcher.rank import Matcher
+
+from .conftest import proposals_frame
+
+
+def _scores(portfolio, extra=()):
+    proposals, donors, history = portfolio
+    more = proposals_frame(list(extra)) if extra else None
+    scored = proposals if more is None else __import__("pandas").concat([proposals, more])
+    return Matcher().fit(donors, history, proposals=proposals).score(scored)
+
+
+def test_evidence_is_phrases_both_texts_use(portfolio) -> None:
+    detail = _scores(portfolio).explain_pair("P1", "OCEAN")
+    assert "marine protected areas" in detail.shared_terms
+    assert all(" " in term for term in detail.shared_terms[:1])
+
+
+def test_french_proposal_evidence_has_no_stop_words(portfolio) -> None:
+    french = {
+        "proposal_id": "FR1",
+        "title": "Aires marines protégées et récifs coralliens",
+        "countries": ("FJI",),
+        "description": "Les récifs coralliens sont protégés à long terme avec les pêcheurs.",
+    }
+    detail = _scores(portfolio, [french]).explain_pair("FR1", "OCEAN")
+    words = {w for term in detail.shared_terms for w in term.split()}
+    assert not words & {"sont", "long", "les", "areas"} or "marine" in words
+
+
+def test_the_score_has_a_plain_label_by_position_among_the_donors_candidates(portfolio) -> None:
+    extra = [
+        {"proposal_id": f"X{i}", "title": "Highway asphalt maintenance", "countries": ("DEU",)}
+        for i in range(6)
+    ]
+    scores = _scores(portfolio, extra)
+    column = scores.combine()[:, list(scores.donor_ids).index("FOREST")]
+    best = str(scores.proposal_ids[column.argmax()])
+    worst = str(scores.proposal_ids[column.argmin()])
+    assert scores.explain_pair(best, "FOREST").label == "strong fit"  # top 10% of 10
+    assert scores.explain_pair(worst, "FOREST").label == "weak fit"
+
+
+def test_missing_parts_are_named_in_words(portfolio) -> None:
+    detail = _scores(portfolio).explain_pair("P1", "QUIET")
+    assert "Quiet Foundation states no targets; counted at the average of the donors that do" in (
+        detail.missing
+    )
+    assert "Quiet Foundation has no funding record here; counts as no evidence" in detail.missing
+    sentences = detail.components.set_index("component")["sentence"]
+    assert sentences["targets"].startswith("Quiet Foundation states no targets")
+    no_amount = _scores(portfolio).explain_pair("P4", "OCEAN")  # P4 asks for no amount
+    assert "the proposal asks for no amount; this part is left out" in no_amount.missing
