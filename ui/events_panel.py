@@ -24,7 +24,7 @@ from ui import matching, services
 from ui.overview import country_names
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, one_line
-from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE
+from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, OPEN_NEXT_KEY
 
 __all__ = [
     "event_table",
@@ -716,7 +716,11 @@ def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
             target = store.create_event(name, event_date=day, by=who)
         for key in picked:
             proposal_id, donor_id = (key, view.donor_id) if for_donor else (view.proposal_id, key)
-            store.add_to_event(int(target), str(proposal_id), donor_id=str(donor_id), by=who)
+            shortlist_id = store.add_to_event(
+                int(target), str(proposal_id), donor_id=str(donor_id), by=who
+            )
+        # The Shortlists page opens the donor's part of the event next.
+        st.session_state[OPEN_NEXT_KEY] = shortlist_id
     except (LifeWebMatchError, ValueError) as error:
         st.error(escape_markdown(str(error)), icon=":material/error:")
         return

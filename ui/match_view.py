@@ -8,7 +8,6 @@ session state and restored on return.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +16,6 @@ import streamlit as st
 
 from matcher.combine import WEIGHT_PRESETS
 from matcher.contract import ECOSYSTEMS
-from matcher.errors import LifeWebMatchError
 from matcher.explain import PairExplanation
 from matcher.score import COMPONENTS
 from matcher.tagger import target_label, target_text
@@ -36,10 +34,8 @@ from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
 from ui.pages import display_currency
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
-from ui.shortlists import OPEN_NEXT_KEY
 
 __all__ = [
-    "render_add_to_shortlist",
     "render_controls",
     "render_pair_detail",
     "render_ranking",
@@ -620,57 +616,3 @@ def _render_target_suggestions(found: Analysis, proposal_id: str) -> None:
         first = int(mine["aichi_target"].iloc[0])
         st.caption(f"Official text of {escape_markdown(target_label('aichi', first))}")
         st.text(target_text("aichi", first))
-
-
-def render_add_to_shortlist(view: MatchView, shown: pd.DataFrame) -> None:
-    """Put ranked proposals on one of this donor's shortlists (or a new one)."""
-    if view.view != "donor" or shown.empty:
-        return
-    store = services.get_store()
-    lists = store.shortlists()
-    mine = lists[lists["donor_id"].astype(str).isin([view.donor_id, ""])]
-    choices: dict[object, str] = {
-        int(r["shortlist_id"]): one_line(r["event_name"], limit=60)
-        + (f" · {one_line(r['donor_name'])}" if r["donor_name"] else " · all donors")
-        for _, r in mine.iterrows()
-    }
-    new_list = "new"
-    choices[new_list] = "New shortlist for this donor…"
-    titles = dict(zip(shown["proposal_id"], shown["proposal_title"], strict=True))
-    with (
-        st.expander("Add to a shortlist", icon=":material/playlist_add:"),
-        st.form("mv_add_to_shortlist", clear_on_submit=True),
-    ):
-        picked: Sequence[str] = st.multiselect(
-            "Proposals",
-            list(titles),
-            format_func=lambda p: f"{p} · {one_line(titles.get(p, ''), limit=80)}",
-            placeholder="Pick from the ranked proposals",
-        )
-        target = st.selectbox("Shortlist", list(choices), format_func=choices.get)
-        event_name = st.text_input("Event name (for a new shortlist)")
-        submitted = st.form_submit_button("Add to shortlist", type="primary")
-    if not submitted or not picked:
-        return
-    who = services.current_user()
-    try:
-        if target == new_list:
-            if not event_name.strip():
-                st.error("Name the event for the new shortlist.", icon=":material/error:")
-                return
-            target = store.create_shortlist(event_name.strip(), donor_id=view.donor_id, by=who)
-        on_list = set(store.shortlist_items(int(target))["proposal_id"].astype(str))
-        added = [p for p in picked if p not in on_list]
-        for proposal_id in added:
-            store.add_to_shortlist(int(target), proposal_id, by=who)
-    except (LifeWebMatchError, ValueError) as error:
-        st.error(escape_markdown(str(error)), icon=":material/error:")
-        return
-    finally:
-        services.mark_changed()
-    st.session_state[OPEN_NEXT_KEY] = int(target)
-    st.success(
-        f"Added {len(added)} proposal(s) to the shortlist; open the Shortlists page to "
-        "order, annotate and export it.",
-        icon=":material/check_circle:",
-    )
