@@ -83,7 +83,9 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
 
     # Upload the messy file and review it before saving.
     open_page(page, "Proposals")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(MESSY_FILE))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        str(MESSY_FILE)
+    )
     page.get_by_text("Validation report").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     metrics = page.locator('[data-testid="stMetric"]')
