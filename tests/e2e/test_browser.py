@@ -27,7 +27,15 @@ HYPERLINK = '=HYPERLINK("http://example.org","x")'
 LONG_WAIT_MS = 120_000
 SCREENSHOT_HEIGHT = 2400
 DONOR_ID = "ES"
-PAGE_TITLES = ("Matches", "Proposals", "Donors", "Shortlists", "Co-funding plan", "Overview")
+PAGE_TITLES = (
+    "Matches",
+    "Proposals",
+    "Donors",
+    "Shortlists",
+    "Events",
+    "Co-funding plan",
+    "Overview",
+)
 PHOTOGRAPHED_IN_JOURNEY = {"Matches", "Proposals", "Shortlists"}
 SCREENSHOT_NAMES = {"Co-funding plan": "plan"}
 
