@@ -70,7 +70,8 @@ def main(argv: list[str]) -> int:
         f"{summary}"
     )
     if run.returncode:
-        print(output[-3000:], file=sys.stderr)
+        failed = [line for line in output.splitlines() if line.startswith(("FAILED", "ERROR"))]
+        print("\n".join(failed) or output[-3000:], file=sys.stderr)
     return run.returncode
 
 
