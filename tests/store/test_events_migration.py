@@ -89,10 +89,12 @@ def _database_at_0002(db_url: str) -> None:
             (4, "Sahel donors' day", None, None, ""),
         ]
         with engine.begin() as connection:
+            # Ids come from the database, as release 0002 wrote them (an explicit id would leave
+            # PostgreSQL's sequence behind and make the next list collide with list 1).
+            list_ids = {}
             for list_id, name, day, donor, notes in lists:
-                connection.execute(
+                list_ids[list_id] = connection.execute(
                     sa.insert(shortlists).values(
-                        id=list_id,
                         event_name=name,
                         event_date=day,
                         donor_id=donor,
@@ -103,7 +105,8 @@ def _database_at_0002(db_url: str) -> None:
                         updated_at=WHEN,
                         updated_by="release-2 user",
                     )
-                )
+                ).inserted_primary_key[0]
+            assert list(list_ids.values()) == [1, 2, 3, 4]
             for list_id, proposal_id, position, note in (
                 (1, "P1", 1, "strong fit"),
                 (1, "P3", 2, ""),
