@@ -181,7 +181,7 @@ class MatchView:
         if self.regions:
             parts.append("region " + " or ".join(self.regions))
         if self.countries:
-            parts.append("country " + " or ".join(self.countries))
+            parts.append("country " + " or ".join(country_label(c) for c in self.countries))
         if self.groups:
             parts.append(" or ".join(self.groups))
         if self.aichi_targets:
@@ -189,7 +189,7 @@ class MatchView:
         if self.gbf_targets:
             parts.append("GBF " + ", ".join(str(t) for t in self.gbf_targets))
         if self.ecosystems:
-            parts.append("ecosystem " + " or ".join(self.ecosystems))
+            parts.append("ecosystem " + " or ".join(ecosystem_label(e) for e in self.ecosystems))
         if self.amount_min is not None or self.amount_max is not None:
             low = f"{self.amount_min:,.0f}" if self.amount_min is not None else "any"
             high = f"{self.amount_max:,.0f}" if self.amount_max is not None else "any"
@@ -211,6 +211,21 @@ class MatchView:
 @cache
 def _country_table() -> pd.DataFrame:
     return reference.countries().set_index("iso3")
+
+
+def ecosystem_label(ecosystem: str) -> str:
+    """An ecosystem key in words, as the sidebar offers it ("marine_coastal": "marine and coastal")."""
+    return ecosystem.replace("_", " and ")
+
+
+def country_label(iso3: str) -> str:
+    """A country as the sidebar's filter shows it, "Fiji (FJI)"; an unknown code as it is."""
+    table = _country_table()
+    if iso3 not in table.index:
+        return iso3
+    row = table.loc[iso3]
+    name = str(row["display_name"] or row["name_en"])
+    return f"{name} ({iso3})"
 
 
 def region_options() -> list[str]:

@@ -24,6 +24,7 @@ from ui.display import money_text, rate_note, to_display
 from ui.filters import (
     GROUP_FLAGS,
     MatchView,
+    ecosystem_label,
     pair_mask,
     proposal_mask,
     region_options,
@@ -44,7 +45,7 @@ __all__ = [
 SAVED_VIEW_KEY = "match_view_saved"
 ROWS_SHOWN = 50
 _VIEW_LABELS = {"donor": "Proposals for a donor", "proposal": "Donors for a proposal"}
-_ECOSYSTEM_LABELS = {e: e.replace("_", " and ") for e in ECOSYSTEMS}  # marine and coastal
+_ECOSYSTEM_LABELS = {e: ecosystem_label(e) for e in ECOSYSTEMS}  # marine and coastal
 
 
 def _key(name: str) -> str:

@@ -190,5 +190,5 @@ def test_describe_names_every_active_filter():
     text = MatchView(
         countries=("PER",), aichi_targets=(11,), min_score=0.5, include_funded=True
     ).describe()
-    assert text == "country PER; Aichi 11; score at least 0.50"
+    assert text == "country Peru (PER); Aichi 11; score at least 0.50"
     assert MatchView(include_funded=True).describe() == "no filters"
