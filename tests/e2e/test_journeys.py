@@ -1,0 +1,321 @@
+"""The three journeys of issue 10, walked in Debian's Chromium as the people who take them.
+
+Each step asserts what the person sees on the page (text, metrics, the grid's visible
+cells), never the database behind it:
+
+- Officer: a French workbook as a focal point sends it (title row, no ID column, an
+  unknown title header, "1,2 million €", a misspelled country, a missing title) is mapped,
+  corrected in the page, saved, seen ranked, re-uploaded corrected (cell diff), saved
+  again with nothing duplicated.
+- Donor: the Japan Biodiversity Fund narrows to SIDS, marine and coastal, above EUR 500k,
+  reads why for the top rows, and a colleague opening the copied link sees the same view
+  and the same explanation.
+- Decisions: decisions on two lists, then every list opened and exported; nothing breaks,
+  and the name typed in the sidebar survives a reload.
+
+Screenshots go to the session's screenshot folder (temporary unless
+``$LIFEWEB_SCREENSHOT_DIR`` is set; ``scripts/make_screenshots.py`` sets it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.app.french_workbook import (
+    AS_SENT,
+    CORRECTED,
+    CORRECTED_FILENAME,
+    FILENAME,
+    TITLE_HEADER,
+    workbook,
+)
+from tests.e2e.test_browser import LONG_WAIT_MS, choose, open_page, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+JBF = "Japan Biodiversity Fund (JBF)"
+ERROR_TEXT = "Something went wrong on this page"
+
+
+def shot(page, folder: Path, name: str) -> None:
+    wait_until_idle(page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(folder / f"journey-{name}.png"))
+
+
+def no_error(page) -> None:
+    assert page.get_by_text(ERROR_TEXT).count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def grid_rows(page, nth: int = 0) -> list[list[str]]:
+    """The visible cells of the nth table on the page, row by row (the grid's a11y table)."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(nth)
+    # The grid draws on a canvas; its accessible table (hidden) holds the visible cells.
+    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
+    rows = []
+    for row in grid.locator('tbody [role="row"]').all():
+        rows.append([c.inner_text() for c in row.locator('[role="gridcell"]').all()])
+    return rows
+
+
+def at_least(page, score: float) -> None:
+    """Set the minimum score in the address bar, keeping the rest of the view's link."""
+    url = re.sub(r"&?min_score=[^&]*", "", page.url)
+    page.goto(f"{url}{'&' if '?' in url else '?'}min_score={score}")
+    page.get_by_text(f"score at least {score:.2f}").first.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def caption_with(page, text: str) -> str:
+    found = page.get_by_text(text).first
+    found.wait_for(timeout=LONG_WAIT_MS)
+    return found.inner_text()
+
+
+def upload_file(page, path: Path) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+
+
+def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
+    page, tmp_path, screenshot_dir
+):
+    as_sent = tmp_path / FILENAME
+    as_sent.write_bytes(workbook(AS_SENT))
+    corrected = tmp_path / CORRECTED_FILENAME
+    corrected.write_bytes(workbook(CORRECTED))
+
+    page.goto("/proposals")
+    page.get_by_role("heading", name="Proposals", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    stored_before = (
+        page.get_by_text(re.compile(r"^\d+ of \d+ proposals$")).first.inner_text().split(" of ")[-1]
+    )
+
+    # The file as sent: the title column is not recognised, the page asks which it is.
+    upload_file(page, as_sent)
+    page.get_by_text("could not find a column for 'title'").wait_for(timeout=LONG_WAIT_MS)
+    no_error(page)
+    shot(page, screenshot_dir, "officer-1-mapping")
+    choose(page, "title (needed)", TITLE_HEADER)
+    page.get_by_role("button", name="Use this mapping").click()
+    page.get_by_text("Validation report").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    assert metric(page, "Rows in the file") == "3"
+    assert metric(page, "Rows loaded") == "1"
+    assert metric(page, "Rows rejected") == "2"
+    rejected = grid_rows(page, 0)
+    assert rejected[0][:3] == ["4", rejected[0][1], "Restauration des mangroves du Saloum"]
+    assert rejected[0][1].startswith("auto-")
+    assert rejected[1][1] == "auto-row-5"
+    shot(page, screenshot_dir, "officer-2-report")
+
+    # Accept the suggestion for the misspelled country: that row loads.
+    accept = page.get_by_text("row 4 · Restauration des mangroves du Saloum")
+    assert "Sénégall" in accept.first.inner_text() and "Senegal" in accept.first.inner_text()
+    page.get_by_role("button", name="Accept and load these rows").click()
+    page.get_by_role("button", name="Save 2 row(s) as this round").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    assert metric(page, "Rows loaded") == "2"
+    assert metric(page, "Rows rejected") == "1"
+
+    # Save: a done state, no second save button, and the way on to the proposals ranked.
+    page.get_by_role("button", name="Save 2 row(s) as this round").click()
+    page.get_by_text("2 added").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    assert page.get_by_role("button", name="Save 2 row(s) as this round").count() == 0
+    shot(page, screenshot_dir, "officer-3-saved")
+    page.get_by_role("link", name="See the 2 saved proposal(s) ranked").click()
+    page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_text("2 proposals match").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    assert "/matches" in page.url and "round_id=" in page.url
+    titles = {row[1] for row in grid_rows(page, 0)}
+    assert titles == {"Aires marines protégées des Bijagós", "Restauration des mangroves du Saloum"}
+    shot(page, screenshot_dir, "officer-4-ranked")
+
+    # The corrected file: same headers (mapping remembered), one cell changes, one row new.
+    open_page(page, "Proposals")
+    upload_file(page, corrected)
+    page.get_by_text("What saving will change").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    assert page.get_by_text("could not find a column").count() == 0
+    assert metric(page, "Rows loaded") == "3"
+    assert page.get_by_text("1 new row(s); 2 already stored, of which 1 change").count() == 1
+    change_table = page.locator('[data-testid="stDataFrame"]').filter(has_text="requested_amount")
+    cells = [c.inner_text() for c in change_table.locator('[role="gridcell"]').all()]
+    assert "Restauration des mangroves du Saloum" in cells and "requested_amount" in cells
+    shot(page, screenshot_dir, "officer-5-diff")
+    page.get_by_role("button", name="Save 3 row(s) as this round").click()
+    page.get_by_text("1 added, 1 updated").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    no_error(page)
+    page.get_by_role("tab", name="Stored proposals").click()
+    expected_total = int(stored_before.split()[0]) + 3
+    page.get_by_text(f"of {expected_total} proposals").wait_for(timeout=LONG_WAIT_MS)
+
+
+def test_donor_filters_reads_why_and_shares_the_link(page, browser, app_server, screenshot_dir):
+    page.goto("/matches")
+    page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_text("proposals match").first.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    assert "/matches" in page.url
+    choose(page, "Donor", JBF)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("EUR", exact=True).click()
+    wait_until_idle(page)
+    choose(page, "Country group", "SIDS", scope=sidebar)
+    choose(page, "Ecosystem", "marine and coastal", scope=sidebar)
+    amount = sidebar.get_by_role("spinbutton", name="Request from (EUR)")
+    amount.fill("500000")
+    amount.press("Enter")
+    wait_until_idle(page)
+    # The minimum score goes in through the address bar (the slider does not take a
+    # synthetic drag in headless Chromium); the view keeps every filter set above.
+    at_least(page, 0.5)
+    summary = caption_with(page, "score at least 0.50")
+    assert "SIDS" in summary and "request EUR 500,000 to any" in summary
+    assert "score at least 0.50" in summary and "funded and closed proposals hidden" in summary
+    strict = grid_rows(page, 0)
+    assert strict, "at least one open marine SIDS proposal scores 0.5 or more for JBF"
+    assert all(float(row[0]) >= 0.5 for row in strict)
+    shot(page, screenshot_dir, "donor-1-strict")
+
+    # Funded proposals too, and a lower bar: the sample's marine SIDS EOIs appear, each
+    # badged; none is one JBF funded itself.
+    page.get_by_text("Include funded and closed proposals").click()
+    wait_until_idle(page)
+    at_least(page, 0.2)
+    assert "proposals match" in caption_with(page, "score at least 0.20")
+    rows = grid_rows(page, 0)
+    titles = [row[1] for row in rows]
+    assert any("aires marines protégées" in t.lower() for t in titles)  # Guinea-Bissau
+    assert any("Coral Triangle" in t for t in titles)
+    assert all(row[3] != "already funded by this donor" for row in rows)
+    assert any(row[3] == "funded by others" for row in rows)
+    shot(page, screenshot_dir, "donor-2-marine-sids")
+
+    # Why, for each of the top three.
+    explained = []
+    for row in rows[:3]:
+        title = row[1]
+        choose(page, "Proposal to explain", title[:30])
+        page.get_by_text("Why this match").wait_for()
+        score = page.locator('[data-testid="stMetric"]').filter(has_text="Score")
+        explained.append((title, score.locator('[data-testid="stMetricValue"]').inner_text()))
+        assert page.get_by_text("Evidence", exact=True).count() == 1
+    assert [value for _, value in explained] == [f"{float(row[0]):.2f}" for row in rows[:3]]
+    shot(page, screenshot_dir, "donor-3-why")
+
+    # A colleague opens the copied link in a fresh browser.
+    link = page.url
+    assert "explain=" in link and "donor_id=JBF" in link and "proposal_id" not in link
+    colleague = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        other = colleague.new_page()
+        other.set_default_timeout(LONG_WAIT_MS)
+        other.goto(link)
+        other.get_by_role("heading", name="Matches", exact=True).wait_for()
+        other.get_by_text("proposals match; showing").first.wait_for()
+        wait_until_idle(other)
+        assert [r[:2] for r in grid_rows(other, 0)] == [r[:2] for r in rows]
+        score = other.locator('[data-testid="stMetric"]').filter(has_text="Score")
+        assert score.locator('[data-testid="stMetricValue"]').inner_text() == explained[2][1]
+        other.screenshot(path=str(screenshot_dir / "journey-donor-4-colleague.png"))
+    finally:
+        colleague.close()
+
+
+def record_decision(page, status: str) -> None:
+    choose(page, "Decision", status)
+    page.get_by_role("button", name="Record decision").click()
+    page.get_by_text(f"Recorded '{status}'").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def create_list(page, event: str, donor: str) -> None:
+    wait_until_idle(page)
+    if not page.get_by_label("Event", exact=True).is_visible():
+        page.get_by_text("New shortlist", exact=True).click()
+    fill_when_ready(page, page.get_by_label("Event", exact=True), event)
+    if donor != "all donors":  # the form's default
+        choose(page, "Donor", donor)
+    page.get_by_role("button", name="Create shortlist").click()
+    page.get_by_text(f"Created shortlist '{event}'").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def fill_when_ready(page, box, text: str) -> None:
+    """Fill a text box once the page's rerun has finished (stale elements are inert)."""
+    for _ in range(20):
+        try:
+            box.fill(text, timeout=5_000)
+            return
+        except Exception:  # Playwright's timeout while the rerun runs
+            wait_until_idle(page)
+    box.fill(text)
+
+
+def add_to_list(page, proposal_id: str) -> None:
+    choose(page, "Add proposals", proposal_id)
+    page.get_by_role("button", name="Add to shortlist").click()
+    page.get_by_text("Added 1 proposal(s)").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def test_decisions_on_two_lists_then_every_list_opens_and_exports(page, screenshot_dir):
+    page.goto("/shortlists")
+    page.get_by_role("heading", name="Shortlists", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    name = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Your name")
+    name.fill("Ana Pérez")
+    name.press("Enter")
+    page.wait_for_timeout(1500)
+    wait_until_idle(page)
+
+    create_list(page, "Madrid donor meeting", "Spain (AECID)")
+    add_to_list(page, "23300")
+    record_decision(page, "contacted")
+    create_list(page, "Bonn roundtable", JBF)
+    add_to_list(page, "23298")
+    record_decision(page, "accepted")
+    create_list(page, "Pacific roundtable", "all donors")
+    add_to_list(page, "23210")
+
+    # Reload: the name is still there, and every list opens and exports.
+    page.reload()
+    page.get_by_role("heading", name="Shortlists", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_role("textbox", name="Your name").input_value() == "Ana Pérez"
+    for event in ("Madrid donor meeting", "Bonn roundtable", "Pacific roundtable"):
+        choose(page, "Shortlist", event)
+        page.get_by_role("heading", name=event).wait_for(timeout=LONG_WAIT_MS)
+        no_error(page)
+        for button, suffix in (("Download CSV", ".csv"), ("Download Excel", ".xlsx")):
+            with page.expect_download() as download_info:
+                page.get_by_role("button", name=button).click()
+            download = download_info.value
+            assert download.suggested_filename.endswith(suffix)
+            data = Path(download.path()).read_bytes()
+            assert data
+            if suffix == ".csv":
+                rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+                assert len(rows) == 1
+                if event == "Madrid donor meeting":
+                    assert rows[0]["decision"] == "contacted"
+                    assert rows[0]["recorded_by"] == "Ana Pérez"
+                if event == "Bonn roundtable":
+                    assert rows[0]["decision"] == "accepted"
+        shot(page, screenshot_dir, f"decisions-{event.split()[0].lower()}")
