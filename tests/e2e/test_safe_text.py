@@ -77,25 +77,21 @@ def hostile_page(tmp_path: Path, repo_dir: Path, env_switch: Callable[[str], boo
         process.wait(timeout=15)
 
 
-def test_links_emails_and_icon_codes_are_plain_text_in_every_place(hostile_page, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless=new", "--no-sandbox"]
-        )
-        try:
-            tab = browser.new_page(viewport={"width": 1200, "height": 1000})
-            tab.set_default_timeout(60_000)
-            tab.goto(hostile_page)
-            tab.get_by_text("page done").wait_for()
-            tab.get_by_text("inside").first.wait_for(state="attached")
-            main = tab.locator("[data-testid=stMain]")
-            hrefs = main.locator("a").evaluate_all("links => links.map(a => a.href)")
-            shown = main.inner_text().replace("\u2060", "")
-            tab.screenshot(path=str(tmp_path / "hostile_page.png"), full_page=True)
-        finally:
-            browser.close()
+def test_links_emails_and_icon_codes_are_plain_text_in_every_place(hostile_page, browser, tmp_path):
+    # The session's browser (tests/e2e/conftest.py): a second sync_playwright() in the same
+    # process fails with "Sync API inside the asyncio loop" once another browser test has run.
+    tab = browser.new_page(viewport={"width": 1200, "height": 1000})
+    try:
+        tab.set_default_timeout(60_000)
+        tab.goto(hostile_page)
+        tab.get_by_text("page done").wait_for()
+        tab.get_by_text("inside").first.wait_for(state="attached")
+        main = tab.locator("[data-testid=stMain]")
+        hrefs = main.locator("a").evaluate_all("links => links.map(a => a.href)")
+        shown = main.inner_text().replace("\u2060", "")
+        tab.screenshot(path=str(tmp_path / "hostile_page.png"), full_page=True)
+    finally:
+        tab.close()
     assert [h for h in hrefs if not h.startswith(f"{hostile_page}/#")] == []  # heading anchors only
     assert shown.count("https://evil.example/x www.evil.example bob@evil.example") == 6
     assert shown.count(":material/home:") == 6
