@@ -8,6 +8,7 @@ on, so a missing browser fails.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -79,13 +80,9 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_path: Pa
     )
 
 
-@pytest.fixture(scope="session")
-def app_server(
-    tmp_path_factory: pytest.TempPathFactory, env_switch: Callable[[str], bool]
-) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port with a fresh SQLite database; yield its URL."""
-    require_browser(env_switch(REQUIRE_BROWSER_ENV))
-    workdir = tmp_path_factory.mktemp("e2e-server")
+@contextlib.contextmanager
+def _streamlit_server(workdir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port with a fresh SQLite database in ``workdir``."""
     port = _free_port()
     env = {
         **os.environ,
@@ -131,6 +128,27 @@ def app_server(
 
 
 @pytest.fixture(scope="session")
+def app_server(
+    tmp_path_factory: pytest.TempPathFactory, env_switch: Callable[[str], bool]
+) -> Iterator[str]:
+    """The app shared by the browser tests of a run; yields its URL."""
+    require_browser(env_switch(REQUIRE_BROWSER_ENV))
+    with _streamlit_server(tmp_path_factory.mktemp("e2e-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_app_server(
+    tmp_path_factory: pytest.TempPathFactory, env_switch: Callable[[str], bool]
+) -> Iterator[str]:
+    """An app with a database of its own, for a journey that must start from the shipped sample
+    alone (what other tests saved on the shared app, an event or an upload, is not there)."""
+    require_browser(env_switch(REQUIRE_BROWSER_ENV))
+    with _streamlit_server(tmp_path_factory.mktemp("e2e-own-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser(app_server: str) -> Iterator[object]:
     """Debian's Chromium, headless, through Playwright (never a downloaded browser build)."""
     from playwright.sync_api import sync_playwright
@@ -148,6 +166,20 @@ def page(browser: object, app_server: str, tmp_path: Path) -> Iterator[object]:
     """A fresh browser tab with downloads enabled, 1400 px wide for readable screenshots."""
     context = browser.new_context(  # type: ignore[attr-defined]
         accept_downloads=True, viewport={"width": 1400, "height": 1000}, base_url=app_server
+    )
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def own_page(browser: object, own_app_server: str) -> Iterator[object]:
+    """Like ``page``, on the module's own app (``own_app_server``)."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        accept_downloads=True, viewport={"width": 1400, "height": 1000}, base_url=own_app_server
     )
     context.set_default_timeout(30_000)
     tab = context.new_page()

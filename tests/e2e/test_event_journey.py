@@ -110,11 +110,13 @@ def pdf_text(path: Path) -> tuple[int, str]:
         document.close()
 
 
-def test_event_from_two_donors_lists_to_pledges_and_hand_outs(page, app_server, screenshot_dir):
+def test_event_from_two_donors_lists_to_pledges_and_hand_outs(own_page, screenshot_dir):
+    # Its own app and database: events and uploads other browser tests saved on the shared app
+    # changed what this journey's pickers offered, and it timed out after them.
     try:
-        _journey(page, screenshot_dir)
+        _journey(own_page, screenshot_dir)
     except Exception:
-        page.screenshot(path=str(screenshot_dir / "event-journey-failure.png"), full_page=True)
+        own_page.screenshot(path=str(screenshot_dir / "event-journey-failure.png"), full_page=True)
         raise
 
 
