@@ -21,7 +21,7 @@ from typing import Any, Final, TypeVar
 import pandas as pd
 import sqlalchemy as sa
 
-from matcher.store.errors import RecordNotFoundError, StaleWriteError
+from matcher.store.errors import RecordNotFoundError
 from matcher.store.event_activity import EventActivityMixin, amount_or_none, currency_code
 from matcher.store.models import (
     Donor,
@@ -35,7 +35,7 @@ from matcher.store.models import (
     Shortlist,
     ShortlistItem,
 )
-from matcher.store.stamps import iso, now, parse_date, utc, who
+from matcher.store.stamps import bump_version, iso, now, parse_date, utc, who
 
 __all__ = ["EVENT_COLUMNS", "EventStoreMixin", "attach_event"]
 
@@ -623,21 +623,7 @@ class EventStoreMixin(EventActivityMixin):
         reason: str,
     ) -> int:
         """Lock the event, check the version, keep its current state, count a new version."""
-        condition = _events.c.id == event_id
-        if expected_version is not None:
-            condition = condition & (_events.c.version == expected_version)
-        outcome = connection.execute(
-            sa.update(_events)
-            .where(condition)
-            .values(version=_events.c.version + 1, updated_at=now(), updated_by=who_)
-        )
-        if outcome.rowcount != 1:
-            current = connection.execute(
-                sa.select(_events.c.version).where(_events.c.id == event_id)
-            ).scalar()
-            if current is None:
-                raise RecordNotFoundError("event", event_id)
-            raise StaleWriteError("event", str(event_id), expected_version or 0, current)
+        bump_version(connection, _events, event_id, expected_version, who_, kind="event")
         stored = self._event_row(connection, event_id)
         previous = {
             **{name: iso(value) for name, value in stored.items()},

@@ -59,6 +59,7 @@ from matcher.store.records import (
 )
 from matcher.store.settings import SettingsStoreMixin
 from matcher.store.shortlist_names import refuse_duplicate_shortlist
+from matcher.store.stamps import bump_version
 from matcher.store.stamps import iso as _iso
 from matcher.store.stamps import now as _now
 from matcher.store.stamps import parse_date as _parse_date
@@ -1041,21 +1042,7 @@ class Store(NationalTargetsMixin, EventStoreMixin, SettingsStoreMixin):
         Every change to a shortlist or its items goes through here first, so two people
         editing the same list are serialised and a stale one is told.
         """
-        condition = _shortlists.c.id == shortlist_id
-        if expected_version is not None:
-            condition = condition & (_shortlists.c.version == expected_version)
-        outcome = connection.execute(
-            sa.update(_shortlists)
-            .where(condition)
-            .values(version=_shortlists.c.version + 1, updated_at=_now(), updated_by=who)
-        )
-        if outcome.rowcount != 1:
-            current = connection.execute(
-                sa.select(_shortlists.c.version).where(_shortlists.c.id == shortlist_id)
-            ).scalar()
-            if current is None:
-                raise RecordNotFoundError("shortlist", shortlist_id)
-            raise StaleWriteError("shortlist", str(shortlist_id), expected_version or 0, current)
+        bump_version(connection, _shortlists, shortlist_id, expected_version, who, kind="shortlist")
         stored = (
             connection.execute(sa.select(_shortlists).where(_shortlists.c.id == shortlist_id))
             .mappings()
