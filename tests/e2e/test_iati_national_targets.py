@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from matcher.reference import data_dir
+from tests.e2e.test_browser import open_page, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -15,22 +16,10 @@ IATI_FILE = Path(__file__).resolve().parents[1] / "interchange" / "files" / "mul
 LONG_WAIT_MS = 120_000
 
 
-def _idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
-    page.wait_for_timeout(300)
-
-
-def _open(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
-    _idle(page)
-
-
 def _shot(page, folder: Path, name: str) -> None:
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": 2400})
-    _idle(page)
+    wait_until_idle(page)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(folder / f"{name}.png"))
     page.set_viewport_size(size)
@@ -39,7 +28,7 @@ def _shot(page, folder: Path, name: str) -> None:
 def test_iati_upload_national_targets_and_the_nbsap_filter(page, app_server, screenshot_dir):
     page.goto("/")
     page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
-    _open(page, "Proposals")
+    open_page(page, "Proposals")
 
     # An IATI activity file goes in through the same upload box, reported row by row.
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
@@ -55,7 +44,7 @@ def test_iati_upload_national_targets_and_the_nbsap_filter(page, app_server, scr
 
     # A country's national targets, from an Online Reporting Tool export.
     page.get_by_role("tab", name="National targets").click()
-    _idle(page)
+    wait_until_idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(
         str(data_dir() / "national_targets_sample.csv")
     )
@@ -65,10 +54,10 @@ def test_iati_upload_national_targets_and_the_nbsap_filter(page, app_server, scr
     _shot(page, screenshot_dir, "national-targets")
 
     # The donor view: only proposals serving a national target, and the evidence.
-    _open(page, "Matches")
+    open_page(page, "Matches")
     summary = page.get_by_text("proposals match").first.inner_text()
     page.get_by_text("Serves a national target").click()
-    _idle(page)
+    wait_until_idle(page)
     page.wait_for_function(
         "s => !document.body.innerText.includes(s)", arg=summary, timeout=LONG_WAIT_MS
     )

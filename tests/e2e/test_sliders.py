@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.combine import WEIGHT_PRESETS
+from tests.e2e.test_browser import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -12,12 +13,6 @@ LONG_WAIT_MS = 120_000
 # The balanced preset's weight, whatever the scoring work sets it to (it was 0.5, now 0.3).
 START = WEIGHT_PRESETS["balanced"]["thematic"]
 AFTER_THREE_STEPS = round(START + 3 * 0.05, 2)
-
-
-def wait_until_idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
-    page.wait_for_timeout(300)
 
 
 def test_arrow_keys_on_a_weight_slider_rerank_once_on_apply(page):
