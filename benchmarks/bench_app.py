@@ -16,11 +16,13 @@ where the absolute times do not; the load average is printed beside every figure
 
     .venv/bin/python benchmarks/bench_app.py              # 7 new sessions each
     .venv/bin/python benchmarks/bench_app.py --sessions 15
+    .venv/bin/python benchmarks/bench_app.py --json   # one JSON object (benchmarks/bench_targets.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import socket
@@ -157,10 +159,10 @@ def summary(values: list[float]) -> str:
     return f"median {np.median(array):.2f} s (min {array.min():.2f}, max {array.max():.2f}, n={array.size})"
 
 
-def run(n_sessions: int) -> str:
+def measure(n_sessions: int) -> dict[str, object]:
+    """Every figure of one run, in seconds, with the load it ran at (``--json`` prints this)."""
     from playwright.sync_api import sync_playwright
 
-    rows: list[tuple[str, str, str, str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="lifeweb-bench-app-") as folder:
         work = Path(folder)
         bare_script = work / "bare.py"
@@ -195,6 +197,29 @@ def run(n_sessions: int) -> str:
                     load_new = f"{min(loads):.1f}-{max(loads):.1f} (1 min)"
             finally:
                 browser.close()
+    return {
+        "run_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_first": load_first,
+        "load_new": load_new,
+        "bare_first_s": bare_first,
+        "app_first_s": app_first,
+        "bare_new_s": bare_new,
+        "app_new_s": app_new,
+        "plan_new_s": plan_new,
+        "new_session_target_ratio": NEW_SESSION_TARGET,
+        "first_session_target_ratio": FIRST_SESSION_TARGET,
+    }
+
+
+def render(figures: dict[str, object]) -> str:
+    """The Markdown table of one :func:`measure` run: each figure beside its anchor and target."""
+    bare_new, app_new = figures["bare_new_s"], figures["app_new_s"]
+    app_first, bare_first = figures["app_first_s"], figures["bare_first_s"]
+    plan_new = figures["plan_new_s"]
+    rows: list[tuple[str, str, str, str, str, str]] = []
     anchor = float(np.median(bare_new))
     new = float(np.median(app_new))
     rows.append(
@@ -231,10 +256,11 @@ def run(n_sessions: int) -> str:
     lines = [
         "## App in Chromium (benchmarks/bench_app.py)",
         "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, Chromium via Playwright, "
+        f"Run {figures['run_utc']} on {figures['machine']}, "
+        f"{figures['cores']} cores, Python {figures['python']}, Chromium via Playwright, "
         "shipped sample (62 proposals x 35 donors) in SQLite. Load average at the first "
-        f"session: {load_first} (1 / 5 / 15 min); during the new sessions: {load_new}.",
+        f"session: {figures['load_first']} (1 / 5 / 15 min); during the new sessions: "
+        f"{figures['load_new']}.",
         "",
         "| measurement | app | anchor (same run) | app / anchor | target | |",
         "| --- | --- | --- | ---: | --- | --- |",
@@ -246,11 +272,15 @@ def run(n_sessions: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time the app in Chromium (run by hand).")
     parser.add_argument("--sessions", type=int, default=7, help="new sessions timed per page")
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object, not a table"
+    )
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
         return 2
-    print(run(args.sessions))
+    figures = measure(args.sessions)
+    print(json.dumps(figures) if args.json else render(figures))
     return 0
 
 
