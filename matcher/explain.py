@@ -246,7 +246,8 @@ class PairExplanation:
     shared_gbf_targets: list[int] = field(default_factory=list)
     shared_ecosystems: list[str] = field(default_factory=list)
     shared_terms: list[str] = field(default_factory=list)
-    closest_funded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    closest_funded: pd.DataFrame = field(default_factory=pd.DataFrame)  # similarity > 0 only
+    n_funded: int = 0  # the donor's funded proposals, this one left out: "none close" needs it
     label: str = ""  # strong / good / weak fit, by position among the donor's candidates
     missing: list[str] = field(default_factory=list)  # parts one side says nothing about, in words
 
@@ -356,6 +357,9 @@ def _similar_funded(
 ) -> pd.DataFrame:
     columns = ["proposal_id", "title", "similarity"]
     funded_rows, sims = ctx.funded_similarities(features, p, m)
+    sims = np.round(np.asarray(sims, dtype=float), 3)
+    shares_words = sims > 0  # a funded proposal sharing no word with this one is no evidence
+    funded_rows, sims = funded_rows[shares_words], sims[shares_words]
     if funded_rows.size == 0:
         return pd.DataFrame(columns=columns)
     order = np.lexsort((funded_rows, -sims))
@@ -364,7 +368,7 @@ def _similar_funded(
         {
             "proposal_id": frame["proposal_id"].astype(str).to_numpy(),
             "title": frame["title"].astype(str).to_numpy() if "title" in frame else "",
-            "similarity": np.round(sims[order].astype(float), 3),
+            "similarity": sims[order],
         }
     )
 
@@ -632,6 +636,7 @@ def explain_pair(
         shared_ecosystems=_ecosystems_shared(ctx, features, p, m),
         shared_terms=_shared_terms(ctx, features, p, m, n=8),
         closest_funded=_similar_funded(ctx, features, p, m).head(5).reset_index(drop=True),
+        n_funded=ctx.facts(features, p, m).n_funded,
         label=fit_label(score, candidates),
         missing=[words for words in missing.values() if words],
     )

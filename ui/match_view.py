@@ -574,6 +574,14 @@ def _render_explanation(detail: PairExplanation) -> None:
     if not detail.closest_funded.empty:
         st.caption("Closest proposals this donor funded before")
         st.dataframe(flatten_for_display(detail.closest_funded), hide_index=True)
+    elif detail.n_funded:
+        funded = (
+            "The one proposal"
+            if detail.n_funded == 1
+            else f"None of the {detail.n_funded} proposals"
+        )
+        shares = "shares no wording" if detail.n_funded == 1 else "shares wording"
+        st.caption(f"{funded} this donor funded before {shares} with this one.")
 
 
 def _evidence_lines(detail: PairExplanation) -> list[tuple[str, str]]:
