@@ -1,0 +1,305 @@
+"""Cached component matrices for a block of proposals: re-weighted, ranked, turned into rows.
+
+A :class:`ScoreSet` holds the six components as one ``C x P x M`` float32 stack, so changing
+weights is one weighted sum over it; only the pairs asked for become a DataFrame.
+
+Ties are broken deterministically: higher score first, then eligible before ineligible,
+then ``donor_id`` (or ``proposal_id``) in ascending order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from matcher.combine import (
+    combine_components,
+    reason_text,
+    resolve_weights,
+)
+from matcher.explain import ExplainContext, PairExplanation, explain_pair, pair_sentences
+from matcher.score import (
+    COMPONENTS,
+    ProposalFeatures,
+)
+from matcher.topk import top_k_per_row as _top_k_per_row
+
+Direction = Literal["proposal", "donor", "both"]
+Weights = str | Mapping[str, float] | None
+
+RESULT_COLUMNS = [
+    "proposal_id",
+    "proposal_title",
+    "donor_id",
+    "donor_name",
+    "rank",
+    "score",
+    "eligible",
+    "reasons",
+    "explanation",
+    *(f"score_{c}" for c in COMPONENTS),
+]
+
+
+def _sort_key(
+    scores: np.ndarray, codes: np.ndarray, penalty: np.ndarray | None = None
+) -> np.ndarray:
+    """Score with eligible pairs first: ineligible ones rank after every eligible one."""
+    # fmax ignores NaN: a pair with no score sorts as -1, below every real score.
+    key = np.fmax(scores, np.float32(-1.0), dtype=np.float32)
+    key += _penalty(codes) if penalty is None else penalty
+    return key
+
+
+def _penalty(codes: np.ndarray) -> np.ndarray:
+    return np.where(codes == 0, np.float32(0.0), np.float32(-2.0)).astype(np.float32)
+
+
+@dataclass
+class ScoreSet:
+    """Cached component matrices for P proposals x M donors, ready to re-weight.
+
+    ``values`` and ``available`` are ``C x P x M`` float32 (missing components are 0 in
+    ``values`` and 0 in ``available``); ``reason_codes`` is ``P x M`` (0 = eligible).
+    Proposals keep the order they were given in; donors are sorted by ``donor_id``.
+    """
+
+    proposal_ids: np.ndarray
+    proposal_titles: np.ndarray
+    donor_ids: np.ndarray
+    donor_names: np.ndarray
+    values: np.ndarray
+    available: np.ndarray
+    reason_codes: np.ndarray
+    weights: np.ndarray
+    features: ProposalFeatures
+    context: ExplainContext
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.proposal_ids), len(self.donor_ids))
+
+    @property
+    def eligible(self) -> np.ndarray:
+        """Boolean P x M mask: True where the donor can fund the proposal."""
+        return self.reason_codes == 0
+
+    def component(self, name: str) -> np.ndarray:
+        """One component as P x M float32, NaN where it is missing for the pair."""
+        index = COMPONENTS.index(name)
+        return np.where(self.available[index] > 0, self.values[index], np.nan).astype(np.float32)
+
+    def components(self) -> dict[str, np.ndarray]:
+        return {name: self.component(name) for name in COMPONENTS}
+
+    def combine(self, weights: Weights = None) -> np.ndarray:
+        """Scores (P x M, in [0, 1], NaN where no weighted component exists) for ``weights``.
+
+        Uses the cached matrices only; nothing is recomputed.
+        """
+        w = self.weights if weights is None else resolve_weights(weights)
+        return combine_components(self.values, self.available, w)
+
+    def reasons(self, proposal: int, donor: int) -> str:
+        return reason_text(int(self.reason_codes[proposal, donor]))
+
+    def _tie_order(self, by: str) -> np.ndarray:
+        cache = self.__dict__.setdefault("_cache", {})
+        if ("tie", by) not in cache:
+            ids = self.donor_ids if by == "proposal" else self.proposal_ids
+            order = np.empty(len(ids), dtype=np.int64)
+            order[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+            cache[("tie", by)] = order
+        return cache[("tie", by)]
+
+    def _cached(self, name: str) -> object:
+        """Arrays built once per score set: text columns as Arrow arrays, the eligibility penalty."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if name not in cache:
+            if name == "penalty":
+                cache[name] = _penalty(self.reason_codes)
+            elif name == "missing_bits":
+                # One byte per pair, bit c set when component c is missing: cheap to gather.
+                bits = np.zeros(self.reason_codes.shape, dtype=np.uint8)
+                for c in range(self.available.shape[0]):
+                    bits |= (self.available[c] == 0).astype(np.uint8) << np.uint8(c)
+                cache[name] = bits
+            else:
+                cache[name] = pd.array(getattr(self, name).astype(str), dtype="str")
+        return cache[name]
+
+    def top_k(
+        self,
+        k: int = 20,
+        *,
+        by: Direction = "proposal",
+        weights: Weights = None,
+        eligible_only: bool = False,
+        explain: bool = True,
+    ) -> pd.DataFrame:
+        """The k best donors per proposal (``by="proposal"``) or proposals per donor.
+
+        ``by="both"`` gives both, one after the other, with a ``ranked_by`` column. Only the
+        cached component matrices are used: re-weighting does not recompute anything.
+        """
+        if by not in ("proposal", "donor", "both"):
+            _check_direction(by)
+        w = self.weights if weights is None else resolve_weights(weights)
+        scores = combine_components(self.values, self.available, w)
+        key = _sort_key(scores, self.reason_codes, self._cached("penalty"))
+        if eligible_only:
+            key = np.where(self.reason_codes == 0, key, -np.inf)
+        directions = ("proposal", "donor") if by == "both" else (by,)
+        picks = self._picks(key, k, directions)
+        frames = []
+        for direction, picked in zip(directions, picks, strict=True):
+            frame = self._top_k_frame(scores, picked, w, eligible_only, explain)
+            frames.append(frame.assign(ranked_by=direction) if by == "both" else frame)
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _picks(
+        self, key: np.ndarray, k: int, directions: tuple[str, ...]
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(proposal, donor, rank)`` positions of the top k for each direction.
+
+        Both ways at once: the donor side (a transpose and a partition, which release the
+        GIL) runs in a second thread while this one partitions the proposal side.
+        """
+        tie_orders = {direction: self._tie_order(direction) for direction in directions}
+
+        def donor_side() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            rows, cols, ranks = _top_k_per_row(np.ascontiguousarray(key.T), k, tie_orders["donor"])
+            return cols, rows, ranks
+
+        if directions == ("proposal",):
+            return [_top_k_per_row(key, k, tie_orders["proposal"])]
+        if directions == ("donor",):
+            return [donor_side()]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            donor_future = pool.submit(donor_side)
+            by_proposal = _top_k_per_row(key, k, tie_orders["proposal"])
+            return [by_proposal, donor_future.result()]
+
+    def _top_k_frame(
+        self,
+        scores: np.ndarray,
+        picked: tuple[np.ndarray, np.ndarray, np.ndarray],
+        w: np.ndarray,
+        eligible_only: bool,
+        explain: bool,
+    ) -> pd.DataFrame:
+        p_idx, m_idx, ranks = picked
+        if eligible_only:
+            keep = self.reason_codes[p_idx, m_idx] == 0
+            p_idx, m_idx, ranks = p_idx[keep], m_idx[keep], ranks[keep]
+        flat = p_idx * self.values.shape[2] + m_idx
+        n_components = self.values.shape[0]
+        pair_values = np.take(self.values.reshape(n_components, -1), flat, axis=1)
+        missing = self._cached("missing_bits").ravel()[flat]
+        bits = (missing[None, :] >> np.arange(n_components, dtype=np.uint8)[:, None]) & 1
+        values = np.where(bits == 0, pair_values, np.nan).T
+        codes = self.reason_codes.ravel()[flat]
+        explanations = (
+            pair_sentences(self.context, self.features, p_idx, m_idx, values, w, codes)
+            if explain
+            else None
+        )
+        return _result_frame(
+            proposal_ids=self._cached("proposal_ids").take(p_idx),
+            titles=self._cached("proposal_titles").take(p_idx),
+            donor_ids=self._cached("donor_ids").take(m_idx),
+            donor_names=self._cached("donor_names").take(m_idx),
+            ranks=ranks,
+            scores=scores.ravel()[flat],
+            codes=codes,
+            explanations=explanations,
+            values=values,
+        )
+
+    def explain_pair(
+        self, proposal_id: str, donor_id: str, *, weights: Weights = None
+    ) -> PairExplanation:
+        """Component breakdown, sentence and evidence for one pair."""
+        p = _position(self.proposal_ids, proposal_id, "proposal")
+        m = _position(self.donor_ids, donor_id, "donor")
+        w = self.weights if weights is None else resolve_weights(weights)
+        values = np.where(self.available[:, p, m] > 0, self.values[:, p, m], np.nan)
+        candidates = combine_components(self.values[:, :, m], self.available[:, :, m], w)
+        return explain_pair(
+            self.context, self.features, p, m, values, w, int(self.reason_codes[p, m]), candidates
+        )
+
+
+def _position(ids: np.ndarray, wanted: str, kind: str) -> int:
+    hits = np.flatnonzero(ids.astype(str) == str(wanted))
+    if hits.size == 0:
+        raise KeyError(f"no {kind} with id {wanted!r}")
+    return int(hits[0])
+
+
+def _check_direction(by: str) -> None:
+    if by not in ("proposal", "donor"):
+        raise ValueError(f"by must be 'proposal', 'donor' or 'both', got {by!r}")
+
+
+def _text_array(values: np.ndarray | pd.api.extensions.ExtensionArray) -> object:
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        return values
+    return pd.array(np.asarray(values).astype(str), dtype="str")
+
+
+_REASON_ARRAY = pd.array([reason_text(code) for code in range(256)], dtype="str")
+
+
+def _result_frame(
+    *,
+    proposal_ids: np.ndarray,
+    titles: np.ndarray,
+    donor_ids: np.ndarray,
+    donor_names: np.ndarray,
+    ranks: np.ndarray,
+    scores: np.ndarray,
+    codes: np.ndarray,
+    explanations: list[str] | None,
+    values: np.ndarray,
+) -> pd.DataFrame:
+    n = len(ranks)
+    if explanations is None:
+        explanation_column = pd.array([""], dtype="str").take(np.zeros(n, dtype=np.int64))
+    else:
+        explanation_column = pd.array(np.asarray(explanations, dtype=object), dtype="str")
+    # Component columns go into the constructor with the rest (one block, no column inserts).
+    rounded = np.round(values.astype(np.float64), 4).reshape(n, len(COMPONENTS))
+    return pd.DataFrame(
+        {
+            "proposal_id": _text_array(proposal_ids),
+            "proposal_title": _text_array(titles),
+            "donor_id": _text_array(donor_ids),
+            "donor_name": _text_array(donor_names),
+            "rank": ranks.astype(np.int64),
+            "score": np.round(scores.astype(np.float64), 4),
+            "eligible": codes == 0,
+            "reasons": _REASON_ARRAY.take(codes.astype(np.int64)),
+            "explanation": explanation_column,
+            **{f"score_{name}": rounded[:, i] for i, name in enumerate(COMPONENTS)},
+        }
+    )
+
+
+def _empty_result() -> pd.DataFrame:
+    return _result_frame(
+        proposal_ids=np.array([], dtype=object),
+        titles=np.array([], dtype=object),
+        donor_ids=np.array([], dtype=object),
+        donor_names=np.array([], dtype=object),
+        ranks=np.array([], dtype=np.int64),
+        scores=np.array([], dtype=np.float64),
+        codes=np.array([], dtype=np.uint8),
+        explanations=[],
+        values=np.zeros((0, len(COMPONENTS))),
+    )

@@ -1,0 +1,559 @@
+"""Proposal and donor text as vectors: folding, glosses, word and character TF-IDF.
+
+The engine counts word and character TF-IDF rows itself (bit-identical to scikit-learn's,
+without its per-token loop); character n-grams only for short or non-Latin text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from matcher.contract import ECOSYSTEMS
+from matcher.profile import (
+    _column,
+)
+
+TEXT_FIELDS = ("title", "summary", "description", "objectives")
+
+# --------------------------------------------------------------------------- text
+
+# Key conservation terms in French, Spanish and Chinese, glossed into English so a proposal
+# written in those languages still meets donor priorities written in English. Keys are
+# lower-case and accent-free (French/Spanish) as produced by ``_fold_text``.
+_GLOSSES: dict[str, str] = {
+    # French
+    "aire protegee": "protected area",
+    "aires protegees": "protected areas",
+    "zone humide": "wetland",
+    "zones humides": "wetlands",
+    "foret": "forest",
+    "forets": "forests",
+    "forestier": "forest",
+    "mangroves": "mangroves",
+    "recif": "reef",
+    "recifs": "reefs",
+    "corallien": "coral",
+    "cotier": "coastal",
+    "cotiere": "coastal",
+    "littoral": "coastal",
+    "marin": "marine",
+    "marine": "marine",
+    "biodiversite": "biodiversity",
+    "especes": "species",
+    "espece": "species",
+    "envahissantes": "invasive",
+    "restauration": "restoration",
+    "montagne": "mountain",
+    "montagnes": "mountains",
+    "ile": "island",
+    "iles": "islands",
+    "insulaire": "island",
+    "eau douce": "freshwater",
+    "riviere": "river",
+    "fleuve": "river",
+    "lac": "lake",
+    "aride": "dryland",
+    "arides": "drylands",
+    "desert": "desert",
+    "savane": "savanna grassland",
+    "prairie": "grassland",
+    "peche": "fisheries",
+    "tourisme": "tourism",
+    "communautes": "communities",
+    "communaute": "community",
+    "autochtones": "indigenous",
+    "moyens de subsistance": "livelihoods",
+    "gestion": "management",
+    "climat": "climate",
+    "carbone": "carbon",
+    "faune": "wildlife",
+    "agriculture": "agriculture",
+    "agricole": "agriculture",
+    "corridor": "corridor",
+    "financement": "financing",
+    "durable": "sustainable",
+    # Spanish
+    "area protegida": "protected area",
+    "areas protegidas": "protected areas",
+    "humedal": "wetland",
+    "humedales": "wetlands",
+    "bosque": "forest",
+    "bosques": "forests",
+    "forestal": "forest",
+    "manglar": "mangrove",
+    "manglares": "mangroves",
+    "arrecife": "reef",
+    "arrecifes": "reefs",
+    "coral": "coral",
+    "costero": "coastal",
+    "costera": "coastal",
+    "marino": "marine",
+    "marina": "marine",
+    "biodiversidad": "biodiversity",
+    "especies": "species",
+    "invasoras": "invasive",
+    "restauracion": "restoration",
+    "montana": "mountain",
+    "montanas": "mountains",
+    "paramo": "mountain wetland",
+    "isla": "island",
+    "islas": "islands",
+    "agua dulce": "freshwater",
+    "rio": "river",
+    "rios": "rivers",
+    "lago": "lake",
+    "arido": "dryland",
+    "aridas": "drylands",
+    "desierto": "desert",
+    "pastizal": "grassland",
+    "pastizales": "grasslands",
+    "pesca": "fisheries",
+    "turismo": "tourism",
+    "comunidades": "communities",
+    "comunidad": "community",
+    "indigenas": "indigenous",
+    "medios de vida": "livelihoods",
+    "gestion sostenible": "sustainable management",
+    "manejo": "management",
+    "clima": "climate",
+    "carbono": "carbon",
+    "fauna": "wildlife",
+    "agricultura": "agriculture",
+    "corredor": "corridor",
+    "financiamiento": "financing",
+    "sostenible": "sustainable",
+    "conservacion": "conservation",
+    # Chinese
+    "自然保护区": "protected area",
+    "保护区": "protected area",
+    "湿地": "wetland",
+    "森林": "forest",
+    "林业": "forest",
+    "红树林": "mangrove",
+    "珊瑚礁": "coral reef",
+    "珊瑚": "coral",
+    "沿海": "coastal",
+    "海岸": "coastal",
+    "海洋": "marine",
+    "生物多样性": "biodiversity",
+    "物种": "species",
+    "入侵物种": "invasive species",
+    "外来入侵": "invasive species",
+    "恢复": "restoration",
+    "修复": "restoration",
+    "山地": "mountain",
+    "高山": "mountain",
+    "岛屿": "island",
+    "淡水": "freshwater",
+    "河流": "river",
+    "湖泊": "lake",
+    "干旱": "dryland",
+    "荒漠": "desert",
+    "草原": "grassland",
+    "渔业": "fisheries",
+    "旅游": "tourism",
+    "社区": "community",
+    "土著": "indigenous",
+    "生计": "livelihoods",
+    "管理": "management",
+    "气候": "climate",
+    "碳": "carbon",
+    "野生动物": "wildlife",
+    "农业": "agriculture",
+    "走廊": "corridor",
+    "保护": "conservation",
+    "可持续": "sustainable",
+}
+_GLOSSES = {key: gloss for key, gloss in _GLOSSES.items() if key != gloss}
+_WORD_GLOSSES = {k: v for k, v in _GLOSSES.items() if k.isascii() and " " not in k}
+_PHRASE_GLOSSES = {k: v for k, v in _GLOSSES.items() if k.isascii() and " " in k}
+_PHRASE_STARTS = frozenset(k.split()[0] for k in _PHRASE_GLOSSES)
+_CJK_GLOSS_PATTERN = re.compile(
+    "|".join(re.escape(k) for k in sorted(_GLOSSES, key=len, reverse=True) if not k.isascii())
+)
+_LATIN_WORD = re.compile(r"[a-z]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+
+# Words that flag an ecosystem when they appear in a text (after glossing into English).
+# Glosses only apply to text with accents, so plain-ASCII French and Spanish words
+# ("manglares", "arrecifes", "bosques") are listed here too, accent-folded.
+_ECOSYSTEM_WORDS_FR_ES: dict[str, tuple[str, ...]] = {
+    "forests": ("foret", "forets", "forestier", "forestiere", "bosque", "bosques", "selva"),
+    "wetlands": ("humide", "humides", "humedal", "humedales", "tourbiere", "turbera", "turberas"),
+    "marine_coastal": (
+        "marin",
+        "marins",
+        "marines",
+        "marino",
+        "marina",
+        "marinos",
+        "marinas",
+        "cotier",
+        "cotiere",
+        "cotiers",
+        "cotieres",
+        "costero",
+        "costera",
+        "costeros",
+        "costeras",
+        "recif",
+        "recifs",
+        "corallien",
+        "coralliens",
+        "arrecife",
+        "arrecifes",
+        "manglar",
+        "manglares",
+        "mangle",
+        "oceano",
+        "herbiers",
+    ),
+    "drylands": ("aride", "arides", "arido", "arida", "desierto", "desertificacion"),
+    "mountains": ("montagne", "montagnes", "montagnard", "montana", "montanas"),
+    "islands": ("ile", "iles", "insulaire", "insulaires", "isla", "islas", "insular"),
+    "freshwater": ("fleuve", "riviere", "rivieres", "lac", "lacs", "lago", "lagos", "cuenca"),
+    "grasslands": ("prairie", "prairies", "sabana", "sabanas", "pastizal", "pastizales"),
+    "agricultural": ("agricole", "agricoles", "agricultura", "agroforesterie", "agroforestal"),
+}
+ECOSYSTEM_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "forests": ("forest", "forests", "rainforest", "woodland", "woodlands", "redd"),
+    "wetlands": ("wetland", "wetlands", "ramsar", "peatland", "peatlands", "marsh", "swamp"),
+    "marine_coastal": (
+        "marine",
+        "coastal",
+        "reef",
+        "reefs",
+        "coral",
+        "mangrove",
+        "mangroves",
+        "seagrass",
+        "ocean",
+        "fisheries",
+        "mpa",
+        "seascape",
+    ),
+    "drylands": ("dryland", "drylands", "desert", "arid", "semiarid", "sahel", "desertification"),
+    "mountains": ("mountain", "mountains", "alpine", "highlands", "andes", "himalaya", "montane"),
+    "islands": ("island", "islands", "archipelago", "atoll", "sids"),
+    "freshwater": ("freshwater", "river", "rivers", "lake", "lakes", "watershed", "basin"),
+    "grasslands": (
+        "grassland",
+        "grasslands",
+        "savanna",
+        "savannah",
+        "steppe",
+        "rangeland",
+        "rangelands",
+    ),
+    "agricultural": ("agriculture", "agricultural", "farming", "agroforestry", "crops", "farmers"),
+}
+for _name, _words in _ECOSYSTEM_WORDS_FR_ES.items():
+    ECOSYSTEM_KEYWORDS[_name] = (*ECOSYSTEM_KEYWORDS[_name], *_words)
+
+_FRENCH_SPANISH_STOP = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "et",
+        "en",
+        "est",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "au",
+        "aux",
+        "ce",
+        "cette",
+        "qui",
+        "que",
+        "el",
+        "los",
+        "las",
+        "del",
+        "y",
+        "por",
+        "para",
+        "con",
+        "una",
+        "uno",
+        "es",
+        "son",
+        "se",
+        "su",
+        "sus",
+        "como",
+        "al",
+        "lo",
+    ]
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | _FRENCH_SPANISH_STOP)
+
+
+def _accent_table() -> dict[int, str]:
+    """Latin letters with diacritics -> base letters, applied with ``str.translate`` (C speed)."""
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        base = "".join(
+            ch for ch in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(ch)
+        )
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    table.update({0x2019: "'", 0x2018: "'", 0x201C: '"', 0x201D: '"', 0x2013: "-", 0x2014: "-"})
+    return table
+
+
+_ACCENT_TABLE = _accent_table()
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_PUNCTUATION_TABLE = {code: " " for code in (0x2019, 0x2018, 0x201C, 0x201D, 0x2013, 0x2014, 0xA0)}
+
+
+def _fold_text(text: str) -> str:
+    """Lower-case; for non-ASCII text also strip accents and append English glosses."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    plain = (
+        text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+        .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-")
+        .replace("\xa0", " ")
+    )  # fmt: skip
+    if plain.isascii():
+        return plain  # English with typographic quotes or dashes: nothing to fold or gloss
+    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", plain))
+    words = _LATIN_WORD.findall(folded)
+    glosses = [_WORD_GLOSSES[w] for w in words if w in _WORD_GLOSSES]
+    for i, word in enumerate(words):
+        if word in _PHRASE_STARTS:
+            for size in (2, 3):
+                phrase = " ".join(words[i : i + size])
+                if phrase in _PHRASE_GLOSSES:
+                    glosses.append(_PHRASE_GLOSSES[phrase])
+    if _CJK.search(folded):
+        glosses.extend(_GLOSSES[m.group(0)] for m in _CJK_GLOSS_PATTERN.finditer(folded))
+    if glosses:
+        folded = folded + " " + " ".join(glosses)
+    return folded
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+_WORD_RUN = re.compile(r"\w+")
+_ASCII_WORD_TABLE = bytes(
+    (code + 32 if 65 <= code <= 90 else code)
+    if chr(code).isascii() and (chr(code).isalnum() or code == 95)
+    else 32
+    for code in range(256)
+)
+"""Bytes -> lower-case letters, digits and ``_`` kept, everything else a space."""
+
+
+def _non_latin_share(text: str) -> float:
+    """Approximate share of a text's characters in non-Latin scripts, from its UTF-8 length.
+
+    CJK characters take 3 bytes and Cyrillic, Greek or Arabic 2, accented Latin letters 2 but
+    only a few per word, so ``(bytes - characters) / (2 x characters)`` is near 1 for Chinese,
+    about 0.4 for Russian and under 0.05 for French or Spanish. One C-speed pass per text.
+    """
+    if text.isascii():
+        return 0.0
+    return (len(text.encode("utf-8")) - len(text)) / (2 * len(text))
+
+
+def proposal_texts(frame: pd.DataFrame) -> list[str]:
+    """Title, summary, description and objectives joined; the title twice, as it says most."""
+    parts = [_column(frame, name, "").fillna("").astype(str).tolist() for name in TEXT_FIELDS]
+    # Joined in Python: for a few rows (a new proposal) Series arithmetic costs far more.
+    return [". ".join((title, title, *rest)) for title, *rest in zip(*parts, strict=True)]
+
+
+@dataclass
+class TextModel:
+    """Word TF-IDF (all text) and character n-gram TF-IDF (only text that needs it).
+
+    Fitted on the donor side (stated priorities and funded proposals, plus the ecosystem
+    keywords so they are always in the vocabulary); proposals are only transformed.
+    """
+
+    min_words_for_word_only: int = 40
+    non_latin_threshold: float = 0.3
+    char_ngram_range: tuple[int, int] = (2, 4)
+
+    def fit(self, documents: Sequence[str], short_documents: Sequence[str]) -> TextModel:
+        keywords = " ".join(w for words in ECOSYSTEM_KEYWORDS.values() for w in words)
+        self.word_ = TfidfVectorizer(
+            preprocessor=_fold_text,
+            stop_words=sorted(STOP_WORDS),
+            sublinear_tf=True,
+            dtype=np.float32,
+            token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+        )
+        corpus = [*documents, keywords] if documents else [keywords]
+        # Keep the fitted rows: the donor side needs exactly these vectors next.
+        fitted = self.word_.fit_transform(corpus)
+        self.word_df_ = np.bincount(fitted.indices, minlength=fitted.shape[1])
+        self.fitted_words_ = fitted[: len(documents)].astype(np.float32)
+        # Stop words are already out of the vocabulary; skipping the filter makes transform faster.
+        self.word_.set_params(stop_words=None)
+        self.char_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.char_ngram_range,
+            preprocessor=_fold_text,
+            sublinear_tf=True,
+            dtype=np.float32,
+            min_df=1,
+        )
+        fitted = self.char_.fit_transform([*short_documents, keywords])
+        self.char_df_ = np.bincount(fitted.indices, minlength=fitted.shape[1])
+        self.fitted_chars_ = fitted[: len(short_documents)].astype(np.float32)
+        vocabulary = self.word_.vocabulary_
+        rows, cols = [], []
+        for e, name in enumerate(ECOSYSTEMS):
+            for word in ECOSYSTEM_KEYWORDS.get(name, ()):
+                if word in vocabulary:
+                    rows.append(vocabulary[word])
+                    cols.append(e)
+        self.ecosystem_terms_ = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(vocabulary), len(ECOSYSTEMS)),
+        )
+        self.terms_ = self.word_.get_feature_names_out()
+        return self
+
+    def words(
+        self, texts: Sequence[str], folded: dict[int, str] | None = None
+    ) -> sparse.csr_matrix:
+        """Word TF-IDF rows: exactly ``word_.transform(texts)``, about four times faster.
+
+        The fitted vocabulary holds only tokens of the fitted pattern (whole runs of two or more
+        letters), so counting every maximal run of word characters and dropping those not in
+        the vocabulary gives the same counts. ASCII text (most of it) is lower-cased and split
+        by one byte-table ``translate``; other text is folded and split by a regular expression,
+        and its folded form is left in ``folded`` (row -> text) for the character n-grams.
+        """
+        vocabulary = self.word_.vocabulary_
+        ascii_vocabulary = self._ascii_vocabulary()
+        terms: list[np.ndarray] = []  # per row: term index of each distinct token (-1: unknown)
+        counts: list[np.ndarray] = []  # per row: how often each distinct token occurs
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            if text.isascii():
+                tokens = text.encode("ascii").translate(_ASCII_WORD_TABLE).split()
+                lookup = ascii_vocabulary.get
+            else:
+                folded_text = _fold_text(text)
+                if folded is not None:
+                    folded[row] = folded_text
+                tokens = _WORD_RUN.findall(folded_text)
+                lookup = vocabulary.get
+            counted = Counter(tokens)
+            lengths[row] = len(counted)
+            terms.append(np.fromiter(map(lookup, counted, repeat(-1)), np.int64, len(counted)))
+            counts.append(np.fromiter(counted.values(), np.float32, len(counted)))
+        return self._tfidf_rows(terms, counts, lengths, len(vocabulary), self.word_)
+
+    def chars(
+        self, texts: Sequence[str], folded: Sequence[str | None] | None = None
+    ) -> sparse.csr_matrix:
+        """Character n-gram TF-IDF rows: exactly ``char_.transform(texts)``.
+
+        ``folded`` may carry texts already folded by :meth:`words` (None where not), so no
+        text is folded twice.
+        """
+        vocabulary = self.char_.vocabulary_
+        analyse = self._char_analyser()
+        terms: list[np.ndarray] = []  # per row: term index of each distinct token (-1: unknown)
+        counts: list[np.ndarray] = []  # per row: how often each distinct token occurs
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            folded_text = folded[row] if folded is not None else None
+            grams = analyse(_fold_text(text) if folded_text is None else folded_text)
+            counted = Counter(grams)
+            lengths[row] = len(counted)
+            terms.append(
+                np.fromiter(map(vocabulary.get, counted, repeat(-1)), np.int64, len(counted))
+            )
+            counts.append(np.fromiter(counted.values(), np.float32, len(counted)))
+        return self._tfidf_rows(terms, counts, lengths, len(vocabulary), self.char_)
+
+    def _ascii_vocabulary(self) -> dict[bytes, int]:
+        if getattr(self, "ascii_vocabulary_", None) is None:
+            self.ascii_vocabulary_ = {
+                term.encode("ascii"): index
+                for term, index in self.word_.vocabulary_.items()
+                if term.isascii()
+            }
+        return self.ascii_vocabulary_
+
+    def _char_analyser(self) -> Callable[[str], list[str]]:
+        """The fitted character analyser without its preprocessor (for folded text)."""
+        if getattr(self, "char_analyser_", None) is None:
+            self.char_analyser_ = TfidfVectorizer(
+                analyzer="char_wb", ngram_range=self.char_ngram_range, preprocessor=_identity
+            ).build_analyzer()
+        return self.char_analyser_
+
+    @staticmethod
+    def _tfidf_rows(
+        terms: list[np.ndarray],
+        counts: list[np.ndarray],
+        lengths: np.ndarray,
+        n_terms: int,
+        vectoriser: TfidfVectorizer,
+    ) -> sparse.csr_matrix:
+        """Counts -> sublinear TF-IDF -> L2 rows, the same steps (and order) as scikit-learn."""
+        term = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int64)
+        count = np.concatenate(counts) if counts else np.zeros(0, dtype=np.float32)
+        row = np.repeat(np.arange(len(lengths)), lengths)
+        known = term >= 0
+        matrix = sparse.csr_matrix(
+            (count[known], (row[known], term[known])),
+            shape=(len(lengths), n_terms),
+            dtype=np.float32,
+        )  # distinct (row, term) pairs, so nothing is summed
+        matrix.sort_indices()
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1.0
+        matrix.data *= vectoriser.idf_[matrix.indices]
+        return normalize(matrix, norm="l2", copy=False).astype(np.float32, copy=False)
+
+    def needs_char(self, texts: Sequence[str], word_matrix: sparse.csr_matrix) -> np.ndarray:
+        """Short texts and texts mostly in non-Latin scripts get the character n-gram variant."""
+        n_terms = np.diff(word_matrix.indptr)
+        short = n_terms < self.min_words_for_word_only
+        non_latin = np.array([_non_latin_share(t) > self.non_latin_threshold for t in texts])
+        return short | non_latin if len(texts) else short
+
+    def ecosystems_in(self, word_matrix: sparse.csr_matrix) -> np.ndarray:
+        """Ecosystems whose keywords occur in each text (bool rows x ECOSYSTEMS)."""
+        return np.asarray((word_matrix @ self.ecosystem_terms_).toarray() > 0)
+
+
+def detect_ecosystems(texts: Sequence[str], model: TextModel | None = None) -> np.ndarray:
+    """Ecosystems mentioned in each text (bool rows x ECOSYSTEMS), from the keyword list."""
+    if model is None:
+        model = TextModel().fit([], [])
+    return model.ecosystems_in(model.words(list(texts)))
+
+
+# --------------------------------------------------------------------------- proposals
