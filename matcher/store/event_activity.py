@@ -14,8 +14,16 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from matcher.store.decisions import insert_decision
 from matcher.store.errors import RecordNotFoundError
-from matcher.store.models import EVENT_STAGES, EventMeeting, EventStep, Shortlist, ShortlistItem
+from matcher.store.models import (
+    EVENT_OUTCOMES,
+    EVENT_STAGES,
+    EventMeeting,
+    EventStep,
+    Shortlist,
+    ShortlistItem,
+)
 from matcher.store.records import is_missing
 from matcher.store.stamps import now, utc, who
 
@@ -69,7 +77,10 @@ class EventActivityMixin:
         """Append a pipeline step for a donor-proposal pair of the event; returns its id.
 
         ``pledged`` needs a positive amount (its currency defaults to the event's); the
-        other stages carry no amount. The pair must be on the event's list.
+        other stages carry no amount. The pair must be on the event's list. A pledge or a
+        refusal is a decision too: it goes to the decision log in the same transaction, on
+        the donor's shortlist of the event, with the same who and when, so the shortlist
+        shows what the event recorded.
         """
         step = (stage or "").strip().casefold()
         if step not in EVENT_STAGES:
@@ -87,8 +98,8 @@ class EventActivityMixin:
 
         def run(connection: sa.Connection) -> int:
             event = self._event_row(connection, event_id)
-            on_list = connection.execute(
-                sa.select(sa.func.count())
+            shortlist_id = connection.execute(
+                sa.select(sa.func.min(_shortlists.c.id))
                 .select_from(_items.join(_shortlists))
                 .where(
                     _shortlists.c.event_id == event_id,
@@ -96,25 +107,30 @@ class EventActivityMixin:
                     _items.c.proposal_id == proposal_id,
                 )
             ).scalar()
-            if not on_list:
+            if shortlist_id is None:
                 raise RecordNotFoundError(
                     f"row of event {event_id} for donor {donor_id}", proposal_id
                 )
-            return int(
+            values = {
+                "proposal_id": proposal_id,
+                "donor_id": donor_id,
+                "amount": value,
+                "currency": (code or event["currency"]) if step == "pledged" else "",
+                "note": note,
+                "recorded_by": who_,
+            }
+            step_id = int(
                 connection.execute(
                     sa.insert(_steps).values(
-                        event_id=event_id,
-                        proposal_id=proposal_id,
-                        donor_id=donor_id,
-                        stage=step,
-                        amount=value,
-                        currency=(code or event["currency"]) if step == "pledged" else "",
-                        note=note,
-                        happened_at=when,
-                        recorded_by=who_,
+                        stage=step, happened_at=when, event_id=event_id, **values
                     )
                 ).inserted_primary_key[0]
             )
+            if step in EVENT_OUTCOMES:
+                insert_decision(
+                    connection, status=step, decided_at=when, shortlist_id=shortlist_id, **values
+                )
+            return step_id
 
         return self._write(run)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "DECISION_STATUSES",
+    "EVENT_OUTCOMES",
     "EVENT_STAGES",
     "Base",
     "Decision",
@@ -41,8 +42,10 @@ __all__ = [
     "WeightSet",
 ]
 
-DECISION_STATUSES: Final = ("proposed", "contacted", "accepted", "declined", "funded")
+DECISION_STATUSES: Final = ("proposed", "contacted", "accepted", "pledged", "declined", "funded")
 EVENT_STAGES: Final = ("invited", "met", "interested", "pledged", "declined")
+EVENT_OUTCOMES: Final = ("pledged", "declined")
+"""The event stages that are decisions too: written to both logs in one transaction."""
 
 Timestamp = sa.DateTime(timezone=True)
 
@@ -209,7 +212,7 @@ class Decision(Base):
     __tablename__ = "decisions"
     __table_args__ = (
         sa.CheckConstraint(
-            "status IN ('proposed', 'contacted', 'accepted', 'declined', 'funded')",
+            "status IN ('proposed', 'contacted', 'accepted', 'pledged', 'declined', 'funded')",
             name="status_known",
         ),
         sa.Index(None, "proposal_id", "donor_id"),

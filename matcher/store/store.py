@@ -32,11 +32,11 @@ from matcher.store.config import (
     resolve_url,
     with_retries,
 )
+from matcher.store.decisions import DecisionStoreMixin
 from matcher.store.errors import RecordNotFoundError, StaleWriteError
 from matcher.store.events import EventStoreMixin, attach_event
 from matcher.store.migrate import check_revision, current_revision, head_revision, upgrade
 from matcher.store.models import (
-    DECISION_STATUSES,
     Decision,
     Donor,
     Proposal,
@@ -55,7 +55,6 @@ from matcher.store.records import (
     encode_frame,
     encode_value,
     filled_extras,
-    is_missing,
 )
 from matcher.store.settings import SettingsStoreMixin
 from matcher.store.shortlist_names import refuse_duplicate_shortlist
@@ -303,7 +302,7 @@ def read_inputs(
         return store.proposals(), store.donors(), store.history()
 
 
-class Store(NationalTargetsMixin, EventStoreMixin, SettingsStoreMixin):
+class Store(NationalTargetsMixin, EventStoreMixin, DecisionStoreMixin, SettingsStoreMixin):
     """Proposals, donors, funding history, events, shortlists and decisions in one database.
 
     Use :func:`open_store` to get one; it is safe to share between threads.
@@ -1255,105 +1254,6 @@ class Store(NationalTargetsMixin, EventStoreMixin, SettingsStoreMixin):
             return version
 
         return self._write(run)
-
-    # -- decisions ------------------------------------------------------------------------
-
-    def record_decision(
-        self,
-        proposal_id: str,
-        donor_id: str,
-        status: str,
-        *,
-        amount: float | None = None,
-        currency: str = "",
-        note: str = "",
-        shortlist_id: int | None = None,
-        decided_at: dt.datetime | None = None,
-        by: str | None = None,
-    ) -> int:
-        """Append a decision on a match to the log (nothing in the log is ever changed).
-
-        Parameters
-        ----------
-        status
-            One of ``proposed``, ``contacted``, ``accepted``, ``declined``, ``funded``.
-        amount, currency
-            The amount pledged or funded, when there is one.
-        decided_at
-            When it happened (default: now).
-
-        Returns
-        -------
-        int
-            The decision's id.
-        """
-        status = status.strip().casefold()
-        if status not in DECISION_STATUSES:
-            raise ValueError(
-                f"unknown decision {status!r}; expected one of {', '.join(DECISION_STATUSES)}"
-            )
-        amount_value = None if amount is None or is_missing(amount) else float(amount)
-        if amount_value is not None and amount_value < 0:
-            raise ValueError("a decision's amount cannot be negative")
-        when = decided_at or _now()
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        who = _who(by)
-
-        def run(connection: sa.Connection) -> int:
-            self._require(connection, _proposals, "proposal_id", proposal_id, "proposal")
-            self._require(connection, _donors, "donor_id", donor_id, "donor")
-            if shortlist_id is not None:
-                self._require(connection, _shortlists, "id", shortlist_id, "shortlist")
-            return int(
-                connection.execute(
-                    sa.insert(_decisions).values(
-                        proposal_id=proposal_id,
-                        donor_id=donor_id,
-                        status=status,
-                        amount=amount_value,
-                        currency=(currency or "").strip().upper(),
-                        note=note,
-                        shortlist_id=shortlist_id,
-                        decided_at=when,
-                        recorded_by=who,
-                    )
-                ).inserted_primary_key[0]
-            )
-
-        return self._write(run)
-
-    def decisions(
-        self,
-        *,
-        proposal_id: str | None = None,
-        donor_id: str | None = None,
-        shortlist_id: int | None = None,
-    ) -> pd.DataFrame:
-        """The decision log in the order it was recorded, optionally for one proposal/donor/list."""
-        query = sa.select(_decisions).order_by(_decisions.c.id)
-        if proposal_id is not None:
-            query = query.where(_decisions.c.proposal_id == proposal_id)
-        if donor_id is not None:
-            query = query.where(_decisions.c.donor_id == donor_id)
-        if shortlist_id is not None:
-            query = query.where(_decisions.c.shortlist_id == shortlist_id)
-        rows = self._read(lambda connection: list(connection.execute(query).mappings()))
-        columns = [c.name for c in _decisions.columns]
-        frame = pd.DataFrame.from_records(rows, columns=columns).rename(
-            columns={"id": "decision_id"}
-        )
-        frame["amount"] = frame["amount"].astype("float64")
-        frame["shortlist_id"] = frame["shortlist_id"].astype("Int64")
-        frame["decided_at"] = frame["decided_at"].map(_utc)
-        return frame
-
-    def latest_decisions(self) -> pd.DataFrame:
-        """The newest decision for each (proposal, donor) pair: where each match stands now."""
-        log = self.decisions()
-        if log.empty:
-            return log
-        return log.drop_duplicates(["proposal_id", "donor_id"], keep="last").reset_index(drop=True)
 
     # -- exports --------------------------------------------------------------------------
 

@@ -161,7 +161,14 @@ def test_bad_decisions_are_refused(filled: Store) -> None:
     with pytest.raises(RecordNotFoundError, match="donor"):
         filled.record_decision("P1", "NOBODY", "proposed")
     assert filled.decisions().empty
-    assert DECISION_STATUSES == ("proposed", "contacted", "accepted", "declined", "funded")
+    assert DECISION_STATUSES == (
+        "proposed",
+        "contacted",
+        "accepted",
+        "pledged",
+        "declined",
+        "funded",
+    )
 
 
 def test_proposal_and_donor_edits_keep_every_previous_version(filled: Store) -> None:
