@@ -468,22 +468,17 @@ def _shared_terms(
     shared = np.flatnonzero(product > 0)
     if shared.size == 0:
         return []
+    from matcher.phrases import is_evidence_word
+
     skip = _GENERIC_TERMS | _country_name_words()
     found = []
     for i in shared[np.argsort(-product[shared], kind="stable")]:
         term = str(ctx.text_model.terms_[terms[i]])
-        if len(term) > 2 and term not in skip and term not in _PHRASE_STOP_WORDS():
+        if term not in skip and all(is_evidence_word(word) for word in term.split()):
             found.append(term)
             if len(found) == n:
                 break
     return found
-
-
-@cache
-def _PHRASE_STOP_WORDS() -> frozenset[str]:
-    from matcher.phrases import STOP_WORDS
-
-    return STOP_WORDS
 
 
 def _ecosystems_shared(

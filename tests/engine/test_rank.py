@@ -123,7 +123,7 @@ def test_explain_pair_breaks_the_score_into_contributions_and_evidence(portfolio
     assert explanation.shared_targets == [6, 11]
     assert explanation.shared_gbf_targets == [3, 10]  # primary successors of Aichi 11 and 6
     assert explanation.closest_funded.empty  # OCEAN funded P1 only: P1 itself is no evidence
-    assert "coral reefs" in explanation.shared_terms  # phrases, not single words
+    assert "coral reef" in explanation.shared_terms  # phrases as the proposal first writes them
     assert explanation.eligible and explanation.reasons == ""
 
 
