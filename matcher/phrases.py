@@ -25,12 +25,16 @@ import pandas as pd
 
 __all__ = [
     "GENERIC_WORDS",
-    "STOP_WORDS",
     "guess_language",
     "is_evidence_word",
     "shared_phrases",
     "stop_words",
 ]
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
 
 KEEP_WORDS = frozenset(
     ["area", "areas", "research", "system", "systems", "site", "sites", "fire", "world", "water"]
@@ -38,7 +42,8 @@ KEEP_WORDS = frozenset(
 """Words the stop lists hold that name things in this domain ("protected area system")."""
 
 GENERIC_WORDS = frozenset(
-    """
+    _words(
+        """
     project projects programme programmes program support development national regional
     international global local level levels area areas activities activity implementation
     key main new based use years year also well within including countries country region
@@ -50,12 +55,14 @@ GENERIC_WORDS = frozenset(
     projeto projetos apoio desenvolvimento nivel paises gestao
     проект проекты программа поддержка развитие уровень районы район страны управление
     مشروع المشروع برنامج دعم تنمية مستوى مناطق منطقة الدول إدارة
-    """.split()
+    """
+    )
 )
 """Words too general to be evidence on their own, or to make a phrase of only themselves."""
 
 _MODIFIERS = frozenset(
-    """
+    _words(
+        """
     marine coastal terrestrial national regional international local global natural
     sustainable protected ecological biological environmental social economic cultural
     traditional indigenous new key main large small long high low major significant
@@ -75,7 +82,8 @@ _MODIFIERS = frozenset(
     marinho marinha marinhos marinhas costeiro costeira costeiros costeiras nacionais
     regionais sustentavel sustentaveis naturais degradados degradadas ameacado ameacada
     ameacadas protegido protegidas novo nova novos novas
-    """.split()
+    """
+    )
 )
 """Adjectives and participles: a noun phrase does not end (English) or start (French, ...) on one."""
 
@@ -128,7 +136,7 @@ def __getattr__(name: str) -> frozenset[str]:
 
 
 def guess_language(text: str) -> str:
-    """"en", "fr", "es", "pt", "ru", "ar" or "zh": by script, then by the most stop words."""
+    """ "en", "fr", "es", "pt", "ru", "ar" or "zh": by script, then by the most stop words."""
     if _CJK.search(text) and len(_CJK.findall(text)) * 4 > len(_WORD.findall(text)):
         return "zh"
     if _CYRILLIC.search(text):
@@ -159,7 +167,8 @@ def _is_modifier(word: str, language: str) -> bool:
 
 
 _VERBS = frozenset(
-    """
+    _words(
+        """
     strengthen strengthens support supports improve improves protect protects restore restores
     build builds develop develops promote promotes ensure ensures enhance enhances reduce
     reduces increase increases establish establishes manage manages conserve conserves
@@ -167,7 +176,8 @@ _VERBS = frozenset(
     achieves maintain maintains implement implements contribute contributes aim aims
     renforcer proteger restaurer ameliorer developper assurer fortalecer proteger restaurar
     mejorar desarrollar garantizar fortalecer ampliar melhorar desenvolver garantir
-    """.split()
+    """
+    )
 )
 """Verbs that run into a phrase ("governments strengthen"): no noun phrase holds one."""
 

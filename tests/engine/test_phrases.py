@@ -71,7 +71,9 @@ def test_portuguese_russian_arabic_and_chinese_phrases(text, other, expected) ->
 
 
 def test_chinese_evidence_is_lexicon_terms_only() -> None:
-    found = shared_phrases("建立海洋保护区网络，恢复红树林和珊瑚礁。", "支持海洋保护区和珊瑚礁保护。")
+    found = shared_phrases(
+        "建立海洋保护区网络，恢复红树林和珊瑚礁。", "支持海洋保护区和珊瑚礁保护。"
+    )
     assert found == ["海洋保护区", "珊瑚礁"]
 
 
