@@ -1,118 +1,131 @@
-"""Weights from the decisions staff record in the app (accepted, funded, pledged; declined).
+"""Ranking cases from what staff record in the app: decisions on matches and event steps.
 
-Each proposal with a positive decision is a case: its positive donors should rank above its
-declined donors (or, when none was declined, above every other donor). A proposed weight set is
-the pairwise fit on those cases pulled toward the weights in force; it is offered only when its
-nested (leave-one-proposal-out) pairwise agreement beats the weights in force.
+Staff record decisions on a match (``contacted``, ``accepted``, ``declined``, ``funded``, and
+``pledged`` once pledges are decisions) and steps at an event (``interested``, ``pledged``,
+``declined``). Only where each pair stands now counts: the latest entry per proposal and donor,
+whichever log it is in. Each outcome has a grade:
+
+    pledged, accepted, funded       2   (staff put the money or the yes on this donor)
+    contacted, interested           1   (staff judged the donor worth approaching)
+    declined                        0
+
+A proposal gives one case per grade present above the lowest: the donors at that grade should
+rank above the donors decided lower, or, when none was decided lower, above every donor nothing
+was recorded for. ``proposed`` (the app's own suggestion) and the other event steps say nothing
+about staff judgement and are left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from matcher.learn.cases import RankingCase, case_scores
-from matcher.learn.weights import case_losses, fit_weights, simplex_grid
+from matcher.learn.cases import RankingCase
 
-__all__ = ["POSITIVE", "WeightProposal", "cases_from_decisions", "propose_weights"]
+__all__ = ["GRADES", "cases_from_decisions", "latest_outcomes"]
 
-POSITIVE = frozenset({"accepted", "funded", "pledged"})
-NEGATIVE = frozenset({"declined"})
+GRADES: dict[str, int] = {
+    "pledged": 2,
+    "accepted": 2,
+    "funded": 2,
+    "contacted": 1,
+    "interested": 1,
+    "declined": 0,
+}
+"""Grade of each decision status and event step that says something about a pair's fit."""
+
+OUTCOME_COLUMNS = ("proposal_id", "donor_id", "status", "at", "source")
 
 
-def cases_from_decisions(decisions: pd.DataFrame, scores) -> list[RankingCase]:
-    """Ranking cases from the latest decision per pair (``proposal_id, donor_id, status``).
+def latest_outcomes(decisions: pd.DataFrame | None, steps: pd.DataFrame | None) -> pd.DataFrame:
+    """The latest graded outcome per (proposal, donor), from the decision log and event steps.
 
-    ``scores`` is a :class:`matcher.rank.ScoreSet` holding the decided proposals; decisions on
-    proposals or donors it does not hold are skipped.
+    ``decisions`` has ``proposal_id, donor_id, status, decided_at`` (the store's decision
+    listing); ``steps`` has ``proposal_id, donor_id, stage, happened_at`` (event pipelines).
+    A pair recorded in both (a pledge that also wrote a decision) counts once: the latest entry
+    wins, whatever it says; a latest entry that is not graded (``proposed``, ``met``) leaves the
+    pair out.
     """
-    if decisions is None or decisions.empty:
+    parts = []
+    if decisions is not None and not decisions.empty:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "proposal_id": decisions["proposal_id"].astype(str),
+                    "donor_id": decisions["donor_id"].astype(str),
+                    "status": decisions["status"].astype(str),
+                    "at": pd.to_datetime(decisions["decided_at"], utc=True),
+                    "source": "decision",
+                }
+            )
+        )
+    if steps is not None and not steps.empty:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "proposal_id": steps["proposal_id"].astype(str),
+                    "donor_id": steps["donor_id"].astype(str),
+                    "status": steps["stage"].astype(str),
+                    "at": pd.to_datetime(steps["happened_at"], utc=True),
+                    "source": "event",
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=list(OUTCOME_COLUMNS))
+    log = pd.concat(parts, ignore_index=True)
+    log["_order"] = np.arange(len(log))
+    log = log.sort_values(["at", "_order"], kind="stable")
+    latest = log.drop_duplicates(["proposal_id", "donor_id"], keep="last")
+    latest = latest[latest["status"].str.casefold().isin(list(GRADES))]
+    return (
+        latest.drop(columns="_order")
+        .sort_values(["proposal_id", "donor_id"])
+        .reset_index(drop=True)
+    )
+
+
+def cases_from_decisions(outcomes: pd.DataFrame, scores) -> list[RankingCase]:
+    """Ranking cases from graded outcomes (``proposal_id, donor_id, status``), one pair each.
+
+    ``scores`` is a :class:`matcher.rank.ScoreSet` holding the decided proposals; outcomes on
+    proposals or donors it does not hold are skipped. ``n_decided`` counts the proposal's
+    outcomes on its first case (0 on the others), so summing it counts each outcome once.
+    """
+    if outcomes is None or outcomes.empty:
         return []
     proposal_pos = {str(p): i for i, p in enumerate(scores.proposal_ids)}
     donor_pos = {str(d): i for i, d in enumerate(scores.donor_ids)}
+    n_donors = len(scores.donor_ids)
     cases = []
-    for proposal_id, rows in decisions.groupby(decisions["proposal_id"].astype(str), sort=True):
+    for proposal_id, rows in outcomes.groupby(outcomes["proposal_id"].astype(str), sort=True):
         p = proposal_pos.get(proposal_id)
         if p is None:
             continue
-        status = dict(zip(rows["donor_id"].astype(str), rows["status"].astype(str), strict=True))
-        positive = [donor_pos[d] for d, s in status.items() if s in POSITIVE and d in donor_pos]
-        negative = [donor_pos[d] for d, s in status.items() if s in NEGATIVE and d in donor_pos]
-        if not positive:
-            continue
-        truth = np.zeros(len(scores.donor_ids), dtype=bool)
-        truth[positive] = True
-        against = np.zeros_like(truth)
-        if negative:
-            against[negative] = True
-        else:
-            against = ~truth
-        cases.append(
-            RankingCase(
-                proposal_id=proposal_id,
-                values=scores.values[:, p, :].astype(np.float32),
-                available=scores.available[:, p, :].astype(np.float32),
-                truth=truth,
-                against=against,
-                source="staff decision",
-                n_decided=len(positive) + len(negative),
+        grade = np.full(n_donors, -1)
+        for donor, status in zip(rows["donor_id"].astype(str), rows["status"], strict=True):
+            if donor in donor_pos and str(status).casefold() in GRADES:
+                grade[donor_pos[donor]] = GRADES[str(status).casefold()]
+        decided = grade >= 0
+        levels = sorted({int(g) for g in grade[decided]}, reverse=True)
+        first = True
+        for level in levels:
+            truth = grade == level
+            lower = decided & (grade < level)
+            against = lower if lower.any() else ~decided
+            if level == 0 or not against.any():
+                continue
+            cases.append(
+                RankingCase(
+                    proposal_id=proposal_id,
+                    values=scores.values[:, p, :].astype(np.float32),
+                    available=scores.available[:, p, :].astype(np.float32),
+                    truth=truth,
+                    against=against,
+                    group=f"staff decisions, grade {level}",
+                    source="staff decision",
+                    n_decided=int(decided.sum()) if first else 0,
+                )
             )
-        )
+            first = False
     return cases
-
-
-def pairwise_agreement(case: RankingCase, weights: np.ndarray) -> float:
-    """Share of (positive, other) pairs the weights put in the decided order (ties: half)."""
-    scores = case_scores(case, weights)
-    diff = scores[case.truth][:, None] - scores[case.against & ~case.truth][None, :]
-    return float(np.mean((diff > 0) + 0.5 * (diff == 0))) if diff.size else float("nan")
-
-
-@dataclass(frozen=True)
-class WeightProposal:
-    """Learned weights and whether they beat the weights in force, nested."""
-
-    weights: dict[str, float]
-    n_decisions: int
-    agreement_current: float
-    agreement_learned: float
-    adopt: bool
-
-    @property
-    def gain(self) -> float:
-        return self.agreement_learned - self.agreement_current
-
-    def summary(self) -> str:
-        """ "learned from 12 decisions, agreement +0.08" (nested, on decisions not fitted on)."""
-        return f"learned from {self.n_decisions} decisions, agreement {self.gain:+.2f}"
-
-
-def propose_weights(
-    cases: Sequence[RankingCase], current: Mapping[str, float], components: Sequence[str]
-) -> WeightProposal | None:
-    """Fit on all cases; adopt only if weights fitted without each case agree better with it."""
-    if len(cases) < 2:
-        return None
-    prior = np.array([current[c] for c in components], dtype=np.float64)
-    prior = prior / prior.sum()
-    grid = simplex_grid(len(components))
-    losses = case_losses(grid, cases)
-    nested, present = [], []
-    for i, case in enumerate(cases):
-        keep = np.arange(len(cases)) != i
-        others = [c for j, c in enumerate(cases) if j != i]
-        fold = fit_weights(others, prior, losses=losses[:, keep])
-        nested.append(pairwise_agreement(case, fold.weights))
-        present.append(pairwise_agreement(case, prior))
-    learned = fit_weights(cases, prior, losses=losses)
-    current_score, learned_score = float(np.nanmean(present)), float(np.nanmean(nested))
-    return WeightProposal(
-        weights={c: float(w) for c, w in zip(components, learned.weights, strict=True)},
-        n_decisions=sum(c.n_decided for c in cases),
-        agreement_current=current_score,
-        agreement_learned=learned_score,
-        adopt=learned_score > current_score,
-    )

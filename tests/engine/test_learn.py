@@ -91,32 +91,33 @@ def test_bootstrap_interval_holds_the_mean() -> None:
     assert bootstrap_interval([1.0] * 10).low == 1.0
 
 
-def test_staff_decisions_become_cases_and_a_proposal_only_when_it_beats_the_weights_in_force(
-    portfolio,
-) -> None:
+def test_staff_decisions_become_graded_cases_on_the_app_scores(portfolio) -> None:
     import pandas as pd
 
-    from matcher.combine import WEIGHT_PRESETS
-    from matcher.learn.decisions import cases_from_decisions, propose_weights
+    from matcher.learn.decisions import cases_from_decisions
     from matcher.rank import Matcher
-    from matcher.score import COMPONENTS
 
     proposals, donors, history = portfolio
     scores = Matcher().fit(donors, history, proposals=proposals).score(proposals)
     decisions = pd.DataFrame(
         {
-            "proposal_id": ["P1", "P1", "P2", "P2", "P4"],
-            "donor_id": ["OCEAN", "FOREST", "FOREST", "OCEAN", "OCEAN"],
-            "status": ["accepted", "declined", "funded", "declined", "contacted"],
+            "proposal_id": ["P1", "P1", "P1", "P2", "P3", "P4"],
+            "donor_id": ["OCEAN", "FOREST", "QUIET", "FOREST", "OCEAN", "OCEAN"],
+            "status": ["accepted", "contacted", "declined", "funded", "declined", "contacted"],
         }
     )
     cases = cases_from_decisions(decisions, scores)
-    assert [c.proposal_id for c in cases] == ["P1", "P2"]  # P4 has no positive decision
-    assert [c.n_decided for c in cases] == [2, 2]
-    proposal = propose_weights(cases, WEIGHT_PRESETS["balanced"], COMPONENTS)
-    assert proposal is not None
-    assert sum(proposal.weights.values()) == pytest.approx(1.0)
-    assert proposal.summary().startswith("learned from 4 decisions, agreement ")
-    # The balanced weights already order both decisions right: nothing to gain, not adopted.
-    assert proposal.agreement_current == pytest.approx(1.0)
-    assert not proposal.adopt
+    donors_at = {str(d): i for i, d in enumerate(scores.donor_ids)}
+    # P1: accepted above contacted and declined, then contacted above declined. P2: funded
+    # above every donor nothing was recorded for. P3: a decline alone says nothing to rank.
+    # P4: contacted above the donors not decided.
+    assert [(c.proposal_id, int(c.truth.sum())) for c in cases] == [
+        ("P1", 1), ("P1", 1), ("P2", 1), ("P4", 1)
+    ]  # fmt: skip
+    first, second = cases[0], cases[1]
+    assert first.truth[donors_at["OCEAN"]] and first.against.sum() == 2
+    assert second.truth[donors_at["FOREST"]] and list(np.flatnonzero(second.against)) == [
+        donors_at["QUIET"]
+    ]
+    assert not cases[2].against[donors_at["FOREST"]] and cases[2].against.sum() == 2
+    assert sum(c.n_decided for c in cases) == 5  # each recorded outcome once (P3's aside)
