@@ -15,8 +15,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+import matcher
 from matcher import reference
-from matcher.score import COMPONENTS
 
 __all__ = [
     "GROUP_FLAGS",
@@ -121,7 +121,7 @@ class MatchView:
         view = flat.get("view", default.view)
         weights: dict[str, float] = {}
         for key, raw in flat.items():
-            if key.startswith(_WEIGHT_PREFIX) and key[len(_WEIGHT_PREFIX) :] in COMPONENTS:
+            if key.startswith(_WEIGHT_PREFIX) and key[len(_WEIGHT_PREFIX) :] in matcher.COMPONENTS:
                 weight = _parse_float(raw)
                 if weight is not None and weight >= 0:
                     weights[key[len(_WEIGHT_PREFIX) :]] = min(weight, WEIGHT_MAX)
@@ -431,7 +431,7 @@ def url_notes(params: Mapping[str, object]) -> tuple[str, ...]:
             continue
         name, raw = key[len(_WEIGHT_PREFIX) :], _last(value)
         weight = _parse_float(raw)
-        if name not in COMPONENTS:
+        if name not in matcher.COMPONENTS:
             notes.append(f"The link names a weight '{name}' that does not exist; it was ignored.")
         elif weight is None or weight < 0:
             notes.append(f"The link's {name} weight '{raw}' is not a number from 0 to 1; ignored.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +30,7 @@ from matcher.score_sets import extend_score_set
 from matcher.tagger import proposal_target_weights, suggest_targets
 from ui import services
 from ui.filters import is_closed_status
+from ui.warmup import freeze_heap
 
 __all__ = [
     "COMPONENT_LABELS",
@@ -203,59 +204,67 @@ def _reusable(data: services.Portfolio, base: Analysis | None) -> np.ndarray | N
     return keep
 
 
-def _compute(data: services.Portfolio, base: Analysis | None = None) -> Analysis:
-    """Score the portfolio; with a ``base`` on the same donors, score only the rows that changed."""
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, text: str) -> None:
+    """Progress reporting for work done outside a page (the warm-up at server start)."""
+
+
+def _expected_seconds(data: services.Portfolio, base: Analysis | None) -> tuple[int, float]:
+    """How many proposals a computation scores, and how long it should take at known rates."""
+    rates = _analysis_cache().rates
+    keep = _reusable(data, base)
+    n_new = len(data.proposals) if keep is None else int(np.count_nonzero(keep < 0))
+    fit = 0.0 if keep is not None else rates["fit"]
+    return n_new, fit + n_new * (rates["proposal"] + len(data.donors) * rates["pair"])
+
+
+def _score(
+    data: services.Portfolio, base: Analysis | None, progress: Progress = _no_progress
+) -> Analysis:
+    """Score the portfolio; with a ``base`` on the same donors, score only the rows that changed.
+
+    No Streamlit calls, so the server can run it at start (:func:`warm`) as well as a page.
+    """
     cache = _analysis_cache()
     rates = cache.rates
     n_proposals, n_donors = len(data.proposals), len(data.donors)
     keep = _reusable(data, base)
     new_rows = np.arange(n_proposals) if keep is None else np.flatnonzero(keep < 0)
     n_new = len(new_rows)
-    expected = (0.0 if keep is not None else rates["fit"]) + n_new * (
-        rates["proposal"] + n_donors * rates["pair"]
-    )
-    started = time.perf_counter()
-    with st.status(
-        status_label(n_proposals, n_new, n_donors, expected),
-        expanded=True,
-    ) as status:
-        progress = st.progress(0.0, text=f"Suggesting targets from {n_new:,} proposals' text…")
-        tagged_at = time.perf_counter()
-        if keep is None:
-            suggestions = suggest_targets(data.proposals)
-        else:
-            fresh = suggest_targets(data.proposals.iloc[new_rows])
-            kept_ids = set(data.proposals["proposal_id"].astype(str).to_numpy()[keep >= 0])
-            old = base.suggestions[base.suggestions["proposal_id"].astype(str).isin(kept_ids)]
-            suggestions = _in_proposal_order(pd.concat([old, fresh], ignore_index=True), data)
-        tagged = time.perf_counter() - tagged_at
-        target_weights = proposal_target_weights(data.proposals, suggestions)
-        fitted_at = time.perf_counter()
-        if keep is None:
-            progress.progress(0.25, text="Profiling donors from priorities and funding history…")
-            matcher = Matcher(weights=DEFAULT_PRESET).fit(
-                data.donors, data.history, proposals=data.proposals
-            )
-        else:
-            matcher = base.matcher
-        fitted = time.perf_counter() - fitted_at
-        progress.progress(0.5, text=f"Scoring {n_new * n_donors:,} proposal-donor pairs…")
-        scored_at = time.perf_counter()
-        if keep is None:
-            scores = matcher.score(data.proposals, target_weights=target_weights)
-            cache.full_computations += 1
-        else:
-            scores = extend_score_set(
-                matcher, base.scores, keep, data.proposals, new_rows, target_weights=target_weights
-            )
-        scored = time.perf_counter() - scored_at
-        cache.proposals_scored += n_new
-        progress.progress(1.0, text="Done.")
-        status.update(
-            label=f"Scored {n_new * n_donors:,} pairs in {time.perf_counter() - started:,.1f} s.",
-            state="complete",
-            expanded=False,
+    progress(0.0, f"Suggesting targets from {n_new:,} proposals' text…")
+    tagged_at = time.perf_counter()
+    if keep is None:
+        suggestions = suggest_targets(data.proposals)
+    else:
+        fresh = suggest_targets(data.proposals.iloc[new_rows])
+        kept_ids = set(data.proposals["proposal_id"].astype(str).to_numpy()[keep >= 0])
+        old = base.suggestions[base.suggestions["proposal_id"].astype(str).isin(kept_ids)]
+        suggestions = _in_proposal_order(pd.concat([old, fresh], ignore_index=True), data)
+    tagged = time.perf_counter() - tagged_at
+    target_weights = proposal_target_weights(data.proposals, suggestions)
+    fitted_at = time.perf_counter()
+    if keep is None:
+        progress(0.25, "Profiling donors from priorities and funding history…")
+        matcher = Matcher(weights=DEFAULT_PRESET).fit(
+            data.donors, data.history, proposals=data.proposals
         )
+    else:
+        matcher = base.matcher
+    fitted = time.perf_counter() - fitted_at
+    progress(0.5, f"Scoring {n_new * n_donors:,} proposal-donor pairs…")
+    scored_at = time.perf_counter()
+    if keep is None:
+        scores = matcher.score(data.proposals, target_weights=target_weights)
+        cache.full_computations += 1
+    else:
+        scores = extend_score_set(
+            matcher, base.scores, keep, data.proposals, new_rows, target_weights=target_weights
+        )
+    scored = time.perf_counter() - scored_at
+    cache.proposals_scored += n_new
+    progress(1.0, "Done.")
     if n_new:
         rates["proposal"] = tagged / n_new
         rates["pair"] = scored / (n_new * max(n_donors, 1))
@@ -277,6 +286,25 @@ def _compute(data: services.Portfolio, base: Analysis | None = None) -> Analysis
         funded_pairs=funded_pairs,
         funded_proposals=funded_proposals,
     )
+
+
+def _compute(data: services.Portfolio, base: Analysis | None = None) -> Analysis:
+    """:func:`_score` on a page, its progress shown as a ``st.status`` with rows and an estimate."""
+    n_new, expected = _expected_seconds(data, base)
+    started = time.perf_counter()
+    with st.status(
+        status_label(len(data.proposals), n_new, len(data.donors), expected),
+        expanded=True,
+    ) as status:
+        bar = st.progress(0.0)
+        found = _score(data, base, lambda fraction, text: bar.progress(fraction, text=text))
+        status.update(
+            label=f"Scored {n_new * len(data.donors):,} pairs in "
+            f"{time.perf_counter() - started:,.1f} s.",
+            state="complete",
+            expanded=False,
+        )
+    return found
 
 
 def funding_badge(found: Analysis, proposal_id: str, donor_id: str, status: object) -> str:
@@ -301,7 +329,18 @@ def _in_proposal_order(suggestions: pd.DataFrame, data: services.Portfolio) -> p
 
 def analysis() -> Analysis | None:
     """The scored current portfolio (cached); ``None`` when there are no proposals or donors."""
-    data = services.portfolio()
+    return _cached_analysis(services.portfolio(), _compute)
+
+
+def warm() -> Analysis | None:
+    """Score the stored portfolio before anyone asks (the server's start, :mod:`ui.warmup`)."""
+    return _cached_analysis(services.portfolio(), _score)
+
+
+def _cached_analysis(
+    data: services.Portfolio,
+    compute: Callable[[services.Portfolio, Analysis | None], Analysis],
+) -> Analysis | None:
     if data.is_empty:
         return None
     cache = _analysis_cache()
@@ -311,12 +350,16 @@ def analysis() -> Analysis | None:
         found = cache.items.get(key)
         if found is None:
             newest = next(reversed(cache.items.values()), None)
-            found = _compute(data, newest)
+            found = compute(data, newest)
             cache.items[key] = found
             while len(cache.items) > _KEEP_ANALYSES:
                 cache.items.popitem(last=False)
+            computed = True
         else:
             cache.items.move_to_end(key)
+            computed = False
+    if computed:
+        freeze_heap()
     return found
 
 

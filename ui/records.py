@@ -18,7 +18,6 @@ import streamlit as st
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.errors import LifeWebMatchError
 from matcher.normalise import parse_amount, parse_countries, parse_regions, suggest_countries
-from matcher.tagger import nbsap_alignment, review_targets, suggest_targets, target_label
 from ui import services
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
 
@@ -125,6 +124,8 @@ def _as_ints(value: object) -> list[int]:
 
 def _target_format(framework: str) -> Callable[[int], str]:
     def label(number: int) -> str:
+        from matcher.tagger import target_label  # the tagger loads scikit-learn: on use only
+
         return target_label(framework, number)
 
     return label
@@ -278,6 +279,8 @@ def _render_proposal_detail(record: _Record) -> None:
 
 def _render_target_review(row: pd.Series) -> None:
     """What the tagger reads in this proposal: targets, flags for a reviewer, NBSAP citation."""
+    from matcher.tagger import nbsap_alignment, review_targets, suggest_targets, target_label
+
     one = row.to_frame().T.reset_index(drop=True)
     suggestions = suggest_targets(one)
     nbsap = nbsap_alignment(one).iloc[0]
