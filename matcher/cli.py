@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn
 
 __all__ = ["main", "package_version"]
 
@@ -51,8 +52,19 @@ def package_version() -> str:
         return "unknown"
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A bad option ends the command with one line on stderr and exit 2, as a bad file does.
+
+    argparse's own error prints the whole usage first; the one line names the command, the
+    problem and where the options are listed.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="lifeweb-match",
         description="LifeWeb Match: rank donors against biodiversity proposals and explain every score.",
     )

@@ -65,3 +65,24 @@ def test_an_8_bit_control_character_stays_valid_json(
     out = capsys.readouterr().out
     assert "\x9b" not in out
     assert json.loads(out)["errors"][0]["row"] == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["schedule", "--slots", "x"], "lifeweb-match schedule: argument --slots: invalid int"),
+        (["rank", "--top", "x", "--out", "r.csv"], "lifeweb-match rank: argument --top"),
+        (["nosuch"], "lifeweb-match: argument COMMAND: invalid choice: 'nosuch'"),
+    ],
+)
+def test_a_bad_option_is_one_line_and_exit_2_like_a_bad_file(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(says), captured.err
+    assert "usage:" not in captured.err and "Traceback" not in captured.err
