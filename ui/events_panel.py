@@ -25,6 +25,7 @@ from ui.overview import country_names
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, one_line
 from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, OPEN_NEXT_KEY
+from ui.words import counted
 
 __all__ = [
     "event_table",
@@ -317,7 +318,7 @@ def _render_add_form(event: dict[str, Any], table: pd.DataFrame) -> None:
             break
         added += 1
     if added:
-        flash(f"Added {added} proposal(s) to the event.")
+        flash(f"Added {counted(added, 'proposal')} to the event.")
         st.rerun()
 
 
@@ -516,7 +517,7 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
             st.error(escape_markdown(str(error)), icon=":material/error:")
             return meetings
         if _save_result(event, result):
-            flash(f"Scheduled {len(result.schedule)} meeting(s).")
+            flash(f"Scheduled {counted(len(result.schedule), 'meeting')}.")
             st.rerun()
     report = st.session_state.get(SCHEDULE_REPORT_KEY)
     if report is not None and report[0] == event_id:

@@ -177,7 +177,7 @@ class MatchView:
         """The active filters in words, for a caption above the results."""
         parts: list[str] = []
         if self.round_id is not None:
-            parts.append(f"proposals saved in upload {self.round_id}")
+            parts.append("only the proposals of the saved upload")
         if self.regions:
             parts.append("region " + " or ".join(self.regions))
         if self.countries:

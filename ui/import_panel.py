@@ -27,6 +27,7 @@ from ui.upload import (
     UploadOutcome,
     cell_changes,
     column_map_key,
+    column_words,
     content_hash,
     decodable_encodings,
     is_text_file,
@@ -37,6 +38,7 @@ from ui.upload import (
     rejected_for_fixing,
     rejected_table,
 )
+from ui.words import counted
 
 __all__ = ["render_import", "render_rounds", "render_validation_report"]
 
@@ -135,10 +137,15 @@ def render_import(kind: str) -> None:
     shown_name = escape_markdown(filename)
     with st.status(f"Reading {shown_name}…", expanded=False) as status:
         outcome = _read(kind, data, filename, digest, encoding)
-        status.update(
-            label=f"Read {shown_name}" if outcome.ok else f"Could not read {shown_name}",
-            state="complete" if outcome.ok else "error",
-        )
+        if outcome.missing is not None:  # the file was read: only a column needs naming
+            status.update(
+                label=f"Read {shown_name}: say below which column is which", state="complete"
+            )
+        else:
+            status.update(
+                label=f"Read {shown_name}" if outcome.ok else f"Could not read {shown_name}",
+                state="complete" if outcome.ok else "error",
+            )
     if is_text_file(filename) and (outcome.encoding_may_help or encoding != AUTO_ENCODING):
         _render_encoding_choice(data, encoding_key, failed=not outcome.ok)
     if outcome.missing is not None:
@@ -153,6 +160,12 @@ def render_import(kind: str) -> None:
     _render_mapping_step(kind, digest, report.headers, ())
     _render_changes(kind, report)
     _render_save_form(kind, report, filename=filename, digest=digest)
+
+
+def _words_or_blank(column: object) -> str:
+    """A contract column in the person's words; a blank cell (an extra column) stays blank."""
+    text = "" if column is None or (isinstance(column, float) and pd.isna(column)) else str(column)
+    return column_words(text) if text else ""
 
 
 def _render_encoding_choice(data: bytes, key: str, *, failed: bool) -> None:
@@ -191,9 +204,9 @@ def render_validation_report(report: LoadReport, *, digest: str = "") -> None:
     col_dupes.metric("Possible duplicates", len(near))
     if rejected:
         st.warning(
-            f"{rejected} row(s) cannot be loaded; the table below gives the row number, the "
+            f"{counted(rejected, 'row')} cannot be loaded; the table below gives the row number, the "
             "column and the reason. Fix them in the file and upload it again, or save the "
-            f"{loaded} good row(s) now.",
+            f"{counted(loaded, 'good row')} now.",
             icon=":material/warning:",
         )
     elif loaded == 0:
@@ -211,8 +224,9 @@ def render_validation_report(report: LoadReport, *, digest: str = "") -> None:
         if report.rejected.empty:
             st.text("Every row was loaded.")
         else:
+            shown = rejected_table(report)
             st.dataframe(
-                rejected_table(report),
+                shown.assign(column=shown["column"].map(_words_or_blank)),
                 hide_index=True,
                 column_config={
                     "row": st.column_config.NumberColumn("row", help="Row number in the file"),
@@ -239,7 +253,10 @@ def render_validation_report(report: LoadReport, *, digest: str = "") -> None:
             "How each column of the file was understood (exact name, known alias or a "
             "close spelling); unmapped columns are kept as extra columns."
         )
-        st.dataframe(flatten_for_display(report.header_mapping), hide_index=True)
+        mapping = flatten_for_display(report.header_mapping)
+        if "column" in mapping:
+            mapping["column"] = mapping["column"].map(_words_or_blank)
+        st.dataframe(mapping, hide_index=True)
     with tabs[2]:
         notes = normalisation_notes(report)
         if notes.empty:
@@ -296,7 +313,7 @@ def _render_mapping_step(
     if missing:
         st.warning(
             "The reader could not find a column for "
-            + " and ".join(f"'{m}'" for m in missing)
+            + " and ".join(f"'{column_words(m)}'" for m in missing)
             + ". Pick which of the file's columns holds it below: the choice is remembered "
             "for the next file with the same headers.",
             icon=":material/table_edit:",
@@ -317,7 +334,7 @@ def _render_mapping_step(
                 options = [automatic, *headers]
                 wanted = by_column.get(column, automatic)
                 chosen[column] = st.selectbox(
-                    f"{column}{' (needed)' if column in missing else ''}",
+                    f"{column_words(column)}{' (needed)' if column in missing else ''}",
                     options,
                     index=options.index(wanted) if wanted in options else 0,
                     key=f"{kind}_map_{digest}_{column}",
@@ -353,13 +370,14 @@ def _render_changes(kind: str, report: LoadReport) -> None:
     changes = cell_changes(report, stored)
     st.subheader("What saving will change", anchor=False)
     st.caption(
-        f"{len(ids) - n_known} new row(s); {n_known} already stored, of which "
+        f"{counted(len(ids) - n_known, 'new row')}; {n_known:,} already stored, of which "
         f"{changes['id'].nunique() if not changes.empty else 0} change: one line per changed "
         "cell. Rows already stored are updated in place (the previous version is kept), "
         "never added twice."
     )
     if not changes.empty:
-        st.dataframe(changes, hide_index=True, key=f"{kind}_cell_changes")
+        shown = changes.assign(column=changes["column"].map(_words_or_blank))
+        st.dataframe(shown, hide_index=True, key=f"{kind}_cell_changes")
 
 
 def _default_round_name(filename: str) -> str:
@@ -376,7 +394,7 @@ def _render_save_form(kind: str, report: LoadReport, *, filename: str, digest: s
             help="The import round these rows belong to, e.g. 'EOI call 2026, first round'.",
         )
         submitted = st.form_submit_button(
-            f"Save {report.n_loaded} row(s) as this round", type="primary"
+            f"Save {counted(report.n_loaded, 'row')} as this round", type="primary"
         )
     if not submitted:
         return
@@ -439,7 +457,7 @@ def _show_last_save(kind: str) -> None:
     if kind == "proposals" and upload_id is not None and n_rows:
         st.page_link(
             "app_pages/matches.py",
-            label=f"See the {n_rows} saved proposal(s) ranked",
+            label=f"See the {counted(n_rows, 'saved proposal')} ranked",
             icon=":material/arrow_forward:",
             query_params={"round_id": str(upload_id), "include_funded": "1"},
         )

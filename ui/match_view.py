@@ -35,6 +35,8 @@ from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
 from ui.pages import display_currency
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
+from ui.upload import round_words
+from ui.words import counted
 
 __all__ = [
     "render_controls",
@@ -169,7 +171,10 @@ def render_controls(found: Analysis) -> MatchView:
     saved_round = _saved_view().round_id
     if saved_round is not None:
         st.info(
-            f"Showing only the proposals saved in upload {saved_round}, ranked.",
+            escape_markdown(
+                "Showing only the proposals saved from "
+                f"{round_words(services.get_store().uploads(), saved_round)}, ranked."
+            ),
             icon=":material/upload_file:",
         )
         if st.button("Show every proposal", icon=":material/filter_alt_off:"):
@@ -369,9 +374,15 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     """The ranked table for the view (top rows, with explanations); returns the shown rows."""
     pairs = _filtered(found, view)
     side = "proposals" if view.view == "donor" else "donors"
+    verb = "matches" if len(pairs) == 1 else "match"
+    showing = "it" if len(pairs) == 1 else f"the best {min(len(pairs), ROWS_SHOWN)}"
     st.caption(
-        f"{len(pairs)} {side} match; showing the best {min(len(pairs), ROWS_SHOWN)}. "
+        f"{counted(len(pairs), side[:-1])} {verb}; showing {showing}. "
         f"Filters: {escape_markdown(view.describe())}."
+    )
+    st.caption(
+        "Sorted eligible first, then by score: a match the donor's rules exclude (region, "
+        "country, grant size) comes after every eligible one, whatever its score."
     )
     if view.view == "proposal" and view.has_proposal_filters:
         st.caption(

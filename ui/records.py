@@ -20,6 +20,7 @@ from matcher.errors import LifeWebMatchError
 from matcher.normalise import parse_amount, parse_countries, parse_regions, suggest_countries
 from ui import services
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
+from ui.words import country_list
 
 __all__ = [
     "FormProblem",
@@ -221,7 +222,7 @@ def _render_proposal_detail(record: _Record) -> None:
         title = st.text_input("Title", value=one_line(row.get("title", "")))
         countries = st.text_input(
             "Countries",
-            value=join_values(row.get("countries", ()), ", "),
+            value=country_list(row.get("countries", ())),
             help="Names or ISO codes, separated by commas: 'Kenya, Uganda' or 'KEN, UGA'.",
         )
         left, right, currency_col = st.columns([2, 2, 1])
@@ -419,10 +420,10 @@ def _render_donor_form(record: _Record) -> None:
             "Blank means no regional restriction.",
         )
         eligible = st.text_input(
-            "Eligible countries", value=join_values(row.get("eligible_countries", ()), ", ")
+            "Eligible countries", value=country_list(row.get("eligible_countries", ()))
         )
         excluded = st.text_input(
-            "Excluded countries", value=join_values(row.get("excluded_countries", ()), ", ")
+            "Excluded countries", value=country_list(row.get("excluded_countries", ()))
         )
         low, high, budget, currency_col = st.columns([2, 2, 2, 1])
         min_grant = low.text_input("Minimum grant", value=_money_text(row.get("min_grant")))

@@ -27,6 +27,7 @@ from ui.shortlists import (
     shortlist_export,
     shortlist_table,
 )
+from ui.words import counted, country_list
 
 __all__ = [
     "ShortlistChoice",
@@ -236,6 +237,7 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
             "proposal_id",
         ]
     ]
+    shown = shown.assign(countries=shown["countries"].map(country_list))  # names, not codes
     st.dataframe(
         shown,
         hide_index=True,
@@ -434,7 +436,7 @@ def render_add_proposals(choice: ShortlistChoice, items: pd.DataFrame) -> None:
             break
         added += 1
     if added:
-        _flash(f"Added {added} proposal(s) to the shortlist.")
+        _flash(f"Added {counted(added, 'proposal')} to the shortlist.")
         st.rerun()
 
 

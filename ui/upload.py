@@ -18,14 +18,17 @@ from matcher.contract import KINDS
 from matcher.errors import UnreadableFileError
 from matcher.intake.columns import MissingColumnsError
 from matcher.load import LoadReport, flatten, load
+from ui.words import country_list
 
 __all__ = [
+    "COLUMN_WORDS",
     "ENCODING_CHOICES",
     "MAPPABLE_COLUMNS",
     "MissingColumns",
     "UploadOutcome",
     "cell_changes",
     "column_map_key",
+    "column_words",
     "content_hash",
     "decodable_encodings",
     "normalisation_notes",
@@ -33,6 +36,7 @@ __all__ = [
     "read_upload",
     "rejected_for_fixing",
     "rejected_table",
+    "round_words",
 ]
 
 AUTO_ENCODING = "auto (UTF-8)"
@@ -208,8 +212,12 @@ def rejected_for_fixing(report: LoadReport) -> pd.DataFrame:
 
 
 def loaded_preview(report: LoadReport, *, rows: int = 200) -> pd.DataFrame:
-    """The first loaded rows with tuples joined, ready for ``st.dataframe``."""
-    return flatten(report.frame.head(rows))
+    """The first loaded rows with tuples joined and countries named, ready for ``st.dataframe``."""
+    shown = report.frame.head(rows).copy()
+    for column in ("countries", "eligible_countries", "excluded_countries"):
+        if column in shown:
+            shown[column] = shown[column].map(country_list)
+    return flatten(shown)
 
 
 # Contract columns a person may assign a header to in the mapping step, per kind.
@@ -231,6 +239,50 @@ MAPPABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "history": ("proposal_id", "donor", "amount", "currency", "year"),
 }
 assert set(MAPPABLE_COLUMNS) == set(KINDS)
+
+# The mapping step names each column in the person's words, never the contract's key.
+COLUMN_WORDS: dict[str, str] = {
+    "proposal_id": "Proposal ID",
+    "title": "Title",
+    "countries": "Countries",
+    "requested_amount": "Amount requested",
+    "currency": "Currency",
+    "aichi_targets": "Aichi targets",
+    "gbf_targets": "GBF targets",
+    "ecosystems": "Ecosystems",
+    "summary": "Summary",
+    "description": "Description",
+    "status": "Status",
+    "donor_id": "Donor ID",
+    "name": "Donor name",
+    "priorities": "Priorities",
+    "eligible_regions": "Eligible regions",
+    "min_grant": "Smallest grant",
+    "max_grant": "Largest grant",
+    "donor": "Donor",
+    "amount": "Amount funded",
+    "year": "Year",
+}
+
+
+def column_words(column: str) -> str:
+    """A contract column as the person calls it ("requested_amount": "Amount requested")."""
+    return COLUMN_WORDS.get(column, column.replace("_", " ").capitalize())
+
+
+def round_words(uploads: pd.DataFrame, upload_id: int) -> str:
+    """An upload as the person knows it: its round name or file, and its day, never its id."""
+    found = uploads[pd.to_numeric(uploads["upload_id"], errors="coerce") == upload_id]
+    if found.empty:
+        return "the upload you saved"
+    row = found.iloc[-1]
+    filename = str(row.get("filename") or "").strip()
+    name = str(row.get("round_name") or "").strip()
+    words = f"'{name}'" if name else (filename or "your upload")
+    if name and filename and filename not in name:
+        words += f" (file {filename})"
+    when = pd.Timestamp(row["imported_at"]) if pd.notna(row.get("imported_at")) else None
+    return words + (f", saved {when.strftime('%d %b %Y %H:%M')} UTC" if when is not None else "")
 
 
 def column_map_key(kind: str, fingerprint: str) -> str:

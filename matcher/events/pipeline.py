@@ -172,11 +172,17 @@ class EventSummary:
     def sentence(self) -> str:
         """The totals in one sentence."""
         share = f" ({self.pledged / self.requested:.0%} of it)" if self.requested else ""
+        verb = "totals" if self.n_pledges == 1 else "total"
         return (
-            f"{self.n_pledges} pledge(s) total {self.pledged:,.0f} {self.currency} against "
-            f"{self.requested:,.0f} {self.currency} requested by {self.n_proposals} "
-            f"proposal(s){share}; amounts in {self.currency} at the rates of {self.rate_date}."
+            f"{_counted(self.n_pledges, 'pledge')} {verb} {self.pledged:,.0f} {self.currency} "
+            f"against {self.requested:,.0f} {self.currency} requested by "
+            f"{_counted(self.n_proposals, 'proposal')}{share}; amounts in {self.currency} at "
+            f"the rates of {self.rate_date}."
         )
+
+
+def _counted(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def event_summary(

@@ -111,7 +111,7 @@ def test_messy_upload_shows_the_report_before_anything_is_saved(app, messy_csv, 
     mapping = next(f for f in frames if "source_header" in f.columns)
     assert (
         dict(zip(mapping["source_header"], mapping["column"], strict=True))["Funding needed (EUR)"]
-        == "requested_amount"
+        == "Amount requested"
     )
     assert any("delimiter semicolon" in c for c in texts(at.caption))
     assert [b.label for b in at.download_button] == ["Download the rejected rows to fix them (CSV)"]
@@ -173,7 +173,7 @@ def test_non_utf8_file_offers_an_encoding_with_a_preview(app):
     assert "Forêts de la Côte d'Ivoire" in at.code[0].value
     loaded = next(d.value for d in at.dataframe if "title" in d.value.columns)
     assert loaded["title"].tolist() == ["Forêts de la Côte d'Ivoire"]
-    assert loaded["countries"].tolist() == ["CIV"]
+    assert loaded["countries"].tolist() == ["Côte d’Ivoire"]  # the name, not CIV
 
 
 def test_editing_a_proposal_keeps_the_previous_version(app, store):
@@ -230,7 +230,7 @@ def test_search_narrows_the_stored_proposals(app, store):
 
 # --- Matches: filters, URL state, weights ----------------------------------------------------
 def match_summary(at: AppTest) -> str:
-    return next(c for c in texts(at.caption) if " match; showing" in c)
+    return next(c for c in texts(at.caption) if " match; showing" in c or " matches; showing" in c)
 
 
 def test_a_shared_link_reproduces_donor_view_and_filters(app):

@@ -42,8 +42,8 @@ def test_french_workbook_mapped_corrected_saved_and_reuploaded(app, store):
     upload(at, "proposals_upload", FILENAME, AS_SENT)
     assert_clean(at)
     warning = " ".join(str(w.value) for w in at.warning)
-    assert "could not find a column for 'title'" in warning
-    title_box = next(s for s in at.selectbox if s.label == "title (needed)")
+    assert "could not find a column for 'Title'" in warning
+    title_box = next(s for s in at.selectbox if s.label == "Title (needed)")
     assert TITLE_HEADER in title_box.options
     title_box.set_value(TITLE_HEADER)
     button(at, "Use this mapping").click()
@@ -65,13 +65,13 @@ def test_french_workbook_mapped_corrected_saved_and_reuploaded(app, store):
     assert_clean(at)
     assert metric_values(at)["Rows loaded"] == "2"
     assert metric_values(at)["Rows rejected"] == "1"
-    button(at, "Save 2 row(s)").click()
+    button(at, "Save 2 rows").click()
     at.run()
     assert_clean(at)
     assert any("2 added" in str(s.value) for s in at.success)
-    assert not [b for b in at.button if b.label.startswith("Save ") and "row(s)" in b.label]
+    assert not [b for b in at.button if b.label.startswith("Save ") and " rows" in b.label]
     links = [p for p in at.get("page_link")]
-    assert links and "See the 2 saved proposal(s) ranked" in links[0].proto.label
+    assert links and "See the 2 saved proposals ranked" in links[0].proto.label
     saved = store.proposals()
     assert len(saved) == n_stored + 2
     upload_id = int(store.uploads().iloc[-1]["upload_id"])
@@ -86,9 +86,9 @@ def test_french_workbook_mapped_corrected_saved_and_reuploaded(app, store):
     assert metric_values(at)["Rows loaded"] == "3"
     changes = frame_with(at, "in the file")
     assert changes[["title", "column", "stored", "in the file"]].values.tolist() == [
-        ["Restauration des mangroves du Saloum", "requested_amount", "850000.0", "900000.0"]
+        ["Restauration des mangroves du Saloum", "Amount requested", "850000.0", "900000.0"]
     ]
-    button(at, "Save 3 row(s)").click()
+    button(at, "Save 3 rows").click()
     at.run()
     assert_clean(at)
     assert len(store.proposals()) == n_stored + 3

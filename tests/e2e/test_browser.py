@@ -109,7 +109,7 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
     )
     screenshot(page, screenshot_dir, "proposals")
     page.get_by_role("textbox", name="Round name").fill("Browser test round")
-    page.get_by_role("button", name="Save 5 row(s) as this round").click()
+    page.get_by_role("button", name="Save 5 rows as this round").click()
     page.get_by_text("5 added").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
 

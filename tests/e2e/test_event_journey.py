@@ -176,7 +176,7 @@ def _journey(page, screenshot_dir: Path) -> None:
     # 4. Schedule the meetings: a grid of slots and tables.
     open_tab(page, "Schedule")
     page.get_by_role("button", name="Schedule meetings").click()
-    flash(page, "meeting(s).")
+    flash(page, "Scheduled ")
     page.get_by_text("Delegations with at least one meeting").first.wait_for()
     shoot(page, screenshot_dir, "event-schedule")
 
@@ -191,7 +191,7 @@ def _journey(page, screenshot_dir: Path) -> None:
         flash(page, "Recorded 'pledged'")
     shoot(page, screenshot_dir, "event-list")
     open_tab(page, "Pledges")
-    page.get_by_text("2 pledge(s) total").wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_text("2 pledges total").wait_for(timeout=LONG_WAIT_MS)
     shoot(page, screenshot_dir, "event-pledges")
 
     # 6. The totals by donor as CSV: human headers, amounts formatted, one currency.

@@ -102,10 +102,10 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
 
     # The file as sent: the title column is not recognised, the page asks which it is.
     upload_file(page, as_sent)
-    page.get_by_text("could not find a column for 'title'").wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_text("could not find a column for 'Title'").wait_for(timeout=LONG_WAIT_MS)
     no_error(page)
     shot(page, screenshot_dir, "officer-1-mapping")
-    choose(page, "title (needed)", TITLE_HEADER)
+    choose(page, "Title (needed)", TITLE_HEADER)
     page.get_by_role("button", name="Use this mapping").click()
     page.get_by_text("Validation report").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
@@ -122,18 +122,18 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     accept = page.get_by_text("row 4 · Restauration des mangroves du Saloum")
     assert "Sénégall" in accept.first.inner_text() and "Senegal" in accept.first.inner_text()
     page.get_by_role("button", name="Accept and load these rows").click()
-    page.get_by_role("button", name="Save 2 row(s) as this round").wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_role("button", name="Save 2 rows as this round").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     assert metric(page, "Rows loaded") == "2"
     assert metric(page, "Rows rejected") == "1"
 
     # Save: a done state, no second save button, and the way on to the proposals ranked.
-    page.get_by_role("button", name="Save 2 row(s) as this round").click()
+    page.get_by_role("button", name="Save 2 rows as this round").click()
     page.get_by_text("2 added").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
-    assert page.get_by_role("button", name="Save 2 row(s) as this round").count() == 0
+    assert page.get_by_role("button", name="Save 2 rows as this round").count() == 0
     shot(page, screenshot_dir, "officer-3-saved")
-    page.get_by_role("link", name="See the 2 saved proposal(s) ranked").click()
+    page.get_by_role("link", name="See the 2 saved proposals ranked").click()
     page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
     page.get_by_text("2 proposals match").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
