@@ -157,23 +157,86 @@ FIT_LABELS = (("strong fit", 0.10), ("good fit", 0.33))
 good, the rest weak."""
 
 
-def fit_label(score: float, candidates: np.ndarray | None) -> str:
-    """ "strong fit", "good fit" or "weak fit" by position among the donor's scored candidates.
+_FEW_CANDIDATES = 5
+_SCORE_CUTS = (("strong fit", 0.7), ("good fit", 0.5))
 
-    With fewer than five candidates there is no position to speak of: the score itself decides
-    (0.7 and 0.5 are the cuts).
-    """
-    if not np.isfinite(score):
-        return "no fit known"
-    scores = np.asarray(candidates if candidates is not None else [], dtype=float)
-    scores = scores[np.isfinite(scores)]
-    if scores.size < 5:
-        return "strong fit" if score >= 0.7 else "good fit" if score >= 0.5 else "weak fit"
-    share_above = float(np.mean(scores > score + 1e-5))  # float32 candidates
+
+def _label_of(share_above: float) -> str:
     for label, top in FIT_LABELS:
         if share_above < top:
             return label
     return "weak fit"
+
+
+def fit_standing(score: float, candidates: np.ndarray | None) -> tuple[str, int, int]:
+    """``(label, position, n)``: "strong fit", "good fit" or "weak fit" by where ``score``
+    stands among the donor's ``n`` scored candidates (``position`` 1 is the best).
+
+    With fewer than five candidates there is no position to speak of: the score itself decides
+    (0.7 and 0.5 are the cuts).
+    """
+    scores = np.asarray(candidates if candidates is not None else [], dtype=float)
+    scores = scores[np.isfinite(scores)]
+    if not np.isfinite(score):
+        return "no fit known", 0, int(scores.size)
+    better = int(np.sum(scores > score + 1e-5))  # float32 candidates
+    if scores.size < _FEW_CANDIDATES:
+        label = next((name for name, cut in _SCORE_CUTS if score >= cut), "weak fit")
+        return label, better + 1, int(scores.size)
+    return _label_of(better / scores.size), better + 1, int(scores.size)
+
+
+def fit_label(score: float, candidates: np.ndarray | None) -> str:
+    """The label alone (see :func:`fit_standing`)."""
+    return fit_standing(score, candidates)[0]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def standing_words(label: str, position: int, n: int, donor: str = "this donor") -> str:
+    """What the label means, in words: "3rd of the 62 proposals scored for X: among its best
+    10%, a strong fit"."""
+    if label == "no fit known" or n == 0:
+        return "No part of the score can be compared, so there is no fit to speak of."
+    if n < _FEW_CANDIDATES:
+        return (
+            f"{_ordinal(position)} of the {n} proposals scored for {donor}; too few to rank "
+            f"by, so the score decides: a {label} (0.70 or more is strong, 0.50 or more good)."
+        )
+    where = {
+        "strong fit": "among its best 10%",
+        "good fit": "among its best third, not its best 10%",
+        "weak fit": "below its best third",
+    }[label]
+    return f"{_ordinal(position)} of the {n} proposals scored for {donor}: {where}, a {label}."
+
+
+def pair_labels(combined: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> list[str]:
+    """The label of each pair (``rows`` into proposals, ``cols`` into donors) from the P x M
+    scores: where each stands in its donor's column."""
+    labels = [""] * len(rows)
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    for m in np.unique(cols):
+        column = np.asarray(combined[:, m], dtype=float)
+        column = np.sort(column[np.isfinite(column)])
+        for i in np.flatnonzero(cols == m):
+            score = float(combined[rows[i], m])
+            if not np.isfinite(score):
+                labels[i] = "no fit known"
+            elif column.size < _FEW_CANDIDATES:
+                labels[i] = fit_label(score, column)
+            else:
+                better = column.size - int(np.searchsorted(column, score + 1e-5, side="right"))
+                labels[i] = _label_of(better / column.size)
+    return labels
+
+
+def with_label(label: str, sentence: str) -> str:
+    """The plain-language "why" of exports and tables: the label, then the sentence."""
+    return f"{label}: {sentence}" if label else sentence
 
 
 _STATED_FACT = {
@@ -230,6 +293,23 @@ def missing_part(ctx: ExplainContext, name: str, m: int, value: float) -> str:
     return ""
 
 
+def _missing_clause(ctx: ExplainContext, name: str, m: int, value: float) -> str:
+    """The short form of :func:`missing_part` for the one-line explanation ("the donor ...")."""
+    if name == "history":
+        return "" if int(ctx.profiles.n_funded[m]) > 0 else "no funding record (no evidence)"
+    if name in _STATED_FACT and not _donor_states(ctx, name, m):
+        if np.isfinite(value) and ctx.missing_stated == "mean":
+            how = "counted at the average of the donors that do"
+        elif np.isfinite(value) and ctx.missing_stated == "neutral":
+            how = "counted at the middle"
+        else:
+            how = "left out"
+        return f"the donor states {_STATED_FACT[name]} ({how})"
+    if not np.isfinite(value):
+        return f"the proposal {_PROPOSAL_FACT.get(name, 'says nothing here')} (left out)"
+    return ""
+
+
 @dataclass
 class PairExplanation:
     """Why a donor and a proposal match: sentence, per-component breakdown and evidence."""
@@ -249,6 +329,7 @@ class PairExplanation:
     closest_funded: pd.DataFrame = field(default_factory=pd.DataFrame)  # similarity > 0 only
     n_funded: int = 0  # the donor's funded proposals, this one left out: "none close" needs it
     label: str = ""  # strong / good / weak fit, by position among the donor's candidates
+    standing: str = ""  # what the label means: "3rd of the 62 proposals scored for X: ..."
     missing: list[str] = field(default_factory=list)  # parts one side says nothing about, in words
 
 
@@ -555,6 +636,10 @@ def pair_sentence(
             clauses.append(clause)
     if not clauses:
         clauses = ["nothing known to compare"]
+    for i in np.flatnonzero(weights > 0):  # parts that would count, had both sides spoken
+        missing = _missing_clause(ctx, COMPONENTS[i], m, float(values[i]))
+        if missing:
+            clauses.append(missing)
     text = "; ".join(clauses)
     if reason_code:
         text = f"not eligible ({reason_text(reason_code)}); " + text
@@ -617,6 +702,7 @@ def explain_pair(
         }
     )
     shared = _shared_targets(ctx, features, p, m)
+    label, position, n = fit_standing(score, candidates)
     return PairExplanation(
         proposal_id=str(features.proposal_ids[p]),
         donor_id=str(ctx.profiles.donor_ids[m]),
@@ -632,6 +718,7 @@ def explain_pair(
         shared_terms=_shared_terms(ctx, features, p, m, n=8),
         closest_funded=_similar_funded(ctx, features, p, m).head(5).reset_index(drop=True),
         n_funded=ctx.facts(features, p, m).n_funded,
-        label=fit_label(score, candidates),
+        label=label,
+        standing=standing_words(label, position, n, str(ctx.profiles.names[m])),
         missing=[words for words in missing.values() if words],
     )

@@ -511,7 +511,7 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
                 shown["proposal_id"], shown["rank"], shown["proposal_title"], strict=True
             )
         }
-        _keep_explained("mv_explain_proposal", list(labels), view.explain)
+        _keep_explained("mv_explain_proposal", list(labels), view.explain, view.donor_id)
         picked = st.selectbox(
             "Proposal to explain", list(labels), format_func=labels.get, key="mv_explain_proposal"
         )
@@ -521,7 +521,7 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
             d: f"#{r} · {one_line(n, limit=80)}"
             for d, r, n in zip(shown["donor_id"], shown["rank"], shown["donor_name"], strict=True)
         }
-        _keep_explained("mv_explain_donor", list(labels), view.explain)
+        _keep_explained("mv_explain_donor", list(labels), view.explain, view.proposal_id)
         picked = st.selectbox(
             "Donor to explain", list(labels), format_func=labels.get, key="mv_explain_donor"
         )
@@ -538,9 +538,19 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
     render_nbsap_alignment(found.proposals, services.portfolio().fingerprint, proposal_id)
 
 
-def _keep_explained(key: str, choices: list[str], wanted: str) -> None:
-    """Open the pair the link or the last visit explained, while it is among the rows shown."""
+def _keep_explained(key: str, choices: list[str], wanted: str, ranked_for: str) -> None:
+    """Open the pair the link or the last visit explained, while it is among the rows shown.
+
+    Once another donor (or proposal) is ranked, its best row is explained: the pair explained
+    for the one before would sit under a new ranking it does not lead, and Streamlit kept the
+    old rank in the picker's label ("#2" over a proposal ranked 32nd).
+    """
     state = st.session_state
+    before = state.get("_mv_explained_for")
+    state["_mv_explained_for"] = (key, ranked_for)
+    if before is not None and before != (key, ranked_for):
+        state[key] = choices[0]
+        return
     if state.get(key) in choices:
         return
     state[key] = wanted if wanted in choices else choices[0]
@@ -548,7 +558,11 @@ def _keep_explained(key: str, choices: list[str], wanted: str) -> None:
 
 def _render_explanation(detail: PairExplanation) -> None:
     score_col, eligible_col = st.columns([1, 3])
-    score_col.metric("Score", "n/a" if np.isnan(detail.score) else f"{detail.score:.2f}")
+    score_col.metric(
+        "Score",
+        "n/a" if np.isnan(detail.score) else f"{detail.score:.2f}",
+        help="0 to 1: the components below, weighted by the sidebar's weights.",
+    )
     if detail.eligible:
         eligible_col.success(
             "Eligible: the donor can fund this proposal.", icon=":material/check_circle:"
@@ -557,7 +571,16 @@ def _render_explanation(detail: PairExplanation) -> None:
         eligible_col.warning(
             f"Not eligible: {escape_markdown(detail.reasons)}.", icon=":material/block:"
         )
+    if detail.label:
+        st.markdown(
+            f"**{escape_markdown(detail.label.capitalize())}**: {escape_markdown(detail.standing)}"
+        )
     st.markdown(escape_markdown(detail.sentence, keep_lines=True))
+    if detail.missing:
+        st.markdown("**Not stated, and how the score treats it**")
+        st.markdown(
+            "\n".join(f"- {escape_markdown(_sentence_case(line))}" for line in detail.missing)
+        )
     components = detail.components.assign(
         component=detail.components["component"].map(lambda c: COMPONENT_LABELS.get(c, c))
     )
@@ -568,12 +591,12 @@ def _render_explanation(detail: PairExplanation) -> None:
 
     chart_col.altair_chart(component_chart(components), width="stretch")
     text_col.dataframe(
-        components[["component", "value", "weight", "contribution", "sentence"]],
+        component_rows(components),
         hide_index=True,
         column_config={
-            "value": st.column_config.NumberColumn(format="%.2f"),
             "weight": st.column_config.NumberColumn(format="%.2f"),
-            "contribution": st.column_config.NumberColumn("share of score", format="%.2f"),
+            "contribution": st.column_config.TextColumn("share of score"),
+            "sentence": st.column_config.TextColumn("in words", width="large"),
         },
     )
     st.markdown("**Evidence**")
@@ -595,6 +618,26 @@ def _render_explanation(detail: PairExplanation) -> None:
         st.caption(f"{funded} this donor funded before {shares} with this one.")
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def component_rows(components: pd.DataFrame) -> pd.DataFrame:
+    """The components table as a person reads it: a part nobody can compare says so in words
+    ("not stated", "left out") where a number would show as an empty cell or "None"."""
+    value = components["value"].astype(float)
+    contribution = components["contribution"].astype(float)
+    return pd.DataFrame(
+        {
+            "component": components["component"],
+            "value": [f"{v:.2f}" if np.isfinite(v) else "not stated" for v in value],
+            "weight": components["weight"].astype(float),
+            "contribution": [f"{c:.2f}" if np.isfinite(c) else "left out" for c in contribution],
+            "sentence": components["sentence"].fillna("").astype(str),
+        }
+    )
+
+
 def _evidence_lines(detail: PairExplanation) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     for number in detail.shared_targets:
@@ -602,7 +645,8 @@ def _evidence_lines(detail: PairExplanation) -> list[tuple[str, str]]:
     for number in detail.shared_gbf_targets:
         lines.append(("GBF successor", target_label("gbf", number)))
     if detail.shared_ecosystems:
-        lines.append(("shared ecosystems", ", ".join(detail.shared_ecosystems)))
+        names = (_ECOSYSTEM_LABELS.get(e, e) for e in detail.shared_ecosystems)
+        lines.append(("shared ecosystems", ", ".join(names)))
     if detail.shared_terms:
         lines.append(("shared terms", ", ".join(detail.shared_terms)))
     return lines

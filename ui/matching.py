@@ -23,7 +23,7 @@ import streamlit as st
 
 from matcher.combine import WEIGHT_PRESETS, parse_weights
 from matcher.contract import ECOSYSTEMS
-from matcher.explain import PairExplanation, pair_sentences
+from matcher.explain import PairExplanation, pair_labels, pair_sentences, with_label
 from matcher.rank import Matcher, ScoreSet
 from matcher.score import COMPONENTS
 from matcher.score_sets import extend_score_set
@@ -464,7 +464,9 @@ def proposal_pairs(proposal_id: str, weights: Mapping[str, float]) -> pd.DataFra
 
 
 def explanations_for(pairs: pd.DataFrame, weights: Mapping[str, float]) -> list[str]:
-    """One-line explanations for the given pairs only (the rows on screen)."""
+    """Why each of the given pairs fits, in words (the rows on screen, or a list exported):
+    the label by where the pair stands among the donor's candidates, then the one-line
+    explanation with the parts one side leaves unstated."""
     found = analysis()
     if found is None or pairs.empty:
         return [""] * len(pairs)
@@ -475,17 +477,11 @@ def explanations_for(pairs: pd.DataFrame, weights: Mapping[str, float]) -> list[
         scores.available[:, p_idx, m_idx] > 0, scores.values[:, p_idx, m_idx], np.nan
     ).T
     w = np.array([parse_weights(dict(weights))[c] for c in COMPONENTS], dtype=np.float32)
-    return list(
-        pair_sentences(
-            scores.context,
-            scores.features,
-            p_idx,
-            m_idx,
-            values,
-            w,
-            scores.reason_codes[p_idx, m_idx],
-        )
+    sentences = pair_sentences(
+        scores.context, scores.features, p_idx, m_idx, values, w, scores.reason_codes[p_idx, m_idx]
     )
+    labels = pair_labels(scores.combine(dict(weights)), p_idx, m_idx)
+    return [with_label(label, s) for label, s in zip(labels, sentences, strict=True)]
 
 
 def explain(

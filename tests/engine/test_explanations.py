@@ -56,3 +56,40 @@ def test_missing_parts_are_named_in_words(portfolio) -> None:
     assert sentences["targets"].startswith("Quiet Foundation states no targets")
     no_amount = _scores(portfolio).explain_pair("P4", "OCEAN")  # P4 asks for no amount
     assert "the proposal asks for no amount; this part is left out" in no_amount.missing
+
+
+def test_the_label_says_where_the_pair_stands_among_the_donors_candidates(portfolio) -> None:
+    extra = [
+        {"proposal_id": f"X{i}", "title": "Highway asphalt maintenance", "countries": ("DEU",)}
+        for i in range(6)
+    ]
+    scores = _scores(portfolio, extra)
+    column = scores.combine()[:, list(scores.donor_ids).index("FOREST")]
+    best = str(scores.proposal_ids[column.argmax()])
+    detail = scores.explain_pair(best, "FOREST")
+    assert detail.standing == (
+        "1st of the 10 proposals scored for Forest Trust: among its best 10%, a strong fit."
+    )
+
+
+def test_the_one_line_explanation_names_what_the_donor_leaves_unstated(portfolio) -> None:
+    detail = _scores(portfolio).explain_pair("P1", "QUIET")
+    assert "the donor states no targets (counted at the average of the donors that do)" in (
+        detail.sentence
+    )
+    assert "no funding record (no evidence)" in detail.sentence
+
+
+def test_pair_labels_match_the_label_of_each_explanation(portfolio) -> None:
+    import numpy as np
+
+    from matcher.explain import pair_labels
+
+    scores = _scores(portfolio)
+    rows, cols = np.meshgrid(np.arange(len(scores.proposal_ids)), np.arange(len(scores.donor_ids)))
+    labels = pair_labels(scores.combine(), rows.ravel(), cols.ravel())
+    expected = [
+        scores.explain_pair(str(scores.proposal_ids[p]), str(scores.donor_ids[m])).label
+        for p, m in zip(rows.ravel(), cols.ravel(), strict=True)
+    ]
+    assert labels == expected

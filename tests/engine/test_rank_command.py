@@ -203,3 +203,18 @@ def test_rank_from_a_mysql_url_is_one_line(tmp_path, capsys) -> None:
     assert status == 2
     err = capsys.readouterr().err
     assert "mysql databases are not supported" in err and "Traceback" not in err
+
+
+def test_rank_explanations_open_with_the_plain_label(files, tmp_path) -> None:
+    out = tmp_path / "ranking.csv"
+    status = main(
+        ["rank", "--proposals", str(files["proposals"]), "--donors", str(files["donors"]),
+         "--history", str(files["history"]), "--by", "both", "--out", str(out)]
+    )  # fmt: skip
+    assert status == 0
+    ranking = pd.read_csv(out, keep_default_na=False)
+    assert ranking["explanation"].str.match(r"(strong|good|weak) fit: ").all()
+    # Two candidates per donor: too few to rank by, so the score itself decides the label.
+    for row in ranking.itertuples():
+        expected = "strong" if row.score >= 0.7 else "good" if row.score >= 0.5 else "weak"
+        assert row.explanation.startswith(f"{expected} fit: ")
