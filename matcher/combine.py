@@ -3,7 +3,8 @@
 The score of a pair is the weighted mean of the components *available for that pair*: a
 component that is missing (NaN) is left out of both the numerator and the normalisation, so
 a donor that states no targets is neither helped nor hurt on targets. The components are
-kept as cached matrices, so changing weights is two small matrix-vector products.
+kept as cached matrices, so changing weights is one matrix-vector product over them, divided
+by the weights of the components present (one of 64 patterns per pair).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ __all__ = [
     "WEIGHT_PRESETS",
     "combine_components",
     "eligibility",
+    "missing_patterns",
     "parse_weights",
     "reason_text",
     "resolve_weights",
+    "weight_sums",
 ]
 
 WEIGHT_PRESETS: dict[str, dict[str, float]] = {
@@ -204,8 +207,34 @@ def _checked(weights: dict[str, float]) -> dict[str, float]:
     return weights
 
 
+def missing_patterns(available: np.ndarray) -> np.ndarray:
+    """One byte per pair (``available.shape[1:]``), bit c set when component c is missing."""
+    patterns = np.zeros(available.shape[1:], dtype=np.uint8)
+    for c in range(available.shape[0]):
+        patterns |= (available[c] == 0).view(np.uint8) << np.uint8(c)
+    return patterns
+
+
+def weight_sums(weights: np.ndarray) -> np.ndarray:
+    """The normalising denominator for each missing pattern: the weights of the present components.
+
+    Summed in component order in float32, once per pattern (64 of them), so every path that
+    combines (a whole score set, one chunk, one pair) divides by exactly the same number.
+    """
+    w = np.asarray(weights, dtype=np.float32)
+    patterns = np.arange(2 ** len(w), dtype=np.int64)
+    sums = np.zeros(patterns.size, dtype=np.float32)
+    for c, weight in enumerate(w):
+        sums += np.where((patterns >> c) & 1 == 0, weight, np.float32(0.0)).astype(np.float32)
+    return sums
+
+
 def combine_components(
-    values: np.ndarray, available: np.ndarray, weights: np.ndarray
+    values: np.ndarray,
+    available: np.ndarray,
+    weights: np.ndarray,
+    *,
+    patterns: np.ndarray | None = None,
 ) -> np.ndarray:
     """Weighted mean over available components.
 
@@ -217,6 +246,9 @@ def combine_components(
         ``C x ...`` 1.0 where the component exists for the pair, else 0.0 (float32).
     weights
         ``C`` weights in :data:`COMPONENTS` order.
+    patterns
+        :func:`missing_patterns` of ``available``, when the caller keeps it (it is the same
+        for every weighting).
 
     Returns
     -------
@@ -225,10 +257,10 @@ def combine_components(
     """
     w = np.asarray(weights, dtype=np.float32)
     shape = values.shape[1:]
-    flat_values = values.reshape(values.shape[0], -1)
-    flat_available = available.reshape(available.shape[0], -1)
-    numerator = w @ flat_values
-    denominator = w @ flat_available
+    numerator = w @ values.reshape(values.shape[0], -1)
+    if patterns is None:
+        patterns = missing_patterns(available)
+    denominator = weight_sums(w)[patterns.reshape(-1)]
     with np.errstate(invalid="ignore", divide="ignore"):
         score = numerator / denominator
     score[denominator <= 0] = np.nan

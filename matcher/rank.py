@@ -41,9 +41,11 @@ from matcher.score import (
     proposal_texts,
 )
 from matcher.scoring.chunks import _CHUNK_BUFFERS, _rank_in_forked_workers
+from matcher.scoring.features import record_features
 from matcher.scoring.score_set import (
     RESULT_COLUMNS,
     Direction,
+    RankedPairs,
     ScoreSet,
     Weights,
     _empty_result,
@@ -212,7 +214,9 @@ class Matcher:
         target_weights
             Optional P x 20 Aichi weights (``matcher.tagger.proposal_target_weights``).
         """
-        features = self.features(proposals, target_weights=target_weights)
+        return self._score_set(self.features(proposals, target_weights=target_weights))
+
+    def _score_set(self, features: ProposalFeatures) -> ScoreSet:
         components, codes = self._components(features)
         values, available = stack_components(components)
         scores = ScoreSet(
@@ -241,9 +245,36 @@ class Matcher:
         target_weights: np.ndarray | None = None,
     ) -> pd.DataFrame:
         """Rank all donors for one (new) proposal: the fast path for a form or an API call."""
-        score_set = self.score(_one_row_frame(proposal), target_weights=target_weights)
+        ranked = self.rank_one(
+            proposal, weights=weights, top_k=top_k, target_weights=target_weights
+        )
+        return ranked.frame(explain=explain)
+
+    def rank_one(
+        self,
+        proposal: pd.DataFrame | pd.Series | Mapping[str, object],
+        *,
+        weights: Weights = None,
+        top_k: int | None = None,
+        target_weights: np.ndarray | None = None,
+    ) -> RankedPairs:
+        """:meth:`score_one` as positions and scores: numpy only, no frame.
+
+        The proposal is read as one plain mapping (:func:`matcher.score.record_features`), so
+        nothing per row goes through pandas; ``.frame()`` writes the rows when they are shown.
+        """
+        self._check_fitted()
+        if isinstance(proposal, pd.DataFrame) and proposal.empty:
+            score_set = self.score(proposal, target_weights=target_weights)  # no rows, none ranked
+        else:
+            features = record_features(
+                _one_record(proposal), self.text_model_, self.table_, target_weights=target_weights
+            )
+            if self.encoder is not None:
+                features.embeddings = self.encoder.embed(list(features.texts))
+            score_set = self._score_set(features)
         k = len(score_set.donor_ids) if top_k is None else top_k
-        return score_set.top_k(k, by="proposal", weights=weights, explain=explain)
+        return score_set.ranked(k, by="proposal", weights=weights)[0]
 
     def explain_pair(
         self,
@@ -508,6 +539,15 @@ def _one_row_frame(proposal: pd.DataFrame | pd.Series | Mapping[str, object]) ->
     if isinstance(proposal, pd.Series):
         return proposal.to_frame().T
     return pd.DataFrame([dict(proposal)])
+
+
+def _one_record(proposal: pd.DataFrame | pd.Series | Mapping[str, object]) -> dict[str, object]:
+    """One proposal (a frame's first row, a Series or a mapping) as a plain dict of its cells."""
+    if isinstance(proposal, pd.DataFrame):
+        return dict(zip(proposal.columns, proposal.iloc[0].tolist(), strict=True))
+    if isinstance(proposal, pd.Series):
+        return dict(zip(proposal.index, proposal.tolist(), strict=True))
+    return dict(proposal)
 
 
 def rank_matches(

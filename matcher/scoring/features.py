@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from matcher.profile import (
     target_matrix,
     to_usd,
 )
-from matcher.scoring.text import TextModel, proposal_texts
+from matcher.scoring.text import TEXT_FIELDS, TextModel, proposal_texts
 
 if TYPE_CHECKING:
     from matcher.scoring.components import ScoringParams
@@ -66,41 +67,130 @@ def proposal_features(
     Outcome columns (:data:`matcher.contract.OUTCOME_COLUMNS`) are never read.
     """
     proposals = proposals.drop(columns=list(OUTCOME_COLUMNS), errors="ignore")
-    texts = proposal_texts(proposals)
+    currency = _column(proposals, "currency", "").fillna("").astype(str).str.upper().to_numpy()
+    requested = pd.to_numeric(_column(proposals, "requested_amount", np.nan), errors="coerce")
+    return _features(
+        _ProposalColumns(
+            proposal_ids=_column(proposals, "proposal_id", "").astype(str).to_numpy(dtype=object),
+            titles=_column(proposals, "title", "").fillna("").astype(str).to_numpy(dtype=object),
+            texts=proposal_texts(proposals),
+            countries=list(_column(proposals, "countries", ())),
+            aichi=list(_column(proposals, "aichi_targets", ())),
+            gbf=list(_column(proposals, "gbf_targets", ())),
+            ecosystems=list(_column(proposals, "ecosystems", ())),
+            requested=requested.to_numpy(np.float64),
+            currency=currency,
+        ),
+        model,
+        table,
+        target_weights,
+    )
+
+
+def record_features(
+    record: Mapping[str, object],
+    model: TextModel,
+    table: CountryTable,
+    *,
+    target_weights: np.ndarray | None = None,
+) -> ProposalFeatures:
+    """:func:`proposal_features` of one proposal given as a mapping (contract columns), in
+    plain Python: a new proposal from a form or an API call is scored without pandas.
+
+    Cells are read as the frame path reads them: a missing or empty cell is ``""`` (text),
+    ``()`` (lists) or NaN (the amount, also when it does not read as a number).
+    """
+
+    def text(name: str) -> str:
+        value = record.get(name)
+        return "" if _blank(value) else str(value)
+
+    def listed(name: str) -> object:
+        value = record.get(name, ())
+        return () if value is None else value
+
+    title = text("title")
+    return _features(
+        _ProposalColumns(
+            proposal_ids=np.array([str(record.get("proposal_id", ""))], dtype=object),
+            titles=np.array([title], dtype=object),
+            texts=[". ".join((title, title, *(text(f) for f in TEXT_FIELDS[1:])))],
+            countries=[listed("countries")],
+            aichi=[listed("aichi_targets")],
+            gbf=[listed("gbf_targets")],
+            ecosystems=[listed("ecosystems")],
+            requested=np.array([_number(record.get("requested_amount"))], dtype=np.float64),
+            currency=np.array([text("currency").upper()], dtype=object),
+        ),
+        model,
+        table,
+        target_weights,
+    )
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _number(value: object) -> float:
+    if _blank(value) or isinstance(value, bool):
+        return float("nan")
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+@dataclass
+class _ProposalColumns:
+    """The cells :func:`_features` reads, one entry per proposal, already read and cleaned."""
+
+    proposal_ids: np.ndarray
+    titles: np.ndarray
+    texts: list[str]
+    countries: list[object]
+    aichi: list[object]
+    gbf: list[object]
+    ecosystems: list[object]
+    requested: np.ndarray
+    currency: np.ndarray
+
+
+def _features(
+    columns: _ProposalColumns,
+    model: TextModel,
+    table: CountryTable,
+    target_weights: np.ndarray | None,
+) -> ProposalFeatures:
+    texts = columns.texts
+    n = len(texts)
     folded: dict[int, str] = {}  # non-ASCII texts folded once, for words and characters
     words = model.words(texts, folded)
     needs_char = model.needs_char(texts, words)
     chars = None
     if needs_char.any():
-        chars = sparse.csr_matrix((len(texts), len(model.char_.vocabulary_)), dtype=np.float32)
+        chars = sparse.csr_matrix((n, len(model.char_.vocabulary_)), dtype=np.float32)
         picked = np.flatnonzero(needs_char)
         sub = model.chars([texts[i] for i in picked], [folded.get(i) for i in picked])
         selector = sparse.csr_matrix(
             (np.ones(picked.size, dtype=np.float32), (picked, np.arange(picked.size))),
-            shape=(len(texts), picked.size),
+            shape=(n, picked.size),
         )
         chars = (selector @ sub).tocsr()
-    countries = country_matrix(list(_column(proposals, "countries", ())), table)
+    countries = country_matrix(columns.countries, table)
     if target_weights is not None:
         targets = np.asarray(target_weights, dtype=np.float32)
-        if targets.shape != (len(proposals), N_AICHI):
-            raise ValueError(
-                f"target_weights must be {len(proposals)} x {N_AICHI}, got {targets.shape}"
-            )
+        if targets.shape != (n, N_AICHI):
+            raise ValueError(f"target_weights must be {n} x {N_AICHI}, got {targets.shape}")
     else:
-        targets = target_matrix(
-            list(_column(proposals, "aichi_targets", ())),
-            list(_column(proposals, "gbf_targets", ())),
-        )
-    declared = _declared_ecosystems(_column(proposals, "ecosystems", ()))
+        targets = target_matrix(columns.aichi, columns.gbf)
+    declared = _declared_ecosystems(columns.ecosystems)
     detected = model.ecosystems_in(words).astype(np.float32)
     use_detected = ~declared.any(axis=1)
     ecosystems = np.where(use_detected[:, None], detected, declared).astype(np.float32)
-    currency = _column(proposals, "currency", "").fillna("").astype(str).str.upper().to_numpy()
-    requested = pd.to_numeric(_column(proposals, "requested_amount", np.nan), errors="coerce")
     return ProposalFeatures(
-        proposal_ids=_column(proposals, "proposal_id", "").astype(str).to_numpy(dtype=object),
-        titles=_column(proposals, "title", "").fillna("").astype(str).to_numpy(dtype=object),
+        proposal_ids=columns.proposal_ids,
+        titles=columns.titles,
         words=words,
         chars=chars,
         needs_char=needs_char,
@@ -109,13 +199,13 @@ def proposal_features(
         targets=targets,
         ecosystems=ecosystems,
         ecosystems_detected=use_detected & ecosystems.any(axis=1),
-        requested_usd=to_usd(requested.to_numpy(np.float64), currency),
-        currency=currency,
+        requested_usd=to_usd(columns.requested, columns.currency),
+        currency=columns.currency,
         texts=np.asarray(texts, dtype=object),
     )
 
 
-def _declared_ecosystems(values: pd.Series) -> np.ndarray:
+def _declared_ecosystems(values: Sequence[object]) -> np.ndarray:
     position = {name: i for i, name in enumerate(ECOSYSTEMS)}
     matrix = np.zeros((len(values), len(ECOSYSTEMS)), dtype=np.float32)
     for row, names in enumerate(values):

@@ -19,17 +19,23 @@ import pandas as pd
 
 from matcher.combine import (
     combine_components,
+    missing_patterns,
     reason_text,
     resolve_weights,
+    weight_sums,
 )
 from matcher.explain import ExplainContext, PairExplanation, explain_pair, pair_sentences
 from matcher.score import (
     COMPONENTS,
     ProposalFeatures,
 )
+from matcher.topk import best_per_group
+from matcher.topk import top_k_per_column as _top_k_per_column
 from matcher.topk import top_k_per_row as _top_k_per_row
 
 Direction = Literal["proposal", "donor", "both"]
+PARALLEL_MIN_PAIRS = 400_000
+"""From this many pairs on, a score set is ranked as two halves in two threads."""
 Weights = str | Mapping[str, float] | None
 
 RESULT_COLUMNS = [
@@ -103,10 +109,69 @@ class ScoreSet:
         Uses the cached matrices only; nothing is recomputed.
         """
         w = self.weights if weights is None else resolve_weights(weights)
-        return combine_components(self.values, self.available, w)
+        numerator = self._numerator(w)
+        sums = weight_sums(w)
+        n_donors = self.shape[1]
+        scores = np.empty_like(numerator)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for part, (start, stop) in enumerate(self._parts()):
+                common, groups = self._cached("pattern_groups")[part]
+                rows = slice(start * n_donors, stop * n_donors)
+                if sums[common] > 0:
+                    np.divide(numerator[rows], sums[common], out=scores[rows])
+                else:
+                    scores[rows] = np.nan
+                done, part_numerator = scores[rows], numerator[rows]
+                for pattern, flat in groups:
+                    value = part_numerator[flat] / sums[pattern] if sums[pattern] > 0 else np.nan
+                    done[flat] = value
+        return scores.reshape(self.shape)
 
     def reasons(self, proposal: int, donor: int) -> str:
         return reason_text(int(self.reason_codes[proposal, donor]))
+
+    def _numerator(self, w: np.ndarray) -> np.ndarray:
+        """The weighted sum of the stack, flat (P * M): one matrix-vector product."""
+        n_components = self.values.shape[0]
+        return np.asarray(w, dtype=np.float32) @ self.values.reshape(n_components, -1)
+
+    def _sort_key(
+        self, w: np.ndarray, numerator: np.ndarray, eligible_only: bool, part: int = 0
+    ) -> np.ndarray:
+        """The ranking key of one part's rows (flat): the score, -1 where there is none, and
+        minus 2 if ineligible.
+
+        The same numbers as ``_sort_key(self.combine(w), ...)``, in fewer passes: the pairs of
+        the part's most common missing pattern are divided in one go, the others by pattern.
+        """
+        start, stop = self._parts()[part]
+        n_donors = self.shape[1]
+        numerator = numerator[start * n_donors : stop * n_donors]
+        sums = weight_sums(w)
+        common, groups = self._cached("pattern_groups")[part]
+        key = numerator / sums[common] if sums[common] > 0 else np.full_like(numerator, -1.0)
+        for pattern, flat in groups:
+            key[flat] = numerator[flat] / sums[pattern] if sums[pattern] > 0 else np.float32(-1.0)
+        key += self._cached("penalty")[start:stop].reshape(-1)
+        if eligible_only:
+            key[self.reason_codes[start:stop].reshape(-1) != 0] = -np.inf
+        return key.reshape(stop - start, n_donors)
+
+    def _parts(self) -> list[tuple[int, int]]:
+        """Proposal row ranges ranked in parallel: two halves once there is enough to share."""
+        n_proposals, n_donors = self.shape
+        if n_proposals * n_donors < PARALLEL_MIN_PAIRS or n_proposals < 200:
+            return [(0, n_proposals)]
+        half = n_proposals // 2
+        return [(0, half), (half, n_proposals)]
+
+    def _pair_scores(self, w: np.ndarray, numerator: np.ndarray, flat: np.ndarray) -> np.ndarray:
+        """Scores of the pairs at flat positions ``flat``, exactly as :meth:`combine` has them."""
+        sums = weight_sums(w)[self._cached("missing_bits").reshape(-1)[flat]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = numerator[flat] / sums
+        scores[sums <= 0] = np.nan
+        return scores
 
     def _tie_order(self, by: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_cache", {})
@@ -118,20 +183,52 @@ class ScoreSet:
         return cache[("tie", by)]
 
     def _cached(self, name: str) -> object:
-        """Arrays built once per score set: text columns as Arrow arrays, the eligibility penalty."""
+        """Arrays built once per score set: text columns as Arrow arrays, the eligibility penalty,
+        each pair's missing pattern and the positions of the pairs outside the most common one."""
         cache = self.__dict__.setdefault("_cache", {})
         if name not in cache:
             if name == "penalty":
                 cache[name] = _penalty(self.reason_codes)
             elif name == "missing_bits":
                 # One byte per pair, bit c set when component c is missing: cheap to gather.
-                bits = np.zeros(self.reason_codes.shape, dtype=np.uint8)
-                for c in range(self.available.shape[0]):
-                    bits |= (self.available[c] == 0).astype(np.uint8) << np.uint8(c)
-                cache[name] = bits
+                cache[name] = missing_patterns(self.available)
+            elif name == "pattern_groups":
+                cache[name] = [
+                    _pattern_groups(self._cached("missing_bits")[start:stop].reshape(-1))
+                    for start, stop in self._parts()
+                ]
             else:
                 cache[name] = pd.array(getattr(self, name).astype(str), dtype="str")
         return cache[name]
+
+    def ranked(
+        self,
+        k: int = 20,
+        *,
+        by: Direction = "proposal",
+        weights: Weights = None,
+        eligible_only: bool = False,
+    ) -> list[RankedPairs]:
+        """The k best pairs per proposal and/or per donor, as positions and scores (no frame).
+
+        The warm path: one weighted sum of the stack, the ranking key, a partition each way.
+        :meth:`RankedPairs.frame` turns only the rows asked for (a page) into a DataFrame.
+        """
+        if by not in ("proposal", "donor", "both"):
+            _check_direction(by)
+        w = self.weights if weights is None else resolve_weights(weights)
+        numerator = self._numerator(w)
+        directions = ("proposal", "donor") if by == "both" else (by,)
+        picks = self._picks(w, numerator, k, directions, eligible_only)
+        ranked = []
+        for direction, (p_idx, m_idx, ranks) in zip(directions, picks, strict=True):
+            if eligible_only:
+                keep = self.reason_codes[p_idx, m_idx] == 0
+                p_idx, m_idx, ranks = p_idx[keep], m_idx[keep], ranks[keep]
+            flat = p_idx * self.shape[1] + m_idx
+            scores = self._pair_scores(w, numerator, flat)
+            ranked.append(RankedPairs(self, direction, w, p_idx, m_idx, ranks, scores))
+        return ranked
 
     def top_k(
         self,
@@ -146,57 +243,62 @@ class ScoreSet:
 
         ``by="both"`` gives both, one after the other, with a ``ranked_by`` column. Only the
         cached component matrices are used: re-weighting does not recompute anything.
+        Every ranked row becomes a row of the frame; :meth:`ranked` builds rows on demand.
         """
-        if by not in ("proposal", "donor", "both"):
-            _check_direction(by)
-        w = self.weights if weights is None else resolve_weights(weights)
-        scores = combine_components(self.values, self.available, w)
-        key = _sort_key(scores, self.reason_codes, self._cached("penalty"))
-        if eligible_only:
-            key = np.where(self.reason_codes == 0, key, -np.inf)
-        directions = ("proposal", "donor") if by == "both" else (by,)
-        picks = self._picks(key, k, directions)
-        frames = []
-        for direction, picked in zip(directions, picks, strict=True):
-            frame = self._top_k_frame(scores, picked, w, eligible_only, explain)
-            frames.append(frame.assign(ranked_by=direction) if by == "both" else frame)
+        parts = self.ranked(k, by=by, weights=weights, eligible_only=eligible_only)
+        frames = [part.frame(explain=explain) for part in parts]
+        if by == "both":
+            frames = [f.assign(ranked_by=p.direction) for f, p in zip(frames, parts, strict=True)]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def _picks(
-        self, key: np.ndarray, k: int, directions: tuple[str, ...]
+        self,
+        w: np.ndarray,
+        numerator: np.ndarray,
+        k: int,
+        directions: tuple[str, ...],
+        eligible_only: bool,
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """``(proposal, donor, rank)`` positions of the top k for each direction.
 
-        Both ways at once: the donor side (a transpose and a partition, which release the
-        GIL) runs in a second thread while this one partitions the proposal side.
+        The proposal rows are cut in two parts, each ranked in its own thread (numpy releases
+        the GIL): its key, its rows' top k, and each donor's best k among its rows; the
+        donors' candidates of both parts are then merged exactly.
         """
-        tie_orders = {direction: self._tie_order(direction) for direction in directions}
+        tie_proposal, tie_donor = self._tie_order("proposal"), self._tie_order("donor")
 
-        def donor_side() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            rows, cols, ranks = _top_k_per_row(np.ascontiguousarray(key.T), k, tie_orders["donor"])
-            return cols, rows, ranks
+        def rank_part(part: int) -> tuple[tuple[np.ndarray, ...] | None, ...]:
+            start = self._parts()[part][0]
+            key = self._sort_key(w, numerator, eligible_only, part)
+            by_proposal = by_donor = None
+            if "proposal" in directions:
+                rows, cols, ranks = _top_k_per_row(key, k, tie_proposal)
+                by_proposal = (rows + start, cols, ranks)
+            if "donor" in directions:
+                rows, cols, _ = _top_k_per_column(key, k, tie_donor[start : start + len(key)])
+                by_donor = (rows + start, cols, key[rows, cols])
+            return by_proposal, by_donor
 
-        if directions == ("proposal",):
-            return [_top_k_per_row(key, k, tie_orders["proposal"])]
-        if directions == ("donor",):
-            return [donor_side()]
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            donor_future = pool.submit(donor_side)
-            by_proposal = _top_k_per_row(key, k, tie_orders["proposal"])
-            return [by_proposal, donor_future.result()]
+        parts = range(len(self._parts()))
+        found = [rank_part(0)] if len(parts) == 1 else list(_pool().map(rank_part, parts))
+        picks = []
+        if "proposal" in directions:
+            picks.append(tuple(np.concatenate([f[0][i] for f in found]) for i in range(3)))
+        if "donor" in directions:
+            rows, cols, values = (np.concatenate([f[1][i] for f in found]) for i in range(3))
+            picks.append(_best_per_column(rows, cols, values, k, tie_donor))
+        return picks
 
-    def _top_k_frame(
+    def pairs_frame(
         self,
+        p_idx: np.ndarray,
+        m_idx: np.ndarray,
+        ranks: np.ndarray,
         scores: np.ndarray,
-        picked: tuple[np.ndarray, np.ndarray, np.ndarray],
         w: np.ndarray,
-        eligible_only: bool,
         explain: bool,
     ) -> pd.DataFrame:
-        p_idx, m_idx, ranks = picked
-        if eligible_only:
-            keep = self.reason_codes[p_idx, m_idx] == 0
-            p_idx, m_idx, ranks = p_idx[keep], m_idx[keep], ranks[keep]
+        """Result rows for the pairs ``(p_idx[i], m_idx[i])``: ids, score, parts, reasons."""
         flat = p_idx * self.values.shape[2] + m_idx
         n_components = self.values.shape[0]
         pair_values = np.take(self.values.reshape(n_components, -1), flat, axis=1)
@@ -215,7 +317,7 @@ class ScoreSet:
             donor_ids=self._cached("donor_ids").take(m_idx),
             donor_names=self._cached("donor_names").take(m_idx),
             ranks=ranks,
-            scores=scores.ravel()[flat],
+            scores=scores,
             codes=codes,
             explanations=explanations,
             values=values,
@@ -233,6 +335,70 @@ class ScoreSet:
         return explain_pair(
             self.context, self.features, p, m, values, w, int(self.reason_codes[p, m]), candidates
         )
+
+
+@dataclass(frozen=True)
+class RankedPairs:
+    """One direction's top-k as positions into a :class:`ScoreSet`, best first per group.
+
+    ``proposal`` and ``donor`` are positions, ``rank`` 1-based within each proposal
+    (``direction="proposal"``) or donor, ``score`` the combined score. Nothing is a frame
+    until :meth:`frame` is asked for the rows shown.
+    """
+
+    scores_from: ScoreSet
+    direction: str
+    weights: np.ndarray
+    proposal: np.ndarray
+    donor: np.ndarray
+    rank: np.ndarray
+    score: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rank)
+
+    def frame(
+        self, rows: slice | np.ndarray | None = None, *, explain: bool = True
+    ) -> pd.DataFrame:
+        """Result rows (``RESULT_COLUMNS``) for ``rows`` of this ranking (all when None)."""
+        picked = slice(None) if rows is None else rows
+        return self.scores_from.pairs_frame(
+            self.proposal[picked],
+            self.donor[picked],
+            self.rank[picked],
+            self.score[picked],
+            self.weights,
+            explain,
+        )
+
+
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Two threads kept for the life of the process (starting them per call costs more)."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="lifeweb-rank"))
+    return _POOL[0]
+
+
+def _pattern_groups(patterns: np.ndarray) -> tuple[int, list[tuple[int, np.ndarray]]]:
+    """The most common missing pattern, and the flat positions of every other pattern's pairs."""
+    counts = np.bincount(patterns, minlength=1)
+    common = int(np.argmax(counts))
+    groups = [
+        (int(pattern), np.flatnonzero(patterns == pattern))
+        for pattern in np.flatnonzero(counts)
+        if pattern != common
+    ]
+    return common, groups
+
+
+def _best_per_column(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int, tie_order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each column's k best of the candidates (higher value, then lower ``tie_order[row]``)."""
+    return best_per_group(cols, values, tie_order[rows], k, rows)
 
 
 def _position(ids: np.ndarray, wanted: str, kind: str) -> int:
