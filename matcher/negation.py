@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_negated"]
+__all__ = ["has_cue", "is_negated"]
 
 WINDOW = 40
 """Characters before a hit that are searched for a cue (about five words)."""
@@ -31,3 +31,34 @@ def is_negated(text: str, position: int, sentence_start: int = 0) -> bool:
     if breaks:
         before = before[breaks[-1].end() :]
     return _CUE.search(before) is not None
+
+
+_SENTENCE_CUES = {
+    "en": r"not|no|never|without|isn't|aren't|won't",
+    "fr": r"pas|sans|jamais",
+    "es": r"no|sin|nunca",
+    "pt": r"não|nunca|sem",
+    "ru": r"не|нет|без",
+    "ar": r"ليس|ليست|لا|لن|لم",
+}
+_SENTENCE_CUE = {
+    language: re.compile(
+        rf"(?<![\w-])(?:{words})(?![\w-])(?!\s+(?:only|seulement|solo|só|только)\b)"
+    )
+    for language, words in _SENTENCE_CUES.items()
+}
+_CHINESE_CUE = re.compile(r"不是|没有|并非|不涉及|不属于")
+
+
+def has_cue(sentence: str) -> bool:
+    """Whether a sentence denies something ("this is not a protected area project"), by the
+    plain negation words of its language: a sentence read as a whole, with no keyword position
+    to look back from (the encoder path). Prefixes ("non-timber", "غير" in "illegal") and
+    "not only" do not count; Portuguese "no" ("in the") is no cue."""
+    from matcher.phrases import guess_language
+
+    text = sentence.lower()
+    language = guess_language(text)
+    if language == "zh":
+        return _CHINESE_CUE.search(text) is not None
+    return _SENTENCE_CUE[language].search(text) is not None

@@ -704,7 +704,10 @@ def _score_all(proposals: pd.DataFrame) -> pd.DataFrame:
 
 
 def suggest_targets(
-    proposals: pd.DataFrame, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    proposals: pd.DataFrame,
+    *,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    use_encoder: bool = True,
 ) -> pd.DataFrame:
     """Aichi targets each proposal's text supports, with confidence and evidence.
 
@@ -717,6 +720,9 @@ def suggest_targets(
     min_confidence
         Suggestions below this confidence are left out; ``0`` keeps every target with
         any lexicon evidence at all.
+    use_encoder
+        For proposals the lexicon leaves without a suggestion, ask the sentence encoder
+        (:mod:`matcher.tagging.encoder`); ``False`` keeps to the lexicon (the fast path).
 
     Returns
     -------
@@ -731,6 +737,10 @@ def suggest_targets(
         return _empty_suggestions()
     scored = _score_all(proposals)
     scored = scored[scored["confidence"] >= min_confidence]
+    if use_encoder:
+        from matcher.tagging.encoder import with_encoder_suggestions
+
+        scored = with_encoder_suggestions(proposals, scored, max(min_confidence, 1e-6))
     if scored.empty:
         return _empty_suggestions()
     scored = scored.sort_values(
