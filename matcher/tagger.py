@@ -9,21 +9,24 @@ description and objectives and proposes the Aichi targets the text supports. Two
 * TF-IDF cosine similarity of the whole text to each target's official text (with its
   short title and lexicon), which ranks targets that share the same keywords.
 
-A suggestion needs at least one lexicon hit, so every suggestion comes with the sentences
-that support it. Matching folds case and accents, runs one trie-compiled regular expression
-over all sentences of all proposals at once, and scores with sparse matrices: 10,000
-proposals take seconds, not minutes.
+Where the lexicon finds nothing (Portuguese, Russian, Arabic, or a paraphrase without the usual
+keywords) the multilingual sentence encoder compares each sentence with the targets' texts
+(:mod:`matcher.tagging.encoder`). Every suggestion comes with the sentences that support it.
+The text layer, the crosswalk and labels, reviewer flags, NBSAP citations and evaluation live in
+:mod:`matcher.tagging`; every public name is importable from here.
+
+Matching folds case and accents, runs one trie-compiled regular expression over all sentences
+of all proposals at once, and scores with sparse matrices: 10,000 proposals take seconds, not
+minutes.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import cache
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -33,7 +36,34 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matcher import reference
 from matcher.contract import PROPOSAL_COLUMNS
 from matcher.negation import is_negated
-from matcher.normalise import html_to_text
+from matcher.tagging.evaluation import TaggerScores, evaluate_suggestions
+from matcher.tagging.nbsap import nbsap_alignment
+from matcher.tagging.review import review_targets
+from matcher.tagging.targets import (
+    N_AICHI,
+    N_GBF,
+    _as_targets,
+    _crosswalk_maps,
+    aichi_for_gbf,
+    gbf_for_aichi,
+    target_label,
+    target_text,
+)
+from matcher.tagging.text import (
+    _MAX_EVIDENCE_SENTENCES,
+    TEXT_COLUMNS,
+    _compiled_lexicon,
+    _fold,
+    _proposal_ids,
+    _proposal_texts,
+    _sentence_of,
+    _Sentences,
+    _split_sentences,
+    _surface_key,
+    _surface_targets,
+    _truncate,
+    lexicon,
+)
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
@@ -53,9 +83,6 @@ __all__ = [
     "with_target_columns",
 ]
 
-N_AICHI: Final = 20
-N_GBF: Final = 23
-TEXT_COLUMNS: Final = ("title", "summary", "description", "objectives")
 LEXICON_LANGUAGES: Final = ("en", "fr", "es", "zh")
 DEFAULT_MIN_CONFIDENCE: Final = 0.3
 SUGGESTION_COLUMNS: Final = (
@@ -66,22 +93,6 @@ SUGGESTION_COLUMNS: Final = (
     "matched_terms",
     "gbf_targets",
 )
-REVIEW_COLUMNS: Final = (
-    "proposal_id",
-    "aichi_target",
-    "flag",
-    "confidence",
-    "evidence",
-    "message",
-)
-NBSAP_COLUMNS: Final = (
-    "proposal_id",
-    "cites_nbsap",
-    "in_alignment_field",
-    "mentioned_in_text",
-    "evidence",
-)
-
 # Lexicon score -> confidence: 1 - exp(-score / scale). One decisive term (weight 3)
 # gives 0.53, one decisive plus one specific term 0.71, a lone generic word 0.22.
 _LEXICON_SCALE: Final = 4.0
@@ -89,25 +100,8 @@ _LEXICON_SCALE: Final = 4.0
 _SIMILARITY_SHARE: Final = 0.3
 _EXPLICIT_AICHI_WEIGHT: Final = 5.0
 _EXPLICIT_GBF_WEIGHT: Final = 3.0
-_MAX_EVIDENCE_SENTENCES: Final = 3
-_MAX_EVIDENCE_CHARS: Final = 400
 _MAX_MATCHED_TERMS: Final = 6
-_NBSAP_TARGET: Final = 17
 
-_SEPARATOR: Final = "\x00"
-_WORD_SEP: Final = " "  # between words in a normalised term
-_STEM: Final = "*"  # a word stem in the lexicon: any word ending may follow
-_SEP_REGEX: Final = r"[\s\-]+"
-_STEM_REGEX: Final = r"\w*"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-# Sentence boundaries. Fixed separators are replaced by line breaks with str.replace (C
-# speed); the one regex only looks at ". X" (a sentence end followed by a space and
-# anything but a lower-case letter). Together 2-3x faster than one big split pattern.
-_LINE_BREAKERS: Final = ("||", " -> ", "•", "▪", "●", "◦", "。", "！", "？", "；")
-_SENTENCE_END = re.compile(r"([.!?;:]) (?=[^\sa-z])")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("`", "'"), ("´", "'"), ("–", "-"), ("—", "-"), ("‐", "-"))
 
 _AICHI_MARKER = re.compile(r"aichi|爱知|愛知")
 _ANY_MARKER = re.compile(
@@ -127,347 +121,6 @@ _TARGET_NUMBERS = re.compile(
     rf"|\baichi\s*-?\s*({_NUMBER_LIST})"
 )
 _NUMBER = re.compile(r"\d{1,2}")
-
-
-def _plain(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return ""
-    text = str(value)
-    return html_to_text(text) if ("<" in text or "&" in text) else text
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching ("Déforestation" -> "deforestation")."""
-    # NFKD splits accents off and maps compatibility forms (full-width digits, ligatures)
-    text = unicodedata.normalize("NFKD", text).casefold()
-    for old, new in _FOLD_PAIRS:  # str.replace is much faster than str.translate here
-        if old in text:
-            text = text.replace(old, new)
-    return _COMBINING.sub("", text)
-
-
-# --------------------------------------------------------------------------- lexicon
-
-
-@dataclass(frozen=True)
-class _CompiledLexicon:
-    terms: pd.DataFrame  # aichi_target, language, term, weight, key
-    latin_pattern: re.Pattern[str]
-    cjk_pattern: re.Pattern[str]
-    exact: dict[str, dict[int, float]]  # normalised surface -> {target: weight}
-    stems: tuple[tuple[re.Pattern[str], int, float], ...]  # fullmatch pattern, target, weight
-
-
-def _term_tokens(key: str) -> list[str]:
-    """A normalised term as trie tokens: characters, word separators and stem markers."""
-    tokens: list[str] = []
-    for index, word in enumerate(key.split(_WORD_SEP)):
-        if index:
-            tokens.append(_WORD_SEP)
-        tokens.extend(word)
-    return tokens
-
-
-def _token_regex(token: str) -> str:
-    if token == _WORD_SEP:
-        return _SEP_REGEX
-    if token == _STEM:
-        return _STEM_REGEX
-    return re.escape(token)
-
-
-def _trie_regex(keys: Iterable[str]) -> str:
-    """One regular expression for many terms, shared prefixes factored out.
-
-    Python's regex engine tries each branch of a flat alternation at every position; a
-    trie tries one branch per distinct next character, which is more than ten times faster
-    on long texts. Longer continuations come first so "coral reef" wins over "coral".
-    """
-    trie: dict[str, Any] = {}
-    for key in keys:
-        node = trie
-        for token in _term_tokens(key):
-            node = node.setdefault(token, {})
-        node[""] = {}
-
-    def order(token: str) -> tuple[int, str]:
-        return ({_WORD_SEP: 0, _STEM: 2}.get(token, 1), token)
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [
-            _token_regex(token) + emit(child)
-            for token, child in sorted(node.items(), key=lambda kv: order(kv[0]))
-            if token
-        ]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            body = "(?:" + body + ")?"
-        return body
-
-    return emit(trie)
-
-
-def _normalise_term(term: str) -> str:
-    folded = _fold(term.strip())
-    return _WORD_SEP.join(folded.replace("-", " ").split())
-
-
-def _surface_key(surface: str) -> str:
-    return _WORD_SEP.join(surface.replace("-", " ").split())
-
-
-@cache
-def _compiled_lexicon() -> _CompiledLexicon:
-    terms = pd.read_csv(
-        reference.data_dir() / "target_lexicon.csv", keep_default_na=False, dtype=str
-    )
-    terms["aichi_target"] = terms["aichi_target"].astype(int)
-    terms["weight"] = terms["weight"].astype(float)
-    terms["key"] = terms["term"].map(_normalise_term)
-    is_cjk = terms["key"].map(lambda key: bool(_CJK.search(key)))
-    latin_keys = sorted(set(terms.loc[~is_cjk, "key"]))
-    cjk_keys = sorted(set(terms.loc[is_cjk, "key"]))
-    exact: dict[str, dict[int, float]] = {}
-    stems: list[tuple[re.Pattern[str], int, float]] = []
-    for key, target, weight in zip(
-        terms["key"], terms["aichi_target"], terms["weight"], strict=True
-    ):
-        if _STEM in key:
-            pattern = "".join(_token_regex(token) for token in _term_tokens(key))
-            stems.append((re.compile(pattern.replace(_SEP_REGEX, " ")), target, weight))
-        else:
-            per_target = exact.setdefault(key, {})
-            per_target[target] = max(per_target.get(target, 0.0), weight)
-    return _CompiledLexicon(
-        terms=terms,
-        latin_pattern=re.compile(r"(?<!\w)" + _trie_regex(latin_keys) + r"(?!\w)"),
-        cjk_pattern=re.compile(_trie_regex(cjk_keys)),
-        exact=exact,
-        stems=tuple(stems),
-    )
-
-
-@cache
-def _surface_targets(surface_key: str) -> tuple[tuple[int, float], ...]:
-    """Targets (with weight) a matched piece of text stands for; several terms may match."""
-    compiled = _compiled_lexicon()
-    per_target = dict(compiled.exact.get(surface_key, {}))
-    for pattern, target, weight in compiled.stems:
-        if pattern.fullmatch(surface_key):
-            per_target[target] = max(per_target.get(target, 0.0), weight)
-    return tuple(sorted(per_target.items()))
-
-
-def lexicon() -> pd.DataFrame:
-    """The keyword lexicon: ``aichi_target``, ``language`` (en/fr/es/zh), ``term``, ``weight``.
-
-    A ``*`` ends a word stem ("protected area*" also finds "protected areas"). Weights:
-    1 generic, 2 specific, 3 decisive for the target.
-    """
-    return _compiled_lexicon().terms.drop(columns="key").copy()
-
-
-# --------------------------------------------------------------------------- crosswalk
-
-
-@cache
-def _crosswalk_maps() -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
-    links = reference.crosswalk()
-    primary = links[links["relation"] == "primary"]
-    successors = {
-        int(aichi): tuple(sorted(group["gbf_target"].astype(int)))
-        for aichi, group in primary.groupby("aichi_target")
-    }
-    predecessors: dict[int, tuple[int, ...]] = {}
-    for gbf, group in links.groupby("gbf_target"):
-        chosen = group[group["relation"] == "primary"]
-        if chosen.empty:  # no closest predecessor: the related ones are still the best guess
-            chosen = group
-        predecessors[int(gbf)] = tuple(sorted(set(chosen["aichi_target"].astype(int))))
-    return successors, predecessors
-
-
-def _as_targets(targets: object) -> tuple[int, ...]:
-    if targets is None or targets is pd.NA:
-        return ()
-    if isinstance(targets, (int, np.integer)):
-        return (int(targets),)
-    if isinstance(targets, float):
-        return () if np.isnan(targets) else (int(targets),)
-    if isinstance(targets, str):
-        return tuple(int(n) for n in re.findall(r"\d+", targets))
-    return tuple(int(t) for t in targets)  # type: ignore[union-attr]
-
-
-def gbf_for_aichi(targets: Iterable[int] | int) -> tuple[int, ...]:
-    """The GBF targets that succeed these Aichi targets (crosswalk, ``primary`` links).
-
-    Parameters
-    ----------
-    targets
-        Aichi target numbers (1-20); numbers outside the range have no successor.
-
-    Returns
-    -------
-    tuple of int
-        Sorted, distinct GBF target numbers. Aichi 17 (NBSAPs) has none.
-    """
-    successors, _ = _crosswalk_maps()
-    found = {gbf for aichi in _as_targets(targets) for gbf in successors.get(aichi, ())}
-    return tuple(sorted(found))
-
-
-def aichi_for_gbf(targets: Iterable[int] | int) -> tuple[int, ...]:
-    """The Aichi targets a set of GBF targets implies (``primary`` links, else ``related``).
-
-    Parameters
-    ----------
-    targets
-        GBF target numbers (1-23).
-
-    Returns
-    -------
-    tuple of int
-        Sorted, distinct Aichi target numbers; GBF 17 and 23 have no Aichi predecessor.
-    """
-    _, predecessors = _crosswalk_maps()
-    found = {aichi for gbf in _as_targets(targets) for aichi in predecessors.get(gbf, ())}
-    return tuple(sorted(found))
-
-
-# --------------------------------------------------------------------------- labels
-
-
-def _framework(framework: str) -> str:
-    name = framework.strip().lower().replace("-", "").replace(" ", "")
-    if name in {"aichi", "aichitargets", "aichibiodiversitytargets"}:
-        return "aichi"
-    if name in {"gbf", "kmgbf", "kunmingmontreal", "kunmingmontrealgbf"}:
-        return "gbf"
-    raise ValueError(f"Unknown target framework {framework!r}: use 'aichi' or 'gbf'.")
-
-
-@cache
-def _target_rows(framework: str) -> dict[int, dict[str, str]]:
-    frame = reference.aichi_targets() if framework == "aichi" else reference.gbf_targets()
-    return {int(row["target"]): row for row in frame.astype(str).to_dict("records")}
-
-
-def _target_row(framework: str, number: int) -> tuple[str, dict[str, str]]:
-    kind = _framework(framework)
-    rows = _target_rows(kind)
-    if int(number) not in rows:
-        last = N_AICHI if kind == "aichi" else N_GBF
-        raise ValueError(
-            f"{kind.upper() if kind == 'gbf' else 'Aichi'} targets run 1-{last}, not {number}."
-        )
-    return kind, rows[int(number)]
-
-
-def target_label(framework: str, number: int, *, official_text: bool = False) -> str:
-    """Short label for a target, e.g. ``"Aichi 11 — Protected areas"``.
-
-    Parameters
-    ----------
-    framework
-        ``"aichi"`` or ``"gbf"`` (case-insensitive; ``"KMGBF"`` also accepted).
-    number
-        The target number.
-    official_text
-        Append the target's text on a new line: the official English text for Aichi
-        targets, the CBD short title and key elements for GBF targets.
-
-    Returns
-    -------
-    str
-    """
-    kind, row = _target_row(framework, number)
-    label = f"{'Aichi' if kind == 'aichi' else 'GBF'} {int(number)} — {row['short_title']}"
-    return f"{label}\n{target_text(kind, number)}" if official_text else label
-
-
-def target_text(framework: str, number: int) -> str:
-    """The target's text: official for Aichi; for GBF the short title and key elements.
-
-    The shipped GBF file holds the CBD's short titles and a summary of key elements, not
-    the decision's full wording, and the text says so.
-    """
-    kind, row = _target_row(framework, number)
-    if kind == "aichi":
-        return row["official_text_en"]
-    elements = row.get("key_elements", "").strip()
-    text = f"{row['short_title']} (KMGBF decision 15/4)."
-    return f"{text} Key elements (summary): {elements}." if elements else text
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-@dataclass(frozen=True)
-class _Sentences:
-    """Every sentence of every proposal, original and folded, with its owner's row."""
-
-    owner: np.ndarray  # int64 row position of the proposal
-    original: list[str]
-    folded: list[str]
-    folded_joined: str
-    starts: np.ndarray  # int64 start of each folded sentence in folded_joined
-
-
-def _proposal_texts(proposals: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    present = [c for c in columns if c in proposals.columns]
-    if not present:
-        return [""] * len(proposals)
-    cells = [[_plain(v) for v in proposals[c].tolist()] for c in present]
-    return ["\n".join(parts) for parts in zip(*cells, strict=True)]
-
-
-def _sentence_pieces(text: str) -> list[str]:
-    """Candidate sentences: lines (HTML blocks became lines), list items, sentence ends."""
-    pieces: list[str] = []
-    if _SEPARATOR in text:  # the separator between sentences must not occur inside one
-        text = text.replace(_SEPARATOR, " ")
-    for line in text.split("\n"):
-        line = " ".join(line.split())  # collapses spaces, tabs and no-break spaces
-        for separator in _LINE_BREAKERS:
-            if separator in line:
-                line = line.replace(separator, "\n")
-        pieces.extend(_SENTENCE_END.sub("\\1\n", line).split("\n"))
-    return pieces
-
-
-def _split_sentences(texts: Sequence[str]) -> _Sentences:
-    owner: list[int] = []
-    original: list[str] = []
-    for row, text in enumerate(texts):
-        seen: set[str] = set()
-        for piece in _sentence_pieces(text):
-            sentence = piece.strip(" -–—*>|")
-            # the LifeWeb export repeats paragraphs across fields; count each once
-            if len(sentence) < 3 or sentence in seen:
-                continue
-            seen.add(sentence)
-            owner.append(row)
-            original.append(sentence)
-    folded_joined = _fold(_SEPARATOR.join(original))
-    folded = folded_joined.split(_SEPARATOR) if original else []
-    lengths = np.fromiter((len(s) + 1 for s in folded), dtype=np.int64, count=len(folded))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(folded) else lengths
-    return _Sentences(
-        owner=np.asarray(owner, dtype=np.int64),
-        original=original,
-        folded=folded,
-        folded_joined=folded_joined,
-        starts=starts.astype(np.int64),
-    )
-
-
-def _sentence_of(sentences: _Sentences, positions: list[int]) -> np.ndarray:
-    return (
-        np.searchsorted(sentences.starts, np.asarray(positions, dtype=np.int64), side="right") - 1
-    )
 
 
 # --------------------------------------------------------------------------- hits
@@ -629,12 +282,6 @@ def _empty_suggestions() -> pd.DataFrame:
     )
 
 
-def _truncate(sentence: str) -> str:
-    if len(sentence) <= _MAX_EVIDENCE_CHARS:
-        return sentence
-    return sentence[: _MAX_EVIDENCE_CHARS - 1].rstrip() + "…"
-
-
 def _score_all(proposals: pd.DataFrame) -> pd.DataFrame:
     """Every (proposal row, target) with any lexicon evidence, scored; unfiltered."""
     texts = _proposal_texts(proposals, TEXT_COLUMNS)
@@ -779,12 +426,6 @@ def _declared_aichi(proposals: pd.DataFrame) -> list[tuple[int, ...]]:
     return declared
 
 
-def _proposal_ids(proposals: pd.DataFrame) -> np.ndarray:
-    if "proposal_id" in proposals:
-        return proposals["proposal_id"].to_numpy(dtype=object)
-    return np.array([str(i) for i in range(len(proposals))], dtype=object)
-
-
 def proposal_target_weights(
     proposals: pd.DataFrame, suggestions: pd.DataFrame | None = None
 ) -> np.ndarray:
@@ -890,303 +531,3 @@ def with_target_columns(
             pd.Series(values, index=frame.index, dtype=object),
         )
     return frame
-
-
-# --------------------------------------------------------------------------- review
-
-
-def _add_weak_support(records: list[dict[str, object]], weak: pd.DataFrame) -> None:
-    """Say so when a declared target has some support, just below the suggestion threshold."""
-    support = {
-        (pid, int(target)): (confidence, evidence, terms)
-        for pid, target, confidence, evidence, terms in zip(
-            weak["proposal_id"],
-            weak["aichi_target"],
-            weak["confidence"],
-            weak["evidence"],
-            weak["matched_terms"],
-            strict=True,
-        )
-    }
-    for record in records:
-        found = support.get((record["proposal_id"], int(record["aichi_target"])))  # type: ignore[call-overload]
-        if record["flag"] != "declared_unsupported" or found is None:
-            continue
-        confidence, evidence, terms = found
-        record["confidence"] = float(confidence)
-        record["evidence"] = evidence
-        record["message"] = str(record["message"]).replace(
-            "but nothing in the title, summary, description or objectives supports it.",
-            f"but the text supports it only weakly (confidence {confidence:.2f}; terms: {terms}).",
-        )
-
-
-def review_targets(
-    proposals: pd.DataFrame,
-    suggestions: pd.DataFrame | None = None,
-    *,
-    undeclared_min_confidence: float = 0.5,
-) -> pd.DataFrame:
-    """Flags for the reviewer: declared targets the text does not support, and the reverse.
-
-    Parameters
-    ----------
-    proposals
-        A proposals frame (:mod:`matcher.contract`).
-    suggestions
-        Output of :func:`suggest_targets` (computed with its default threshold when not
-        given). A declared target without a suggestion is "declared but unsupported".
-    undeclared_min_confidence
-        A suggestion at least this confident that the proposal did not declare is
-        flagged "supported but undeclared"; weaker ones are not worth a reviewer's time.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``proposal_id``, ``aichi_target``, ``flag`` (``declared_unsupported`` or
-        ``supported_undeclared``), ``confidence`` (the tagger's, 0 when no suggestion),
-        ``evidence`` (supporting sentences, empty for unsupported ones) and ``message``
-        (one sentence a reviewer reads).
-    """
-    if suggestions is None:
-        suggestions = suggest_targets(proposals)
-    ids = _proposal_ids(proposals)
-    declared_gbf = (
-        proposals["gbf_targets"].map(_as_targets).tolist()
-        if "gbf_targets" in proposals
-        else [()] * len(proposals)
-    )
-    declared_aichi = (
-        proposals["aichi_targets"].map(_as_targets).tolist()
-        if "aichi_targets" in proposals
-        else [()] * len(proposals)
-    )
-    by_proposal = {
-        pid: group.set_index("aichi_target")
-        for pid, group in suggestions.groupby("proposal_id", sort=False)
-    }
-    records: list[dict[str, object]] = []
-    unsupported_rows: list[int] = []
-    for position, (pid, targets, aichi_cell, gbf_cell) in enumerate(
-        zip(ids, _declared_aichi(proposals), declared_aichi, declared_gbf, strict=True)
-    ):
-        suggested = by_proposal.get(pid)
-        suggested_targets = set() if suggested is None else set(suggested.index.astype(int))
-        for target in targets:
-            if target in suggested_targets:
-                continue
-            via = (
-                ""
-                if target in aichi_cell
-                else (
-                    " (implied by declared "
-                    + ", ".join(f"GBF {g}" for g in gbf_cell if target in aichi_for_gbf(g))
-                    + ")"
-                )
-            )
-            if not unsupported_rows or unsupported_rows[-1] != position:
-                unsupported_rows.append(position)
-            records.append(
-                {
-                    "proposal_id": pid,
-                    "aichi_target": target,
-                    "flag": "declared_unsupported",
-                    "confidence": 0.0,
-                    "evidence": "",
-                    "message": f"{target_label('aichi', target)} is declared{via}, but nothing "
-                    "in the title, summary, description or objectives supports it.",
-                }
-            )
-    for pid, targets in zip(ids, _declared_aichi(proposals), strict=True):
-        suggested = by_proposal.get(pid)
-        if suggested is None:
-            continue
-        for target, row in suggested.iterrows():
-            if int(target) in targets or row["confidence"] < undeclared_min_confidence:
-                continue
-            records.append(
-                {
-                    "proposal_id": pid,
-                    "aichi_target": int(target),
-                    "flag": "supported_undeclared",
-                    "confidence": float(row["confidence"]),
-                    "evidence": row["evidence"],
-                    "message": f"The text supports {target_label('aichi', int(target))} "
-                    f"(confidence {row['confidence']:.2f}; terms: {row['matched_terms']}), "
-                    "but the proposal does not declare it.",
-                }
-            )
-    if unsupported_rows:
-        _add_weak_support(
-            records, suggest_targets(proposals.iloc[unsupported_rows], min_confidence=0)
-        )
-    if not records:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in REVIEW_COLUMNS}).astype(
-            {"aichi_target": np.int64, "confidence": np.float64}
-        )
-    return pd.DataFrame.from_records(records, columns=list(REVIEW_COLUMNS))
-
-
-# --------------------------------------------------------------------------- NBSAP
-
-
-@cache
-def _nbsap_pattern() -> re.Pattern[str]:
-    terms = _compiled_lexicon().terms
-    keys = sorted(set(terms.loc[terms["aichi_target"] == _NBSAP_TARGET, "key"]))
-    latin = [k for k in keys if not _CJK.search(k)]
-    cjk = [k for k in keys if _CJK.search(k)]
-    return re.compile(r"(?<!\w)" + _trie_regex(latin) + r"(?!\w)|" + _trie_regex(cjk))
-
-
-def nbsap_alignment(proposals: pd.DataFrame) -> pd.DataFrame:
-    """Whether each proposal cites its national biodiversity strategy (NBSAP), and where.
-
-    A proposal cites its NBSAP when its ``nbsap_alignment`` text is not empty, or when
-    its title, summary, description or objectives mention the strategy in any of the
-    lexicon's languages (NBSAP, national biodiversity strategy, SPANB, stratégie nationale
-    pour la biodiversité, ENB, EPANB, estrategia nacional de biodiversidad,
-    国家生物多样性战略, ...).
-
-    Parameters
-    ----------
-    proposals
-        A proposals frame (:mod:`matcher.contract`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per proposal, in input order: ``proposal_id``, ``cites_nbsap``,
-        ``in_alignment_field``, ``mentioned_in_text`` (bools) and ``evidence`` (the
-        sentences that cite the strategy, plain text, one per line; the start of the
-        alignment text when it names no strategy).
-    """
-    pattern = _nbsap_pattern()
-    alignment_texts = _proposal_texts(proposals, ("nbsap_alignment",))
-    body = _split_sentences(_proposal_texts(proposals, TEXT_COLUMNS))
-    field = _split_sentences(alignment_texts)
-
-    def citing(sentences: _Sentences) -> dict[int, list[str]]:
-        found: dict[int, list[str]] = {}
-        for match_index in {
-            int(i)
-            for i in _sentence_of(
-                sentences, [m.start() for m in pattern.finditer(sentences.folded_joined)]
-            )
-        }:
-            found.setdefault(int(sentences.owner[match_index]), []).append(match_index)
-        return {
-            row: [_truncate(sentences.original[i]) for i in sorted(indices)][
-                :_MAX_EVIDENCE_SENTENCES
-            ]
-            for row, indices in found.items()
-        }
-
-    body_citing = citing(body)
-    field_citing = citing(field)
-    field_first: dict[int, str] = {}
-    for owner, sentence in zip(field.owner.tolist(), field.original, strict=True):
-        field_first.setdefault(owner, _truncate(sentence))
-    records = []
-    for row, pid in enumerate(_proposal_ids(proposals)):
-        in_field = bool(alignment_texts[row].strip())
-        evidence = field_citing.get(row) or ([field_first[row]] if row in field_first else [])
-        evidence = evidence + body_citing.get(row, [])
-        records.append(
-            {
-                "proposal_id": pid,
-                "cites_nbsap": in_field or row in body_citing,
-                "in_alignment_field": in_field,
-                "mentioned_in_text": row in body_citing,
-                "evidence": "\n".join(dict.fromkeys(evidence[: 2 * _MAX_EVIDENCE_SENTENCES])),
-            }
-        )
-    frame = pd.DataFrame.from_records(records, columns=list(NBSAP_COLUMNS))
-    return frame.astype(
-        {"cites_nbsap": bool, "in_alignment_field": bool, "mentioned_in_text": bool}
-    )
-
-
-# --------------------------------------------------------------------------- evaluation
-
-
-@dataclass(frozen=True)
-class TaggerScores:
-    """Micro-averaged precision and recall of suggestions against true targets."""
-
-    precision: float
-    recall: float
-    f1: float
-    n_proposals: int
-    n_true: int
-    n_suggested: int
-    n_correct: int
-    per_target: pd.DataFrame  # aichi_target, true, suggested, correct, precision, recall
-
-
-def evaluate_suggestions(
-    suggestions: pd.DataFrame,
-    truth: pd.DataFrame,
-    *,
-    targets: Iterable[int] | None = None,
-) -> TaggerScores:
-    """Precision and recall of :func:`suggest_targets` output against known targets.
-
-    Parameters
-    ----------
-    suggestions
-        ``proposal_id`` and ``aichi_target`` columns (as :func:`suggest_targets` gives).
-    truth
-        ``proposal_id`` and ``aichi_targets`` (tuples of int): the true targets. Only
-        these proposals are scored.
-    targets
-        Score only these target numbers, e.g. the targets a call for proposals accepted
-        (the LifeWeb 2013-14 template offered 5, 9, 10, 11, 12, 13, 14 and 15);
-        suggestions and true targets outside them are ignored.
-
-    Returns
-    -------
-    TaggerScores
-    """
-    allowed = set(range(1, N_AICHI + 1)) if targets is None else {int(t) for t in targets}
-    true_pairs = {
-        (pid, t)
-        for pid, cell in zip(truth["proposal_id"], truth["aichi_targets"], strict=True)
-        for t in _as_targets(cell)
-        if t in allowed
-    }
-    scored_ids = set(truth["proposal_id"])
-    suggested_pairs = {
-        (pid, int(t))
-        for pid, t in zip(suggestions["proposal_id"], suggestions["aichi_target"], strict=True)
-        if pid in scored_ids and int(t) in allowed
-    }
-    correct = true_pairs & suggested_pairs
-    per_target = []
-    for target in sorted(allowed):
-        n_true = sum(1 for _, t in true_pairs if t == target)
-        n_suggested = sum(1 for _, t in suggested_pairs if t == target)
-        n_correct = sum(1 for _, t in correct if t == target)
-        per_target.append(
-            {
-                "aichi_target": target,
-                "true": n_true,
-                "suggested": n_suggested,
-                "correct": n_correct,
-                "precision": n_correct / n_suggested if n_suggested else float("nan"),
-                "recall": n_correct / n_true if n_true else float("nan"),
-            }
-        )
-    precision = len(correct) / len(suggested_pairs) if suggested_pairs else 0.0
-    recall = len(correct) / len(true_pairs) if true_pairs else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return TaggerScores(
-        precision=precision,
-        recall=recall,
-        f1=f1,
-        n_proposals=len(scored_ids),
-        n_true=len(true_pairs),
-        n_suggested=len(suggested_pairs),
-        n_correct=len(correct),
-        per_target=pd.DataFrame(per_target),
-    )
