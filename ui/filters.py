@@ -70,7 +70,7 @@ class MatchView:
     currency: str = "USD"
     explain: str = ""
     round_id: int | None = None
-    preset: str = "balanced"
+    preset: str = "in_force"  # the weights in force (ui.weights): the preset, or an adopted set
     weights: Mapping[str, float] = field(default_factory=dict)
 
     # --- URL round trip ------------------------------------------------------------

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from matcher.combine import WEIGHT_PRESETS
 from matcher.contract import ECOSYSTEMS
 from matcher.explain import PairExplanation
 from matcher.score import COMPONENTS
 from matcher.tagger import target_label, target_text
-from ui import matching, national_targets, services
+from ui import matching, national_targets, services, weights_panel
+from ui import weights as weight_sets
 from ui.display import money_text, rate_note, to_display
 from ui.filters import (
     GROUP_FLAGS,
@@ -68,7 +68,7 @@ def _options(found: Analysis) -> dict[str, list]:
         "gbf_targets": list(range(1, 24)),
         "ecosystems": list(ECOSYSTEMS),
         "statuses": statuses,
-        "preset": list(WEIGHT_PRESETS),
+        "preset": matching.preset_names(),
     }
 
 
@@ -95,7 +95,7 @@ def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
     state[_key("eligible_only")] = bool(view.eligible_only)
     state[_key("nbsap_only")] = bool(view.nbsap_only)
     state[_key("include_funded")] = bool(view.include_funded)
-    preset = view.preset if view.preset in WEIGHT_PRESETS else matching.DEFAULT_PRESET
+    preset = view.preset if view.preset in options["preset"] else weight_sets.IN_FORCE
     state[_key("preset")] = preset
     weights = matching.weights_from(preset, view.weights)
     for component in COMPONENTS:
@@ -104,8 +104,27 @@ def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
 
 def _apply_preset() -> None:
     preset = st.session_state[_key("preset")]
-    for component, weight in WEIGHT_PRESETS[preset].items():
+    for component, weight in matching.preset_weights(preset).items():
         st.session_state[_key(f"w_{component}")] = float(weight)
+
+
+def _follow_weights_in_force() -> None:
+    """When another session (or this one) adopts or restores a set, sliders on "in force"
+    move to it, instead of keeping the old set as if the officer had set it by hand."""
+    state = st.session_state
+    row = weight_sets.in_force().row_id
+    if state.pop(weights_panel.FOLLOW_KEY, False):
+        # This officer just adopted or went back: show them the set now in force.
+        state[_key("preset")] = weight_sets.IN_FORCE
+    changed = state.get(_key("in_force_row"), row) != row
+    if changed and state.get(_key("preset")) == weight_sets.IN_FORCE:
+        _apply_preset()
+    state[_key("in_force_row")] = row
+    weights_panel.show_flash()
+
+
+def _preset_label(name: str) -> str:
+    return "weights in force" if name == weight_sets.IN_FORCE else weight_sets.preset_label(name)
 
 
 def _initial_view() -> MatchView:
@@ -124,6 +143,7 @@ def render_controls(found: Analysis) -> MatchView:
         st.session_state[SAVED_VIEW_KEY] = initial
         for note in url_notes(st.query_params.to_dict()):
             st.info(escape_markdown(note), icon=":material/link:")
+    _follow_weights_in_force()
     titles = dict(
         zip(
             found.proposals["proposal_id"].astype(str),
@@ -266,8 +286,17 @@ def render_controls(found: Analysis) -> MatchView:
             options["preset"],
             key=_key("preset"),
             on_change=_apply_preset,
-            format_func=lambda p: p.replace("_", " "),
+            format_func=_preset_label,
         )
+        st.caption(f"In force: {escape_markdown(weight_sets.in_force().label)}.")
+        if st.button(
+            "Learned weights",
+            icon=":material/model_training:",
+            help="What the funding records and the decisions recorded here suggest, how it "
+            "compares with the preset, the log of every set in force, and one click back.",
+            key=_key("learned_weights"),
+        ):
+            weights_panel.open_weights_dialog()
         # Sliders sit in a form: arrow-key steps and drags re-rank once, on Apply.
         with st.form(_key("sliders"), border=False):
             st.slider("Minimum score", 0.0, 1.0, step=0.05, key=_key("min_score"))
@@ -301,7 +330,7 @@ def _view_from_widgets() -> MatchView:
     state = st.session_state
     saved = _saved_view()
     preset = state[_key("preset")]
-    preset_weights = WEIGHT_PRESETS[preset]
+    preset_weights = matching.preset_weights(preset)
     overrides = {
         c: float(state[_key(f"w_{c}")])
         for c in COMPONENTS

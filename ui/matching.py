@@ -364,23 +364,40 @@ def _cached_analysis(
 
 
 # --- weights ---------------------------------------------------------------------------
+def preset_names() -> list[str]:
+    """The presets the Matches page offers: the weights in force first, then the shipped ones."""
+    from ui.weights import IN_FORCE
+
+    return [IN_FORCE, *WEIGHT_PRESETS]
+
+
+def preset_weights(preset: str) -> dict[str, float]:
+    """A preset's weights; ``in_force`` is what the database says (the default preset until a
+    learned set is adopted); an unknown name falls back to the weights in force."""
+    from ui import weights
+
+    if preset in WEIGHT_PRESETS:
+        return dict(WEIGHT_PRESETS[preset])
+    return dict(weights.in_force().weights)
+
+
 def weights_from(preset: str, overrides: Mapping[str, float]) -> dict[str, float]:
-    """The preset's weights with the user's changes; an unknown preset falls back to balanced."""
-    base = dict(WEIGHT_PRESETS.get(preset, WEIGHT_PRESETS[DEFAULT_PRESET]))
+    """The preset's weights with the user's changes (all zero: the weights in force)."""
+    base = preset_weights(preset)
     for name, value in overrides.items():
         if name in base:
             base[name] = float(value)
     if sum(base.values()) <= 0:
-        return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
+        return preset_weights("")
     return parse_weights(base)
 
 
 def active_weights() -> dict[str, float]:
-    """The weights the user last set on the Matches page (the balanced preset before that)."""
+    """The weights the user last set on the Matches page (the weights in force before that)."""
     stored = st.session_state.get(WEIGHTS_STATE_KEY)
     if isinstance(stored, Mapping) and sum(stored.values()) > 0:
         return dict(stored)
-    return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
+    return preset_weights("")
 
 
 # --- pair tables -----------------------------------------------------------------------

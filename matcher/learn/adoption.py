@@ -67,6 +67,21 @@ class Assessment:
     adopt: bool
     reason: str
     per_case: pd.DataFrame
+    gain_by_source: dict[str, Interval]
+    """The gain on each kind of outcome alone (funding record, staff decision), per proposal."""
+
+    @property
+    def warning(self) -> str:
+        """Where the learned set does worse than the preset on one kind of outcome, in words
+        ("" when it does not): the rule weighs all outcomes together, the officer should know."""
+        worse = [
+            f"the {source}s ({gain.mean:+.3f}, 95% interval {gain.low:+.2f} to {gain.high:+.2f})"
+            for source, gain in self.gain_by_source.items()
+            if gain.high < 0
+        ]
+        if not worse:
+            return ""
+        return "It ranks " + " and ".join(worse) + " worse than the preset does."
 
     def summary(self) -> str:
         """ "learned from 12 decisions (and 45 funding records), agreement +0.031 vs the preset
@@ -169,6 +184,12 @@ def assess_learned(
         ],
     )
     by_proposal = per_case.groupby("proposal_id")[["agreement_preset", "agreement_learned"]].mean()
+    gain_by_source = {}
+    for source, part in per_case.groupby("source", sort=True):
+        means = part.groupby("proposal_id")[["agreement_preset", "agreement_learned"]].mean()
+        gain_by_source[str(source)] = bootstrap_interval(
+            means["agreement_learned"] - means["agreement_preset"]
+        )
     gain = bootstrap_interval(by_proposal["agreement_learned"] - by_proposal["agreement_preset"])
     learned = fit_weights(usable, prior, strength=strength, losses=losses) if usable else None
     weights = learned.weights if learned is not None else prior
@@ -191,4 +212,5 @@ def assess_learned(
         adopt=adopt,
         reason=_verdict(len(groups), gain, moved, min_proposals),
         per_case=per_case,
+        gain_by_source=gain_by_source,
     )
