@@ -51,7 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "rank") -> None:
         default="balanced",
         metavar="PRESET|name=value,...",
         help="weight preset (balanced, stated_priorities, track_record, targets_first, "
-        "thematic_only) or component weights such as 'thematic=0.5,history=0.3'",
+        "thematic_only), component weights such as 'thematic=0.5,history=0.3', or 'adopted': "
+        "the weights in force in the --db database (a learned set adopted in the app, else "
+        "the balanced preset)",
     )
     parser.add_argument(
         "--eligible-only", action="store_true", help="leave out pairs that are not eligible"
@@ -123,6 +125,33 @@ def _with_fit_labels(
     return ranking.assign(explanation=explanations)
 
 
+ADOPTED = "adopted"
+
+
+def _adopted_weights(db: str | None) -> tuple[dict[str, float], str]:
+    """The weights in force in the database and what they are, in words, for ``--weights
+    adopted``; raises :class:`InputError` without a database or when it cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from matcher.combine import DEFAULT_PRESET, WEIGHT_PRESETS
+    from matcher.commands._inputs import InputError
+    from matcher.errors import LifeWebMatchError
+    from matcher.store import open_store
+    from matcher.store.learning import weight_history, weights_in_force
+
+    if db is None:
+        raise InputError("--weights adopted reads the weights in force from a database: give --db")
+    try:
+        with open_store(db, read_only=True) as store:
+            weights, log = weights_in_force(store), weight_history(store)
+    except (LifeWebMatchError, OSError, SQLAlchemyError) as error:
+        raise InputError(f"cannot read the weights in force: {error}") from error
+    if weights is None:
+        return dict(WEIGHT_PRESETS[DEFAULT_PRESET]), f"the {DEFAULT_PRESET} preset (none adopted)"
+    row = log.iloc[0]
+    return weights, f"the set adopted {row['adopted_at']:%Y-%m-%d} by {row['adopted_by']}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Load the inputs, rank, write ``--out``; returns the exit status."""
     from matcher.combine import parse_weights
@@ -145,9 +174,14 @@ def run(args: argparse.Namespace) -> int:
     )
     if problem:
         return _fail(problem)
+    about = ""
     try:
-        weights = parse_weights(args.weights)
-    except LifeWebMatchError as error:
+        if args.weights.strip() == ADOPTED:
+            adopted, about = _adopted_weights(args.db)
+            weights = parse_weights(adopted)
+        else:
+            weights = parse_weights(args.weights)
+    except (LifeWebMatchError, InputError) as error:
         return _fail(str(error))
 
     try:
@@ -180,5 +214,9 @@ def run(args: argparse.Namespace) -> int:
         write_table(ranking, args.out)
     except OSError as error:
         return _fail(f"cannot write {args.out}: {error}")
-    print(f"{len(ranking)} rows ({_ranked_counts(ranking, args.by)}) written to {args.out}")
+    with_weights = f"; weights: {about}" if about else ""
+    print(
+        f"{len(ranking)} rows ({_ranked_counts(ranking, args.by)}) written to {args.out}"
+        f"{with_weights}"
+    )
     return EXIT_OK
