@@ -544,6 +544,11 @@ def _shared_terms(
         )
         if phrases:
             return phrases
+        from matcher.phrases import bridged_terms
+
+        bridged = bridged_terms(texts[p], priorities, n)  # a French proposal, English priorities
+        if bridged:
+            return bridged
     terms, weights = ctx.donor_words(features, p, m)
     product = ctx.proposal_vector(features, p)[terms] * weights
     shared = np.flatnonzero(product > 0)

@@ -12,6 +12,10 @@ is a term of the targets lexicon ("mangroves", "reefs").
 Chinese has no spaces between words. Rather than a segmenter (jieba is on PyPI, but loads a
 dictionary for seconds), Chinese evidence is the lexicon's Chinese terms that occur in both
 texts, longest first: every one of them is a phrase the lexicon's authors chose.
+
+Donors write their priorities in English. Where a proposal is in another language the two share
+no phrase, so :func:`bridged_terms` pairs the lexicon's decisive terms for the same Aichi target
+in both texts: "aires marines protégées ≈ marine protected areas".
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import pandas as pd
 
 __all__ = [
     "GENERIC_WORDS",
+    "bridged_terms",
     "guess_language",
     "is_evidence_word",
     "shared_phrases",
@@ -280,3 +285,42 @@ def shared_phrases(
         if len(found) == n:
             break
     return [written[g] for g in found]
+
+
+@cache
+def _decisive_terms(text: str) -> dict[int, str]:
+    """Per Aichi target, the first decisive (weight 3) lexicon term the text uses, as written
+    (a negated mention does not count)."""
+    from matcher.negation import is_negated
+    from matcher.tagging.text import _compiled_lexicon, _surface_key, _surface_targets
+    from matcher.tagging.text import _fold as lexicon_fold
+
+    lowered = _TAG.sub(" ", text)
+    folded = lexicon_fold(lowered)
+    shown = lowered.lower() if len(folded) == len(lowered) else folded  # same positions
+    compiled = _compiled_lexicon()
+    found: dict[int, str] = {}
+    for pattern in (compiled.latin_pattern, compiled.cjk_pattern):
+        for match in pattern.finditer(folded):
+            if is_negated(folded, match.start()):
+                continue
+            for target, weight in _surface_targets(_surface_key(match.group())):
+                if weight >= 3:
+                    found.setdefault(target, shown[match.start() : match.end()])
+    return found
+
+
+def bridged_terms(text: str, other: str, n: int = 3) -> list[str]:
+    """Where two texts are in different languages, the targets lexicon's decisive terms for the
+    same target in both: "aires marines protégées ≈ marine protected areas", ``text``'s words
+    first. Empty when the texts share a language (their phrases say it directly)."""
+    if guess_language(text) == guess_language(other):
+        return []
+    mine, theirs = _decisive_terms(text), _decisive_terms(other)
+    found: list[str] = []
+    for target in sorted(set(mine) & set(theirs)):
+        if _fold(mine[target]) != _fold(theirs[target]):
+            found.append(f"{mine[target]} ≈ {theirs[target]}")
+        if len(found) == n:
+            break
+    return found

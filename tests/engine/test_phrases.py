@@ -102,3 +102,19 @@ def test_a_lexicon_term_is_evidence_alone(word: str) -> None:
 )
 def test_the_language_of_a_text_is_guessed_from_script_and_stop_words(text, language) -> None:
     assert guess_language(text) == language
+
+
+def test_a_proposal_in_another_language_is_bridged_to_english_priorities() -> None:
+    from matcher.phrases import bridged_terms
+
+    priorities = "Marine protected areas, coral reefs and mangroves in small island states."
+    french = "Surveillance des aires marines protégées et des récifs coralliens de Guinée-Bissau."
+    assert bridged_terms(french, priorities) == [
+        "récifs coralliens ≈ coral reefs",
+        "aires marines protégées ≈ marine protected areas",
+    ]
+    assert (
+        bridged_terms("建立海洋保护区网络，保护珊瑚礁。", priorities)[0] == "珊瑚礁 ≈ coral reefs"
+    )
+    assert bridged_terms("Ce projet ne concerne pas les aires marines protégées.", priorities) == []
+    assert bridged_terms("Expanding marine protected areas.", priorities) == []  # same language
