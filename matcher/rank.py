@@ -53,6 +53,7 @@ from matcher.scoring.score_set import (
     _sort_key,
     _text_array,
 )
+from matcher.topk import top_k_per_column
 from matcher.topk import top_k_per_row as _top_k_per_row
 
 __all__ = ["RESULT_COLUMNS", "Matcher", "ScoreSet", "rank_matches"]
@@ -429,7 +430,8 @@ class Matcher:
                 explanations,
             )
         if by in ("donor", "both"):
-            d_rows, d_cols, _ = _top_k_per_row(key.T, top_k, np.arange(len(chunk)))
+            # Each donor's best in this chunk, without transposing it: d_rows are donors.
+            d_cols, d_rows, _ = top_k_per_column(key, top_k, np.arange(len(chunk)))
             candidates = (
                 d_rows,
                 d_cols + start,
