@@ -27,7 +27,6 @@ import argparse
 import gc
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -59,7 +58,6 @@ MEMORY_TARGET_MB = 2048.0
 REWEIGHT_TARGET_MS = 30.0
 NEW_PROPOSAL_TARGET_MS = 3.0
 DATA_DIR = REPO / "var" / "bench"
-RESULTS = REPO / "benchmarks" / "RESULTS.md"
 TEXT_FIELDS = ("title", "summary", "description", "objectives")
 
 
@@ -299,18 +297,21 @@ def worker_cold_explained(paths: DatasetPaths, monitor: ProcessTreeMonitor) -> d
 
 
 def _interleaved(
-    engine: Callable[[int], object], anchor: Callable[[int], object], runs: int, warmup: int
-) -> dict[str, list[float]]:
-    """Wall and CPU milliseconds of ``engine(i)`` and ``anchor(i)``, run turn about."""
-    times: dict[str, list[float]] = {"wall": [], "cpu": [], "anchor_wall": [], "anchor_cpu": []}
+    fns: dict[str, Callable[[int], object]], runs: int, warmup: int
+) -> dict[str, dict[str, list[float]]]:
+    """Wall and CPU milliseconds of each ``fn(i)``, run turn about so all see the same load."""
+    times = {name: {"wall": [], "cpu": []} for name in fns}
     for i in range(warmup + runs):
-        for fn, wall, cpu in ((engine, "wall", "cpu"), (anchor, "anchor_wall", "anchor_cpu")):
+        for name, fn in fns.items():
             started, started_cpu = time.perf_counter(), time.process_time()
             fn(i)
             if i >= warmup:
-                times[wall].append((time.perf_counter() - started) * 1000)
-                times[cpu].append((time.process_time() - started_cpu) * 1000)
+                times[name]["wall"].append((time.perf_counter() - started) * 1000)
+                times[name]["cpu"].append((time.process_time() - started_cpu) * 1000)
     return times
+
+
+SHOWN_ROWS = 50  # rows of each direction a page shows at once
 
 
 def worker_warm(paths: DatasetPaths, monitor: ProcessTreeMonitor) -> dict[str, object]:
@@ -326,16 +327,30 @@ def worker_warm(paths: DatasetPaths, monitor: ProcessTreeMonitor) -> dict[str, o
     flat = score_set.values.reshape(score_set.values.shape[0], -1)
     n_p, n_m = score_set.shape
 
-    def engine(i: int) -> None:
-        score_set.top_k(TOP_K, by="both", weights=presets[i % len(presets)], explain=False)
+    def shown(i: int, explain: bool) -> None:
+        ranked = score_set.ranked(TOP_K, by="both", weights=presets[i % len(presets)])
+        for direction in ranked:
+            direction.frame(slice(0, SHOWN_ROWS), explain=explain)
 
     def anchor(i: int) -> None:
         key = (vectors[i % len(vectors)] @ flat).reshape(n_p, n_m)
         np.partition(key, n_m - TOP_K, axis=1)
         np.partition(np.ascontiguousarray(key.T), n_p - TOP_K, axis=1)
 
+    def every_row(i: int) -> None:
+        score_set.top_k(TOP_K, by="both", weights=presets[i % len(presets)], explain=False)
+
     with monitor.paused():
-        times = _interleaved(engine, anchor, runs=15, warmup=3)
+        times = _interleaved(
+            {
+                "engine": lambda i: shown(i, False),
+                "anchor": anchor,
+                "explained": lambda i: shown(i, True),
+                "every_row": every_row,
+            },
+            runs=15,
+            warmup=3,
+        )
     return {"times": times, "peak_mb": monitor.peak_mb}
 
 
@@ -348,20 +363,27 @@ def worker_single(paths: DatasetPaths, monitor: ProcessTreeMonitor) -> dict[str,
     matcher = Matcher().fit(donors, history, proposals=proposals)
     step = max(len(proposals) // 300, 1)
     rows = [proposals.iloc[[i]] for i in range(0, len(proposals), step)]
+    # A new proposal arrives as one record (a form, an API call), not as a frame.
+    records = [dict(zip(row.columns, row.iloc[0].tolist(), strict=True)) for row in rows]
     texts = [proposal_texts(row)[0] for row in rows]
     vectoriser = matcher.text_model_.word_
     donor_t = matcher.donor_vectors_.profile_words.T.tocsc()
     n_donors = donor_t.shape[1]
-
-    def engine(i: int) -> None:
-        matcher.score_one(rows[i % len(rows)], top_k=TOP_K)
 
     def anchor(i: int) -> None:
         product = (vectoriser.transform([texts[i % len(texts)]]) @ donor_t).toarray()
         np.argpartition(-product, TOP_K - 1, axis=1)[:, :TOP_K]
 
     with monitor.paused():
-        times = _interleaved(engine, anchor, runs=len(rows), warmup=5)
+        times = _interleaved(
+            {
+                "engine": lambda i: matcher.rank_one(records[i % len(records)], top_k=TOP_K),
+                "anchor": anchor,
+                "with_frame": lambda i: matcher.score_one(rows[i % len(rows)], top_k=TOP_K),
+            },
+            runs=len(rows),
+            warmup=5,
+        )
     return {"times": times, "n_donors": n_donors, "peak_mb": monitor.peak_mb}
 
 
@@ -384,13 +406,11 @@ WORKERS: dict[str, Callable[[DatasetPaths, ProcessTreeMonitor], dict[str, object
 }
 
 
-def run_worker(kind: str, paths: DatasetPaths, *, profile: str | None = None) -> dict[str, object]:
+def run_worker(kind: str, paths: DatasetPaths) -> dict[str, object]:
     """Run one worker in a fresh interpreter and return what it measured."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind]
     command += ["--files", str(len(paths.proposals)), *(str(p) for p in paths.proposals)]
     command += [str(paths.donors), str(paths.history)]
-    if profile:
-        command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", profile, *command[1:]]
     load = _load_average()
     completed = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO)
     if completed.returncode != 0:
@@ -429,115 +449,162 @@ def _stage_lines(label: str, result: dict) -> str:
     return f"- {label} (load {result.get('load', '?')}): {stages}"
 
 
-def render_report(
-    cold: dict[tuple[int, int], tuple[dict, dict | None]],
-    warm: dict | None,
-    single: dict | None,
-    quick: bool,
-) -> str:
-    """One table: every figure beside its anchor and its target, with the load it ran at."""
-    rows: list[str] = []
+Row = tuple[str, str, str, str, str, str, str]
+"""measurement, figure, anchor, figure / anchor, target, met or not, load average."""
+TABLE_HEADER = (
+    "| measurement | figure | anchor (same run) | figure / anchor | target | | load |\n"
+    "| --- | --- | --- | ---: | --- | --- | --- |"
+)
+
+
+def table_lines(rows: list[Row]) -> list[str]:
+    return [TABLE_HEADER, *(f"| {' | '.join(row)} |" for row in rows)]
+
+
+def engine_rows(
+    cold: dict[tuple[int, int], tuple[dict, dict | None]], warm: dict | None, single: dict | None
+) -> list[Row]:
+    """Every engine figure beside its anchor and its target, with the load it ran at."""
+    rows: list[Row] = []
     engine_anchor, bare_anchor = cold.get(ANCHOR_SIZE, ({}, None))
     engine_big, bare_big = cold.get(TARGET_SIZE, ({}, None))
     floor = 10 * bare_anchor["seconds"] if bare_anchor and "seconds" in bare_anchor else None
+    big = f"cold rank {_size_label(*TARGET_SIZE)}"
+    if "error" in engine_big:
+        rows.append((big, f"FAILED: {engine_big['error']}", "", "", "", "", engine_big["load"]))
     if "seconds" in engine_big and floor:
         seconds = engine_big["seconds"]
         ratio = seconds / floor
         rows.append(
-            f"| cold rank {_size_label(*TARGET_SIZE)}, top 20 both ways (read, profile, score) "
-            f"| {seconds:.1f} s ({engine_big['cpu_s']:.1f} s CPU) "
-            f"| 10 x bare TF-IDF floor at {_size_label(*ANCHOR_SIZE)}: {floor:.1f} s "
-            f"({10 * bare_anchor['cpu_s']:.1f} s CPU) | {ratio:.2f}x "
-            f"| <= {COLD_TARGET_SECONDS:.0f} s, <= {COLD_TARGET_RATIO}x "
-            f"| {_met(seconds <= COLD_TARGET_SECONDS)} (time); {_met(ratio <= COLD_TARGET_RATIO)}"
-            f" (ratio) | {engine_big['load']} |"
+            (
+                f"{big}, top 20 both ways (read, profile, score)",
+                f"{seconds:.1f} s ({engine_big['cpu_s']:.1f} s CPU)",
+                f"10 x bare TF-IDF floor at {_size_label(*ANCHOR_SIZE)}: {floor:.1f} s "
+                f"({10 * bare_anchor['cpu_s']:.1f} s CPU)",
+                f"{ratio:.2f}x",
+                f"<= {COLD_TARGET_SECONDS:.0f} s, <= {COLD_TARGET_RATIO}x",
+                f"{_met(seconds <= COLD_TARGET_SECONDS)} (time); "
+                f"{_met(ratio <= COLD_TARGET_RATIO)} (ratio)",
+                engine_big["load"],
+            )
         )
         rows.append(
-            f"| cold rank {_size_label(*TARGET_SIZE)}: peak memory (process tree PSS) "
-            f"| {engine_big['peak_mb']:,.0f} MB "
-            + (
-                f"| bare floor at the same size: {bare_big['peak_mb']:,.0f} MB "
+            (
+                f"{big}: peak memory (process tree PSS)",
+                f"{engine_big['peak_mb']:,.0f} MB",
+                f"bare floor at the same size: {bare_big['peak_mb']:,.0f} MB"
                 if bare_big and "peak_mb" in bare_big
-                else "| - "
+                else "-",
+                "",
+                f"<= {MEMORY_TARGET_MB:,.0f} MB",
+                _met(engine_big["peak_mb"] <= MEMORY_TARGET_MB),
+                engine_big["load"],
             )
-            + f"| | <= {MEMORY_TARGET_MB:,.0f} MB | {_met(engine_big['peak_mb'] <= MEMORY_TARGET_MB)} "
-            f"| {engine_big['load']} |"
         )
         if bare_big and "seconds" in bare_big:
             rows.append(
-                f"| (context) cold rank {_size_label(*TARGET_SIZE)} against the bare floor at "
-                f"the same size | {seconds:.1f} s | bare floor {bare_big['seconds']:.1f} s "
-                f"({bare_big['cpu_s']:.1f} s CPU) | {seconds / bare_big['seconds']:.2f}x | | "
-                f"| {bare_big['load']} |"
+                (
+                    f"(context) {big} against the bare floor at the same size",
+                    f"{seconds:.1f} s",
+                    f"bare floor {bare_big['seconds']:.1f} s ({bare_big['cpu_s']:.1f} s CPU)",
+                    f"{seconds / bare_big['seconds']:.2f}x",
+                    "",
+                    "",
+                    bare_big["load"],
+                )
             )
     if "seconds" in engine_anchor and bare_anchor and "seconds" in bare_anchor:
         rows.append(
-            f"| (context) cold rank {_size_label(*ANCHOR_SIZE)} "
-            f"| {engine_anchor['seconds']:.1f} s ({engine_anchor['cpu_s']:.1f} s CPU) "
-            f"| bare floor {bare_anchor['seconds']:.1f} s ({bare_anchor['cpu_s']:.1f} s CPU) "
-            f"| {engine_anchor['seconds'] / bare_anchor['seconds']:.2f}x | | "
-            f"| {engine_anchor['load']} |"
+            (
+                f"(context) cold rank {_size_label(*ANCHOR_SIZE)}",
+                f"{engine_anchor['seconds']:.1f} s ({engine_anchor['cpu_s']:.1f} s CPU)",
+                f"bare floor {bare_anchor['seconds']:.1f} s ({bare_anchor['cpu_s']:.1f} s CPU)",
+                f"{engine_anchor['seconds'] / bare_anchor['seconds']:.2f}x",
+                "",
+                "",
+                engine_anchor["load"],
+            )
         )
-    for label, result, stat, target, anchor_text in (
+    warm_label = f"warm re-weight {_size_label(*WARM_SIZE)} + top 20 both ways"
+    single_label = f"one new proposal against {SINGLE_SIZE[1]:,} donors"
+    for label, result, stat, target, anchor_text, extras in (
         (
-            f"warm re-weight {_size_label(*WARM_SIZE)} + top 20 both ways",
+            f"{warm_label} (arrays) + the {SHOWN_ROWS} rows shown each way as a frame",
             warm,
             "median",
             REWEIGHT_TARGET_MS,
             "weighted sum + np.partition both ways",
+            (
+                ("explained", f"(context) {warm_label}, the {SHOWN_ROWS} shown rows explained"),
+                ("every_row", f"(context) {warm_label}, every ranked row as a frame (210,000)"),
+            ),
         ),
         (
-            f"one new proposal against {SINGLE_SIZE[1]:,} donors (score, combine, top 20)",
+            f"{single_label} (a record: features, components, combine, top 20 as arrays)",
             single,
             "p95",
             NEW_PROPOSAL_TARGET_MS,
             "TfidfVectorizer.transform + sparse product + argpartition",
+            (("with_frame", f"(context) {single_label}, one-row frame in, 20-row frame out"),),
         ),
     ):
         if result is None:
             continue
         if "error" in result:
-            rows.append(f"| {label} | FAILED: {result['error']} | | | | | {result['load']} |")
+            rows.append((label, f"FAILED: {result['error']}", "", "", "", "", result["load"]))
             continue
         times = result["times"]
-        wall, cpu = _distribution(times["wall"]), _distribution(times["cpu"])
-        anchor_wall, anchor_cpu = (
-            _distribution(times["anchor_wall"]),
-            _distribution(times["anchor_cpu"]),
-        )
-        rows.append(
-            f"| {label}, {stat} of {wall['n']} | {wall[stat]:.1f} ms ({cpu[stat]:.1f} ms CPU) "
-            f"| {anchor_text}: {anchor_wall[stat]:.1f} ms ({anchor_cpu[stat]:.1f} ms CPU) "
-            f"| {wall[stat] / anchor_wall[stat]:.2f}x | <= {target:.0f} ms "
-            f"| {_met(wall[stat] <= target)} (wall); {_met(cpu[stat] <= target)} (CPU) "
-            f"| {result['load']} |"
-        )
-    lines = [
-        "# Engine benchmark results",
-        "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}"
-        + (" (quick run: the anchor size only)" if quick else "")
-        + ", by `benchmarks/bench_engine.py`. Synthetic data from `benchmarks/generate.py` "
-        "(descriptions of ~300 words, 8 % French/Spanish, 2 % Chinese; history for 5 % of "
-        "proposals). Each measurement runs in its own process; memory is the peak proportional "
-        "set size over that process and any worker it forks, CPU the sum of their CPU time. "
-        "Load average (1 / 5 / 15 min) when each measurement started is in the last column: "
-        "the machine is shared, so wall times are inflated and the ratio to the anchor, run "
-        "at the same time, is the comparable figure.",
-        "",
-        "| measurement | figure | anchor (same run) | figure / anchor | target | | load |",
-        "| --- | --- | --- | ---: | --- | --- | --- |",
-        *rows,
-        "",
-        "Stages:",
-        "",
-    ]
+        anchor_wall = _distribution(times["anchor"]["wall"])
+        anchor_cpu = _distribution(times["anchor"]["cpu"])
+        anchor_figure = f"{anchor_text}: {anchor_wall[stat]:.1f} ms ({anchor_cpu[stat]:.1f} ms CPU)"
+        for name, row_label in (("engine", label), *extras):
+            wall, cpu = _distribution(times[name]["wall"]), _distribution(times[name]["cpu"])
+            is_target = name == "engine"
+            rows.append(
+                (
+                    f"{row_label}, {stat} of {wall['n']}",
+                    f"{wall[stat]:.1f} ms ({cpu[stat]:.1f} ms CPU)",
+                    anchor_figure,
+                    f"{wall[stat] / anchor_wall[stat]:.2f}x",
+                    f"<= {target:.0f} ms" if is_target else "",
+                    f"{_met(wall[stat] <= target)} (wall); {_met(cpu[stat] <= target)} (CPU)"
+                    if is_target
+                    else "",
+                    result["load"],
+                )
+            )
+    return rows
+
+
+def stage_lines(cold: dict[tuple[int, int], tuple[dict, dict | None]]) -> list[str]:
+    lines = []
     for size, (engine, bare) in cold.items():
         lines.append(_stage_lines(f"{_size_label(*size)} engine", engine))
         if bare is not None:
             lines.append(_stage_lines(f"{_size_label(*size)} bare", bare))
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def run_engine(
+    sizes: tuple[tuple[int, int], ...], *, bare_at_target: bool, warm: bool
+) -> tuple[dict[tuple[int, int], tuple[dict, dict | None]], dict | None, dict | None]:
+    """Every engine measurement, each in its own process: cold sizes, warm, one proposal."""
+    cold: dict[tuple[int, int], tuple[dict, dict | None]] = {}
+    for n_proposals, n_donors in sizes:
+        print(f"cold {_size_label(n_proposals, n_donors)} ({_load_average()}) ...", flush=True)
+        paths = write_dataset(DATA_DIR, n_proposals, n_donors)
+        at_target = (n_proposals, n_donors) == TARGET_SIZE
+        bare = run_worker("bare", paths) if bare_at_target or not at_target else None
+        engine = run_worker("cold", paths)
+        print(f"  engine {engine}\n  bare {bare}", flush=True)
+        cold[(n_proposals, n_donors)] = (engine, bare)
+    warm_result = single = None
+    if warm:
+        print(f"warm {_size_label(*WARM_SIZE)} ({_load_average()}) ...", flush=True)
+        warm_result = run_worker("warm", write_dataset(DATA_DIR, *WARM_SIZE))
+        print(f"single {_size_label(*SINGLE_SIZE)} ({_load_average()}) ...", flush=True)
+        single = run_worker("single", write_dataset(DATA_DIR, *SINGLE_SIZE))
+    return cold, warm_result, single
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -549,7 +616,6 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the bare floor at 100k x 1k (context only; the anchor is at 10k x 500)",
     )
     parser.add_argument("--no-warm", action="store_true", help="skip the warm measurements")
-    parser.add_argument("--profile", metavar="DIR", help="write pyinstrument profiles of cold runs")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--files", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -564,32 +630,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sizes = QUICK_SIZES if args.quick else SIZES
-    cold: dict[tuple[int, int], tuple[dict, dict | None]] = {}
-    for n_proposals, n_donors in sizes:
-        print(f"cold {_size_label(n_proposals, n_donors)} ({_load_average()}) ...", flush=True)
-        paths = write_dataset(DATA_DIR, n_proposals, n_donors)
-        bare = (
-            None
-            if args.no_bare_at_target and (n_proposals, n_donors) == TARGET_SIZE
-            else (run_worker("bare", paths))
-        )
-        profile = None
-        if args.profile:
-            Path(args.profile).mkdir(parents=True, exist_ok=True)
-            profile = str(Path(args.profile) / f"cold-{n_proposals}x{n_donors}.txt")
-        engine = run_worker("cold", paths, profile=profile)
-        print(f"  engine {engine}\n  bare {bare}", flush=True)
-        cold[(n_proposals, n_donors)] = (engine, bare)
-    warm = single = None
-    if not args.no_warm:
-        print(f"warm {_size_label(*WARM_SIZE)} ({_load_average()}) ...", flush=True)
-        warm = run_worker("warm", write_dataset(DATA_DIR, *WARM_SIZE))
-        print(f"single {_size_label(*SINGLE_SIZE)} ({_load_average()}) ...", flush=True)
-        single = run_worker("single", write_dataset(DATA_DIR, *SINGLE_SIZE))
-    report = render_report(cold, warm, single, args.quick)
-    if not args.quick:
-        RESULTS.write_text(report, encoding="utf-8")
-    print(report)
+    cold, warm, single = run_engine(
+        sizes, bare_at_target=not args.no_bare_at_target, warm=not args.no_warm
+    )
+    print("\n".join(table_lines(engine_rows(cold, warm, single))))
+    print("\n".join(["", "Stages:", "", *stage_lines(cold)]))
     return 0
 
 
