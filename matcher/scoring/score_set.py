@@ -9,6 +9,7 @@ then ``donor_id`` (or ``proposal_id``) in ascending order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -266,6 +267,7 @@ class ScoreSet:
         donors' candidates of both parts are then merged exactly.
         """
         tie_proposal, tie_donor = self._tie_order("proposal"), self._tie_order("donor")
+        self._cached("pattern_groups"), self._cached("penalty")  # built once, before the threads
 
         def rank_part(part: int) -> tuple[tuple[np.ndarray, ...] | None, ...]:
             start = self._parts()[part][0]
@@ -372,14 +374,17 @@ class RankedPairs:
         )
 
 
-_POOL: list[ThreadPoolExecutor] = []
+_POOL: dict[int, ThreadPoolExecutor] = {}
 
 
 def _pool() -> ThreadPoolExecutor:
-    """Two threads kept for the life of the process (starting them per call costs more)."""
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="lifeweb-rank"))
-    return _POOL[0]
+    """Two threads kept for the life of the process (starting them per call costs more); a
+    forked child, which inherits the object but not its threads, starts its own."""
+    pid = os.getpid()
+    if pid not in _POOL:
+        _POOL.clear()
+        _POOL[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lifeweb-rank")
+    return _POOL[pid]
 
 
 def _pattern_groups(patterns: np.ndarray) -> tuple[int, list[tuple[int, np.ndarray]]]:
