@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load_before = load_average()
+    commit = _commit()  # the code measured: taken before, not after, a run of many minutes
     sizes = bench_engine.QUICK_SIZES if args.quick else bench_engine.SIZES
     cold, warm, single = run_engine(sizes, bare_at_target=args.bare_at_target, warm=True)
     rows = engine_rows(cold, warm, single)
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         load_before=load_before,
         load_after=load_average(),
         quick=args.quick,
-        commit=_commit(),
+        commit=commit,
     )
     args.out.write_text(report, encoding="utf-8")
     print(report)
