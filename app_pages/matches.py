@@ -22,5 +22,6 @@ if analysis is None:
 
 view = match_view.render_controls(analysis)
 shown = match_view.render_ranking(analysis, view)
+match_view.render_filters(analysis)  # after the table, so a new session sees the table first
 events_panel.render_add_to_event(view, shown)
 match_view.render_pair_detail(analysis, view, shown)

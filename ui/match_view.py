@@ -72,6 +72,26 @@ def _options(found: Analysis) -> dict[str, list]:
     }
 
 
+_SEEDED = (
+    "view",
+    "regions",
+    "countries",
+    "groups",
+    "aichi_targets",
+    "gbf_targets",
+    "ecosystems",
+    "statuses",
+    "amount_min",
+    "amount_max",
+    "min_score",
+    "eligible_only",
+    "nbsap_only",
+    "include_funded",
+    "preset",
+    *(f"w_{component}" for component in COMPONENTS),
+)
+
+
 def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
     """Put a view's values into the widgets' session state (only valid options)."""
     state = st.session_state
@@ -135,9 +155,14 @@ def _initial_view() -> MatchView:
 
 
 def render_controls(found: Analysis) -> MatchView:
-    """View switch and picker on the page, filters and weights in the sidebar; syncs the URL."""
+    """View switch and picker on the page; the view (with the sidebar's filters) into the URL.
+
+    The sidebar's widgets are drawn later, by :func:`render_filters`.
+    """
     options = _options(found)
-    if _key("view") not in st.session_state:
+    # Seeded when any is missing: the sidebar's widgets come after the table, so a run that
+    # stopped before them (an error shown instead of the table) has dropped their state.
+    if any(_key(name) not in st.session_state for name in _SEEDED):
         initial = _initial_view()
         _seed_widgets(initial, options)
         st.session_state[SAVED_VIEW_KEY] = initial
@@ -200,6 +225,20 @@ def render_controls(found: Analysis) -> MatchView:
         if st.button("Show every proposal", icon=":material/filter_alt_off:"):
             st.session_state[SAVED_VIEW_KEY] = replace(_saved_view(), round_id=None)
             st.rerun()
+    view = _view_from_widgets()
+    st.session_state[SAVED_VIEW_KEY] = view
+    st.session_state[matching.WEIGHTS_STATE_KEY] = matching.weights_from(view.preset, view.weights)
+    st.query_params.from_dict(view.to_query_params())
+    return view
+
+
+def render_filters(found: Analysis) -> None:
+    """Filters and weights in the sidebar, drawn after the ranked table so it shows first.
+
+    Their values were read into the view by :func:`render_controls` (each widget's state
+    exists before the widget is drawn: seeded from the link or the last visit, then kept).
+    """
+    options = _options(found)
     currency = display_currency()
     names = country_names()
     with st.sidebar:
@@ -314,11 +353,6 @@ def render_controls(found: Analysis) -> MatchView:
                 "Every weight is zero, so the preset's weights are used.",
                 icon=":material/warning:",
             )
-    view = _view_from_widgets()
-    st.session_state[SAVED_VIEW_KEY] = view
-    st.session_state[matching.WEIGHTS_STATE_KEY] = matching.weights_from(view.preset, view.weights)
-    st.query_params.from_dict(view.to_query_params())
-    return view
 
 
 def _saved_view() -> MatchView:
