@@ -156,6 +156,7 @@ class Matcher:
             profiles.has_ecosystems = profiles.stated_ecosystems.any(axis=1)
         self.profiles_: DonorProfiles = profiles
         self.donor_text_: tuple[object, object] | None = None  # filled by _donor_text
+        self.donor_tie_order_: np.ndarray | None = None  # filled by _donor_tie_order
         self.donor_vectors_: DonorVectors = donor_vectors(
             profiles, self.text_model_, self.table_, self.params_
         )
@@ -233,7 +234,11 @@ class Matcher:
             context=self.context_,
         )
         donor_ids, donor_names = self._donor_text()  # built once per fit, not per call
-        scores.__dict__["_cache"] = {"donor_ids": donor_ids, "donor_names": donor_names}
+        scores.__dict__["_cache"] = {
+            "donor_ids": donor_ids,
+            "donor_names": donor_names,
+            ("tie", "proposal"): self._donor_tie_order(),
+        }
         return scores
 
     def score_one(
@@ -370,6 +375,15 @@ class Matcher:
             return min(2, os.cpu_count() or 1) if n_tasks >= 8 else 1
         jobs = self.n_jobs if self.n_jobs > 0 else (os.cpu_count() or 1)
         return max(1, min(jobs, n_tasks))
+
+    def _donor_tie_order(self) -> np.ndarray:
+        """Each donor's place in ``donor_id`` order (ties), once per fit, not per score set."""
+        if getattr(self, "donor_tie_order_", None) is None:
+            ids = self.profiles_.donor_ids.astype(str)
+            order = np.empty(len(ids), dtype=np.int64)
+            order[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+            self.donor_tie_order_ = order
+        return self.donor_tie_order_
 
     def _donor_text(self) -> tuple[object, object]:
         """Donor ids and names as text arrays, built once: each chunk only gathers from them."""
