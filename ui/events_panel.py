@@ -73,7 +73,7 @@ def donor_names() -> dict[str, str]:
 def _label(row: pd.Series) -> str:
     date = f" · {row['event_date']}" if row["event_date"] else ""
     place = f" · {one_line(row['place'], limit=40)}" if row["place"] else ""
-    return f"{one_line(row['name'], limit=60)}{date}{place} ({row['n_rows']} rows)"
+    return f"{one_line(row['name'], limit=60)}{date}{place} ({counted(int(row['n_rows']), 'row')})"
 
 
 # -- choosing and creating ----------------------------------------------------------------

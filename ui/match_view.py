@@ -438,14 +438,21 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     pairs = _filtered(found, view)
     side = "proposals" if view.view == "donor" else "donors"
     verb = "matches" if len(pairs) == 1 else "match"
-    showing = "it" if len(pairs) == 1 else f"the best {min(len(pairs), ROWS_SHOWN)}"
+    showing = (
+        "it"
+        if len(pairs) == 1
+        else f"all {len(pairs)}"
+        if len(pairs) <= ROWS_SHOWN
+        else f"the best {ROWS_SHOWN}"
+    )
     st.caption(
         f"{counted(len(pairs), side[:-1])} {verb}; showing {showing}. "
         f"Filters: {escape_markdown(view.describe())}."
     )
     st.caption(
-        "Sorted eligible first, then by score: a match the donor's rules exclude (region, "
-        "country, grant size) comes after every eligible one, whatever its score."
+        "Sorted eligible first, then by score: a match the donor's rules exclude (an excluded "
+        "country, outside its regions, a request far beyond its budget, an inactive donor) "
+        "comes after every eligible one, whatever its score."
     )
     if view.view == "proposal" and view.has_proposal_filters:
         st.caption(
