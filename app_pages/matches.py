@@ -19,6 +19,8 @@ if analysis is None:
         icon=":material/info:",
     )
     st.stop()
+if analysis.text_notice:
+    st.caption(analysis.text_notice)  # the encoder is not installed: TF-IDF text only
 
 view = match_view.render_controls(analysis)
 shown = match_view.render_ranking(analysis, view)

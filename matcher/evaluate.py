@@ -447,10 +447,13 @@ class MatcherScorer:
         *,
         eligible_first: bool = False,
         suggested_targets: bool = True,
+        matcher_options: Mapping[str, object] | None = None,
     ) -> None:
         self.weights = weights
         self.eligible_first = eligible_first
         self.suggested_targets = suggested_targets
+        # Matcher(**matcher_options): the variant replayed (see matcher.shipped).
+        self.matcher_options = dict(matcher_options or {})
         self._cache: dict[tuple[str, int, int, bool], tuple[np.ndarray, ...]] = {}
 
     def _components(
@@ -479,7 +482,7 @@ class MatcherScorer:
                 from matcher.tagger import proposal_target_weights
 
                 target_weights = proposal_target_weights(proposal)
-            fitted = Matcher().fit(donors, history, proposals=proposals)
+            fitted = Matcher(**self.matcher_options).fit(donors, history, proposals=proposals)
             score_set = fitted.score(proposal, target_weights=target_weights)
             position = {str(d): i for i, d in enumerate(score_set.donor_ids)}
             order = [position[str(d)] for d in donors["donor_id"]]
@@ -526,15 +529,17 @@ def compare_weights(
     history: str | Path = DEFAULT_HISTORY,
     *,
     suggested_targets: bool = True,
+    matcher_options: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
     """Replay the history once and score it under several weight sets.
 
     Each held-out EOI is fitted once; every weight set re-combines the same component scores.
     Returns the summary rows of every weight set (column ``weights`` names it), the baseline
-    once under the name ``popularity``. ``suggested_targets`` as in :class:`MatcherScorer`.
+    once under the name ``popularity``. ``suggested_targets`` and ``matcher_options`` as in
+    :class:`MatcherScorer`.
     """
     proposal_frame, donor_frame, history_frame = _read_files(proposals, donors, history)
-    scorer = MatcherScorer(suggested_targets=suggested_targets)
+    scorer = MatcherScorer(suggested_targets=suggested_targets, matcher_options=matcher_options)
     tables = []
     for position, (name, weights) in enumerate(weight_sets.items()):
         scorer.weights = weights
@@ -552,9 +557,10 @@ def evaluate_files(
     donors: str | Path = DEFAULT_DONORS,
     history: str | Path = DEFAULT_HISTORY,
     *,
-    weights: str | Mapping[str, float] | None = "balanced",
+    weights: str | Mapping[str, float] | None = None,
     eligible_first: bool = False,
     suggested_targets: bool = True,
+    text: str | None = None,
 ) -> EvaluationResult:
     """Read the three files with the project's readers and replay the history.
 
@@ -563,27 +569,35 @@ def evaluate_files(
     proposals, donors, history
         Paths; the defaults are the shipped LifeWeb export and donor profiles.
     weights
-        Engine weights (preset or ``name=value,...``).
+        Engine weights (preset or ``name=value,...``); None: the shipped variant's.
     eligible_first
         Rank donors the engine marks ineligible after all eligible ones.
     suggested_targets
         Score an EOI that declares no target on the tagger's suggested targets, as the
         engine ships (``rank`` and the app); False replays declared targets only.
+    text
+        Text route (``auto``, ``encoder``, ``tfidf``; None reads ``LIFEWEB_TEXT``): the engine
+        is replayed as :func:`matcher.shipped.choose_variant` builds it.
 
     Returns
     -------
     EvaluationResult
     """
     from matcher.combine import parse_weights
+    from matcher.shipped import choose_variant, matcher_options
 
-    parsed_weights = parse_weights(weights)
+    variant = choose_variant(text).variant
+    parsed_weights = parse_weights(variant.weights if weights is None else weights)
     proposal_frame, donor_frame, history_frame = _read_files(proposals, donors, history)
     result = evaluate_history(
         proposal_frame,
         donor_frame,
         history_frame,
         MatcherScorer(
-            parsed_weights, eligible_first=eligible_first, suggested_targets=suggested_targets
+            parsed_weights,
+            eligible_first=eligible_first,
+            suggested_targets=suggested_targets,
+            matcher_options=matcher_options(variant),
         ),
     )
     return EvaluationResult(

@@ -579,6 +579,8 @@ def rank_matches(
     explain: bool = True,
     chunk_size: int = 1000,
     n_jobs: int | None = None,
+    params: ScoringParams | None = None,
+    encoder: object | None = None,
 ) -> pd.DataFrame:
     """Rank the best donors for each proposal (or the best proposals for each donor).
 
@@ -604,6 +606,8 @@ def rank_matches(
         Proposals scored at once.
     n_jobs
         Processes for scoring (see :class:`Matcher`).
+    params, encoder
+        As in :class:`Matcher` (``matcher.shipped.matcher_options`` gives the shipped ones).
 
     Returns
     -------
@@ -611,9 +615,11 @@ def rank_matches(
         ``proposal_id, proposal_title, donor_id, donor_name, rank, score, eligible, reasons,
         explanation, score_<component>...``, sorted by proposal (or donor) id then rank.
     """
-    matcher = Matcher(weights=weights, chunk_size=chunk_size, n_jobs=n_jobs).fit(
-        donors, history, proposals=proposals
-    )
+    matcher = Matcher(
+        weights=weights, chunk_size=chunk_size, n_jobs=n_jobs, params=params, encoder=encoder
+    ).fit(donors, history, proposals=proposals)
+    if encoder is not None:  # embed (or read) every text here, not once per worker process
+        encoder.embed(proposal_texts(proposals))  # type: ignore[attr-defined]
     return matcher.rank(
         proposals,
         top_k=top_k,

@@ -22,6 +22,11 @@ DATA = REPO / "data"
 REFERENCE = REPO.parent / "shared" / "reference"
 LIFEWEB_EXPORT = DATA / "lifeweb"  # the shared reference's LifeWeb export, shipped as it is
 
+# The suite runs the TF-IDF fast path (matcher.shipped, LIFEWEB_TEXT) unless a test asks for
+# the shipped default's sentence encoder itself: embedding the sample portfolio again for every
+# fresh test database would cost minutes. The tests of the encoder route set it to "encoder".
+os.environ.setdefault("LIFEWEB_TEXT", "tfidf")
+
 SWITCH_TRUE = frozenset({"1", "true", "yes", "on", "y"})
 SWITCH_FALSE = frozenset({"", "0", "false", "no", "off", "n"})
 

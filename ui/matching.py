@@ -28,7 +28,7 @@ from matcher.rank import Matcher, ScoreSet
 from matcher.score import COMPONENTS
 from matcher.score_sets import extend_score_set
 from matcher.tagger import proposal_target_weights, suggest_targets
-from ui import services
+from ui import services, text_features
 from ui.filters import is_closed_status
 from ui.warmup import freeze_heap
 
@@ -78,6 +78,10 @@ class Analysis:
     """(proposal_id, donor_id) pairs the funding history records (names resolved to donors)."""
     funded_proposals: frozenset[str] = frozenset()
     """Proposals with any funding recorded in the history, resolved to a donor or not."""
+    variant_key: str = ""
+    """``construction/missing`` of the engine variant that scored it (matcher.shipped)."""
+    text_notice: str = ""
+    """One line when the scores fall back to TF-IDF text (the encoder is not installed)."""
 
 
 # Rough costs on a 2-core machine, replaced by what this process measures on its first run:
@@ -247,9 +251,14 @@ def _score(
     fitted_at = time.perf_counter()
     if keep is None:
         progress(0.25, "Profiling donors from priorities and funding history…")
-        matcher = Matcher(weights=DEFAULT_PRESET).fit(
-            data.donors, data.history, proposals=data.proposals
-        )
+        # The shipped variant (matcher.shipped); its encoder reads vectors from the store and
+        # embeds (without Streamlit) only texts not stored yet: on a page, _compute has.
+        choice = text_features.text_choice()
+        matcher = Matcher(
+            weights=DEFAULT_PRESET,
+            params=choice.variant.params(),
+            encoder=text_features.store_encoder(choice),
+        ).fit(data.donors, data.history, proposals=data.proposals)
     else:
         matcher = base.matcher
     fitted = time.perf_counter() - fitted_at
@@ -285,11 +294,16 @@ def _score(
         proposal_hashes=data.proposal_hashes,
         funded_pairs=funded_pairs,
         funded_proposals=funded_proposals,
+        variant_key=text_features.variant_key(),
+        text_notice=text_features.text_choice().notice,
     )
 
 
 def _compute(data: services.Portfolio, base: Analysis | None = None) -> Analysis:
     """:func:`_score` on a page, its progress shown as a ``st.status`` with rows and an estimate."""
+    # New texts are embedded and stored first, in their own status, so that scoring below
+    # only reads stored vectors (nothing to do on TF-IDF alone or with every text stored).
+    text_features.embed_portfolio(data.proposals, data.donors)
     n_new, expected = _expected_seconds(data, base)
     started = time.perf_counter()
     with st.status(
@@ -344,12 +358,16 @@ def _cached_analysis(
     if data.is_empty:
         return None
     cache = _analysis_cache()
-    # Keyed by content alone: two databases holding the same rows share one analysis.
-    key = data.fingerprint
+    # Keyed by content (two databases holding the same rows share one analysis) and by the
+    # engine variant that scores it (matcher.shipped: with or without the encoder).
+    variant = text_features.variant_key()
+    key = f"{data.fingerprint}/{variant}"
     with cache.lock:
         found = cache.items.get(key)
         if found is None:
             newest = next(reversed(cache.items.values()), None)
+            if newest is not None and newest.variant_key != variant:
+                newest = None  # scored by another variant: nothing to reuse
             found = compute(data, newest)
             cache.items[key] = found
             while len(cache.items) > _KEEP_ANALYSES:

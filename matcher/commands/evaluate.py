@@ -41,8 +41,17 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "evaluate") -> No
     )
     parser.add_argument(
         "--weights",
-        default="balanced",
-        help="weight preset or name=value,... (e.g. 'balanced,history=0.5')",
+        default=None,
+        help="weight preset or name=value,... (e.g. 'balanced,history=0.5'; default: the "
+        "shipped variant's weights)",
+    )
+    parser.add_argument(
+        "--text",
+        choices=("auto", "encoder", "tfidf"),
+        default=None,
+        help="text features: auto (the shipped default: the sentence encoder when installed, "
+        "else TF-IDF with a notice), encoder (exit 2 when it is not installed) or tfidf "
+        "(default: $LIFEWEB_TEXT, else auto)",
     )
     parser.add_argument(
         "--compare",
@@ -54,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "evaluate") -> No
     parser.add_argument(
         "--encoder",
         action="store_true",
-        help="with --compare, also replay with the multilingual sentence encoder (slower)",
+        help="same as --text encoder (with --compare the encoder rows are there whenever the "
+        "encoder runs)",
     )
     parser.add_argument(
         "--no-nested",
@@ -105,14 +115,28 @@ def _write(frame: object, out: str) -> str | None:
     return None
 
 
+def _choice(args: argparse.Namespace):
+    """The variant replayed; prints the fallback notice (one line) when there is one."""
+    from matcher.shipped import choose_variant
+
+    choice = choose_variant("encoder" if args.encoder else args.text)
+    if choice.notice:
+        print(f"lifeweb-match evaluate: {choice.notice}", file=sys.stderr)
+    return choice
+
+
 def run(args: argparse.Namespace) -> int:
     from matcher.evaluate import evaluate_files, format_table
 
     problem = _files_problem(args)
     if problem:
         return _fail(problem)
+    try:
+        choice = _choice(args)
+    except LifeWebMatchError as error:
+        return _fail(error)
     if args.compare:
-        return _run_comparison(args)
+        return _run_comparison(args, choice)
     try:
         result = evaluate_files(
             proposals=args.proposals,
@@ -120,13 +144,14 @@ def run(args: argparse.Namespace) -> int:
             history=args.history,
             weights=args.weights,
             suggested_targets=not args.declared_targets_only,
+            text="encoder" if choice.variant.uses_encoder else "tfidf",
         )
     except (LifeWebMatchError, ValueError, OSError) as error:
         return _fail(error)
     nested = None
     if not args.no_nested:
         try:
-            nested = _nested_table(args)
+            nested = _nested_table(args, choice.variant)
         except (LifeWebMatchError, ValueError, OSError) as error:
             return _fail(error)
     problem = _write(result.per_case, args.out) if args.out else None
@@ -156,33 +181,36 @@ def _read(args: argparse.Namespace):
     return _read_files(args.proposals, args.donors, args.history)
 
 
-def _nested_table(args: argparse.Namespace):
+def _encoder(variant):
+    from matcher.shipped import matcher_options
+
+    return matcher_options(variant)["encoder"]
+
+
+def _nested_table(args: argparse.Namespace, variant):
     from matcher.combine import WEIGHT_PRESETS
     from matcher.learn.replay import replays_for, shipped_report
 
     proposals, donors, history = _read(args)
     replay = replays_for(
-        proposals, donors, history, constructions=("stated_apart",),
-        suggested_targets=not args.declared_targets_only,
-    )["stated_apart"]  # fmt: skip
-    return shipped_report(replay, WEIGHT_PRESETS)
+        proposals, donors, history, constructions=(variant.construction,),
+        suggested_targets=not args.declared_targets_only, encoder=_encoder(variant),
+    )[variant.construction]  # fmt: skip
+    return shipped_report(replay, WEIGHT_PRESETS, variant)
 
 
-def _run_comparison(args: argparse.Namespace) -> int:
+def _run_comparison(args: argparse.Namespace, choice) -> int:
     from matcher.combine import WEIGHT_PRESETS, parse_weights
     from matcher.learn.replay import compare_variants, format_variants, replays_for
 
     presets: dict[str, dict[str, float]] = {k: dict(v) for k, v in WEIGHT_PRESETS.items()}
     try:
-        if args.weights not in presets:
+        if args.weights and args.weights not in presets:
             presets[args.weights] = parse_weights(args.weights)
         proposals, donors, history = _read(args)
         constructions = ["stated_apart", "mixed"]
-        encoder = None
-        if args.encoder:
-            from matcher.text import SentenceEncoder
-
-            encoder = SentenceEncoder()
+        encoder = _encoder(choice.variant)
+        if encoder is not None:
             constructions.append("stated_apart+encoder")
         replays = replays_for(
             proposals, donors, history, constructions=constructions,

@@ -48,12 +48,21 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "rank") -> None:
     )
     parser.add_argument(
         "--weights",
-        default="balanced",
+        default=None,
         metavar="PRESET|name=value,...",
         help="weight preset (balanced, stated_priorities, track_record, targets_first, "
         "thematic_only), component weights such as 'thematic=0.5,history=0.3', or 'adopted': "
         "the weights in force in the --db database (a learned set adopted in the app, else "
-        "the balanced preset)",
+        "the balanced preset); default: the shipped variant's weights (balanced)",
+    )
+    parser.add_argument(
+        "--text",
+        choices=("auto", "encoder", "tfidf"),
+        default=None,
+        help="text features: auto (the shipped default: the multilingual sentence encoder when "
+        "installed, else TF-IDF with a one-line notice), encoder (exit 2 when it is not "
+        "installed) or tfidf, the fast path (default: $LIFEWEB_TEXT, else auto). Embeddings "
+        "are kept in $LIFEWEB_EMBEDDINGS_DIR (default ~/.cache/lifeweb-match/embeddings)",
     )
     parser.add_argument(
         "--eligible-only", action="store_true", help="leave out pairs that are not eligible"
@@ -174,15 +183,21 @@ def run(args: argparse.Namespace) -> int:
     )
     if problem:
         return _fail(problem)
+    from matcher.shipped import choose_variant, matcher_options
+
     about = ""
     try:
-        if args.weights.strip() == ADOPTED:
+        choice = choose_variant(args.text)
+        spec = args.weights or choice.variant.weights
+        if spec.strip() == ADOPTED:
             adopted, about = _adopted_weights(args.db)
             weights = parse_weights(adopted)
         else:
-            weights = parse_weights(args.weights)
+            weights = parse_weights(spec)
     except (LifeWebMatchError, InputError) as error:
         return _fail(str(error))
+    if choice.notice:
+        print(f"lifeweb-match rank: {choice.notice}", file=sys.stderr)
 
     try:
         frames = load_inputs(
@@ -208,6 +223,7 @@ def run(args: argparse.Namespace) -> int:
         by=args.by,
         target_weights=target_weights,
         eligible_only=args.eligible_only,
+        **matcher_options(choice.variant),
     )
     ranking = _with_fit_labels(ranking, matcher, frames["proposals"], target_weights)
     try:

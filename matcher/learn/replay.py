@@ -170,10 +170,6 @@ def compare_variants(
     return pd.DataFrame(rows), fitted
 
 
-SHIPPED = ("balanced", "stated_apart", "mean", "yes")
-"""(weights, construction, missing policy, nested) of the shipped default's honest figure."""
-
-
 def replays_for(
     proposals: pd.DataFrame,
     donors: pd.DataFrame,
@@ -206,10 +202,19 @@ def replays_for(
     return replays
 
 
-def shipped_report(replay: ReplayCases, presets: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
-    """Popularity, the shipped weights leave-one-out, and the honest nested figure."""
+def shipped_report(
+    replay: ReplayCases, presets: Mapping[str, Mapping[str, float]], variant: object
+) -> pd.DataFrame:
+    """Popularity, the variant's weights leave-one-out, and its honest nested figure.
+
+    ``variant`` is a :class:`matcher.shipped.Variant` whose construction ``replay`` was built
+    with.
+    """
+    name = variant.weights  # type: ignore[attr-defined]
     table, _ = compare_variants(
-        {replay.construction: replay}, {"balanced": presets["balanced"]}, policies=("mean",)
+        {replay.construction: replay},
+        {name: presets[name]},
+        policies=(variant.missing,),  # type: ignore[attr-defined]
     )
     return table
 
@@ -218,15 +223,28 @@ def _cell(row: Mapping[str, object], metric: str) -> str:
     return f"{row[metric]:.3f} [{row[f'{metric}_low']:.2f}, {row[f'{metric}_high']:.2f}]"
 
 
-def format_variants(table: pd.DataFrame, *, shipped: tuple[str, ...] = SHIPPED) -> str:
-    """Markdown: one row per variant and group, each figure with its 95% interval."""
+def format_variants(table: pd.DataFrame) -> str:
+    """Markdown: one row per variant and group, each figure with its 95% interval.
+
+    Marked: the shipped default (:data:`matcher.shipped.SHIPPED`), the variant that runs
+    without the encoder, and the best nested row by :func:`matcher.shipped.best_nested`'s
+    rule; a last line says whether the shipped default is the best.
+    """
+    from matcher.shipped import PRIMARY, SHIPPED, TIE_BREAKS, WITHOUT_ENCODER, best_nested
+
+    best = best_nested(table) if (table["nested"] == "yes").any() else None
+    marked = (("shipped default", SHIPPED.key), ("without encoder", WITHOUT_ENCODER.key),
+              ("best nested", best))  # fmt: skip
     header = ["variant", "text and parts", "missing part", "nested", "group", "EOIs", "hit@1",
               "hit@3", "MRR"]  # fmt: skip
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * 5 + " ---: |" * 4]
+    keys = set()
     for group in ("all", "not_germany_alone"):
         for row in table[table["group"] == group].to_dict(orient="records"):
             key = (row["variant"], row["construction"], row["policy"], row["nested"])
-            name = f"**{row['variant']}** (shipped)" if key == shipped else str(row["variant"])
+            keys.add(key)
+            marks = [label for label, k in marked if key == k]
+            name = f"**{row['variant']}** ({', '.join(marks)})" if marks else str(row["variant"])
             cells = [name, str(row["construction"]), str(row["policy"]), str(row["nested"]),
                      group, str(int(row["n_eoi"]))]  # fmt: skip
             cells += [_cell(row, m) for m in ("hit@1", "hit@3", "MRR")]
@@ -237,4 +255,16 @@ def format_variants(table: pd.DataFrame, *, shipped: tuple[str, ...] = SHIPPED) 
         "on the other EOIs only; no: a fixed preset scored leave-one-out (the presets were set "
         "by hand on these same records, so those figures are optimistic)."
     )
+    if best is not None:
+        rule = (
+            f"Best nested: highest {PRIMARY} over all EOIs; level to the thousandth, then "
+            f"{', then '.join(TIE_BREAKS)}, then the cheaper variant (TF-IDF before the encoder)."
+        )
+        if SHIPPED.key not in keys:
+            verdict = "the shipped default is not among these rows (it needs the encoder)"
+        elif best == SHIPPED.key:
+            verdict = "the shipped default is the best nested row"
+        else:
+            verdict = f"the shipped default is NOT the best nested row ({' / '.join(best)} is)"
+        lines.append(f"{rule} Here {verdict}.")
     return "\n".join(lines)

@@ -49,10 +49,11 @@ class ScoringParams:
     # History of a donor with no funding record: 0.0 counts it as "no evidence" with its
     # weight kept, so having a record is no head start; None leaves it out of the score.
     history_when_none: float | None = 0.0
-    # A stated part a donor says nothing about (no targets, no grant range): counted at the
-    # mean of the donors that state it, for the same proposal; "dropped" leaves it out of the
-    # pair's mean, "neutral" counts 0.5. Chosen by nested cross-validation (README).
-    missing_stated: str = "mean"
+    # A stated part a donor says nothing about (no targets, no grant range): "dropped" leaves
+    # it out of the pair's mean; "neutral" counts 0.5, "mean" the mean of the donors that
+    # state it, for the same proposal. Chosen by nested cross-validation with the shipped
+    # variant (matcher.shipped, README).
+    missing_stated: str = "dropped"
     # With sentence embeddings (matcher.text): share of the text similarity they give.
     encoder_share: float = 0.5
 

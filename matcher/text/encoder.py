@@ -43,7 +43,7 @@ def encoder_available() -> bool:
 
 def clean_text(text: str) -> str:
     """HTML tags and runs of white space out, cut to :data:`MAX_CHARACTERS`."""
-    return _MARKUP.sub(" ", str(text)).strip()[:MAX_CHARACTERS]
+    return _MARKUP.sub(" ", str(text)).strip()[:MAX_CHARACTERS].rstrip()  # idempotent
 
 
 def text_key(text: str) -> str:
@@ -107,6 +107,13 @@ class SentenceEncoder:
 
             self._model = USE(threads=self.threads)
         return self._model
+
+    def missing(self, texts: Iterable[str]) -> list[str]:
+        """The distinct non-empty texts the cache does not hold yet (what :meth:`embed` would
+        send to the model), in first-seen order."""
+        by_key = {text_key(t): t for t in map(clean_text, texts) if t}
+        known = self.cache.get_many(list(by_key))
+        return [t for k, t in by_key.items() if k not in known]
 
     def embed(self, texts: Iterable[str], *, batch: int = 64) -> np.ndarray:
         """``len(texts) x 512`` float32 unit rows; an empty text gives a zero row."""

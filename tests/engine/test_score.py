@@ -31,10 +31,15 @@ def with_history(portfolio):
     return Matcher(params=RAW).fit(donors, history, proposals=proposals).score(proposals)
 
 
-def test_missing_stated_part_counts_at_the_other_donors_mean_by_default(portfolio) -> None:
+def test_missing_stated_part_is_left_out_by_default_or_counts_at_the_other_donors_mean(
+    portfolio,
+) -> None:
     proposals, donors, _ = portfolio
     targets = Matcher().fit(donors, None, proposals=proposals).score(proposals).component("targets")
-    assert targets[0, QUIET] == pytest.approx((1.0 + 0.5) / 2)  # QUIET states no targets
+    assert np.isnan(targets[0, QUIET])  # QUIET states no targets: left out (the shipped policy)
+    averaged = Matcher(params=ScoringParams(missing_stated="mean")).fit(donors, None)
+    targets = averaged.score(proposals).component("targets")
+    assert targets[0, QUIET] == pytest.approx((1.0 + 0.5) / 2)
     assert np.isnan(targets[2]).all()  # P3 declares none: nothing to compare for anyone
 
 
