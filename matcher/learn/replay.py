@@ -243,7 +243,11 @@ def format_variants(table: pd.DataFrame) -> str:
         for row in table[table["group"] == group].to_dict(orient="records"):
             key = (row["variant"], row["construction"], row["policy"], row["nested"])
             keys.add(key)
-            marks = [label for label, k in marked if key == k]
+            marks = [
+                label
+                for label, k in marked
+                if key == k and (label != "best nested" or group == "all")  # all EOIs decide
+            ]
             name = f"**{row['variant']}** ({', '.join(marks)})" if marks else str(row["variant"])
             cells = [name, str(row["construction"]), str(row["policy"]), str(row["nested"]),
                      group, str(int(row["n_eoi"]))]  # fmt: skip
@@ -257,7 +261,8 @@ def format_variants(table: pd.DataFrame) -> str:
     )
     if best is not None:
         rule = (
-            f"Best nested: highest {PRIMARY} over all EOIs; level to the thousandth, then "
+            "Best nested: among the constructions without a head start (stated_apart...), the "
+            f"highest {PRIMARY} over all EOIs; level to the thousandth, then "
             f"{', then '.join(TIE_BREAKS)}, then the cheaper variant (TF-IDF before the encoder)."
         )
         if SHIPPED.key not in keys:

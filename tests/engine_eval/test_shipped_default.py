@@ -57,4 +57,4 @@ def test_the_shipped_weights_are_those_learned_on_every_eoi(comparison) -> None:
     _, fitted = comparison
     learned = fitted[f"{SHIPPED.construction}/{SHIPPED.missing}"].weights
     shipped = [WEIGHT_PRESETS[SHIPPED.weights][c] for c in COMPONENTS]
-    np.testing.assert_allclose(learned, shipped, atol=1e-9)
+    np.testing.assert_allclose(learned, shipped, atol=1e-6)
