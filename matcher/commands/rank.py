@@ -214,16 +214,20 @@ def run(args: argparse.Namespace) -> int:
         from matcher.tagger import proposal_target_weights
 
         target_weights = proposal_target_weights(frames["proposals"])
-    matcher = Matcher(weights=weights).fit(
+    options = matcher_options(choice.variant)
+    matcher = Matcher(weights=weights, **options).fit(
         frames["donors"], frames.get("history"), proposals=frames["proposals"]
     )
+    if options["encoder"] is not None:  # embed (or read) every text once, here
+        from matcher.score import proposal_texts
+
+        options["encoder"].embed(proposal_texts(frames["proposals"]))  # type: ignore[attr-defined]
     ranking = matcher.rank(
         frames["proposals"],
         top_k=args.top,
         by=args.by,
         target_weights=target_weights,
         eligible_only=args.eligible_only,
-        **matcher_options(choice.variant),
     )
     ranking = _with_fit_labels(ranking, matcher, frames["proposals"], target_weights)
     try:
