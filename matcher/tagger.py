@@ -355,6 +355,7 @@ def suggest_targets(
     *,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     use_encoder: bool = True,
+    encoder: object | None = None,
 ) -> pd.DataFrame:
     """Aichi targets each proposal's text supports, with confidence and evidence.
 
@@ -370,6 +371,9 @@ def suggest_targets(
     use_encoder
         For proposals the lexicon leaves without a suggestion, ask the sentence encoder
         (:mod:`matcher.tagging.encoder`); ``False`` keeps to the lexicon (the fast path).
+    encoder
+        The :class:`matcher.text.SentenceEncoder` to ask (e.g. the app's, whose vectors are
+        kept in the store); None: one kept in memory for the process.
 
     Returns
     -------
@@ -387,7 +391,9 @@ def suggest_targets(
     if use_encoder:
         from matcher.tagging.encoder import with_encoder_suggestions
 
-        scored = with_encoder_suggestions(proposals, scored, max(min_confidence, 1e-6))
+        scored = with_encoder_suggestions(
+            proposals, scored, max(min_confidence, 1e-6), encoder=encoder
+        )
     if scored.empty:
         return _empty_suggestions()
     scored = scored.sort_values(

@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -239,10 +240,15 @@ def _score(
     n_new = len(new_rows)
     progress(0.0, f"Suggesting targets from {n_new:,} proposals' text…")
     tagged_at = time.perf_counter()
+    # The shipped variant (matcher.shipped): its encoder reads vectors from the store and embeds
+    # (without Streamlit) only texts not stored yet; on a page, _compute has embedded those.
+    choice = text_features.text_choice()
+    encoder = text_features.store_encoder(choice)
+    tag = partial(suggest_targets, use_encoder=encoder is not None, encoder=encoder)
     if keep is None:
-        suggestions = suggest_targets(data.proposals)
+        suggestions = tag(data.proposals)
     else:
-        fresh = suggest_targets(data.proposals.iloc[new_rows])
+        fresh = tag(data.proposals.iloc[new_rows])
         kept_ids = set(data.proposals["proposal_id"].astype(str).to_numpy()[keep >= 0])
         old = base.suggestions[base.suggestions["proposal_id"].astype(str).isin(kept_ids)]
         suggestions = _in_proposal_order(pd.concat([old, fresh], ignore_index=True), data)
@@ -251,13 +257,8 @@ def _score(
     fitted_at = time.perf_counter()
     if keep is None:
         progress(0.25, "Profiling donors from priorities and funding history…")
-        # The shipped variant (matcher.shipped); its encoder reads vectors from the store and
-        # embeds (without Streamlit) only texts not stored yet: on a page, _compute has.
-        choice = text_features.text_choice()
         matcher = Matcher(
-            weights=DEFAULT_PRESET,
-            params=choice.variant.params(),
-            encoder=text_features.store_encoder(choice),
+            weights=DEFAULT_PRESET, params=choice.variant.params(), encoder=encoder
         ).fit(data.donors, data.history, proposals=data.proposals)
     else:
         matcher = base.matcher
@@ -295,7 +296,7 @@ def _score(
         funded_pairs=funded_pairs,
         funded_proposals=funded_proposals,
         variant_key=text_features.variant_key(),
-        text_notice=text_features.text_choice().notice,
+        text_notice=choice.notice,
     )
 
 

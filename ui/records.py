@@ -283,7 +283,10 @@ def _render_target_review(row: pd.Series) -> None:
     from matcher.tagger import nbsap_alignment, review_targets, suggest_targets, target_label
 
     one = row.to_frame().T.reset_index(drop=True)
-    suggestions = suggest_targets(one)
+    from ui import text_features
+
+    encoder = text_features.store_encoder(text_features.text_choice())  # vectors in the store
+    suggestions = suggest_targets(one, use_encoder=encoder is not None, encoder=encoder)
     nbsap = nbsap_alignment(one).iloc[0]
     if nbsap["cites_nbsap"]:
         st.success(

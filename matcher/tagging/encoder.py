@@ -157,7 +157,7 @@ def encoder_suggestions(
 
 
 def with_encoder_suggestions(
-    proposals: pd.DataFrame, scored: pd.DataFrame, min_confidence: float
+    proposals: pd.DataFrame, scored: pd.DataFrame, min_confidence: float, encoder=None
 ) -> pd.DataFrame:
     """``scored`` (the lexicon's suggestions) plus the encoder's for the proposals that have
     none; unchanged when the encoder package is not installed."""
@@ -173,7 +173,7 @@ def with_encoder_suggestions(
     by_row: list[list[str]] = [[] for _ in rows]
     for owner, sentence in zip(sentences.owner.tolist(), sentences.original, strict=True):
         by_row[owner].append(sentence)
-    found = encoder_suggestions(rows, by_row, min_confidence=min_confidence)
+    found = encoder_suggestions(rows, by_row, min_confidence=min_confidence, encoder=encoder)
     if found.empty:
         return scored
     return pd.concat([scored, found], ignore_index=True) if len(scored) else found
