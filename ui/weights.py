@@ -71,12 +71,13 @@ class InForce:
 
     @property
     def label(self) -> str:
-        """ "balanced preset" or "learned set, adopted 2 Dec 2026 by Ana"."""
+        """ "balanced preset", "learned set, adopted 2 Dec 2026 by Ana" or "earlier set, put
+        back 2 Dec 2026 by Ben"."""
         if self.is_preset:
             return f"{preset_label(DEFAULT_PRESET)} preset"
-        what = "learned set" if self.source == "learned" else "earlier set, restored"
+        what = "learned set, adopted" if self.source == "learned" else "earlier set, put back"
         day = self.adopted_at.strftime("%-d %b %Y") if self.adopted_at is not None else ""
-        return f"{what}, adopted {day} by {self.adopted_by}".strip()
+        return f"{what} {day} by {self.adopted_by}"
 
 
 def preset_label(name: str) -> str:
@@ -120,7 +121,7 @@ def _weights_text(weights: Mapping[str, float]) -> str:
 
 _SOURCE_WORDS = {
     "learned": "learned set adopted",
-    "restored": "earlier set restored",
+    "restored": "earlier set put back",
     PRESET_SOURCE: "preset put back",
 }
 

@@ -125,3 +125,41 @@ def test_matches_ranks_with_the_adopted_set_and_follows_it_back(app, store) -> N
     weights._log.clear()
     at.run()
     assert at.slider(key="mv_w_geography").value == WEIGHT_PRESETS["balanced"]["geography"]
+
+
+def test_back_steps_to_the_set_before_and_again_to_the_one_just_left(no_history_db) -> None:
+    from ui import weights
+
+    store = open_store(no_history_db)
+    first = dict(LEARNED)
+    second = {**LEARNED, "geography": 0.15, "thematic": 0.4}
+    record_weight_set(
+        store, first, source="learned", n_decisions=20, agreement_gain=0.1, note="first", by="Ana"
+    )
+    record_weight_set(
+        store,
+        second,
+        source="learned",
+        n_decisions=30,
+        agreement_gain=0.12,
+        note="second",
+        by="Ana",
+    )
+    weights._log.clear()
+    assert weights.in_force().weights == pytest.approx(second)
+    assert weights.previous_label().startswith("the learned set adopted")
+    weights.back_to_previous(by="Ben")
+    now = weights.in_force()
+    assert now.source == "restored" and now.weights == pytest.approx(first)
+    assert now.label.startswith("earlier set, put back") and now.label.endswith("by Ben")
+    weights.back_to_previous(by="Ben")
+    assert weights.in_force().weights == pytest.approx(second)
+    table = weights.history_table()
+    assert list(table["what"]) == [
+        "earlier set put back",
+        "earlier set put back",
+        "learned set adopted",
+        "learned set adopted",
+    ]
+    assert table["figures"].iloc[1] == "restored: first"
+    store.close()
