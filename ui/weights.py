@@ -27,7 +27,7 @@ from matcher.learn.adoption import Assessment, assess_learned, filled_cases
 from matcher.learn.cases import RankingCase
 from matcher.learn.decisions import cases_from_decisions, latest_outcomes
 from matcher.learn.weights import case_losses, simplex_grid
-from matcher.score import COMPONENTS, ScoringParams
+from matcher.score import COMPONENTS
 from matcher.store.learning import (
     PRESET_SOURCE,
     event_outcomes,
@@ -35,7 +35,7 @@ from matcher.store.learning import (
     record_weight_set,
     weight_history,
 )
-from ui import services
+from ui import services, text_features
 
 __all__ = [
     "IN_FORCE",
@@ -164,19 +164,29 @@ def _cache() -> _Cache:
 
 
 def _replay(data: services.Portfolio) -> tuple[list[RankingCase], np.ndarray]:
-    """Each funded EOI scored by an engine fitted without its own funding records."""
+    """Each funded EOI scored by an engine fitted without its own funding records: the engine
+    the app ranks with (the shipped variant, its encoder reading the stored vectors)."""
     from matcher.learn.replay import replay_cases
 
-    replay = replay_cases(data.proposals, data.donors, data.history)
-    # The app's score set has missing stated parts filled already: fill the replay's alike.
-    cases = filled_cases(replay.cases, ScoringParams().missing_stated)
+    choice = text_features.text_choice()
+    encoder = text_features.store_encoder(choice)
+    replay = replay_cases(
+        data.proposals,
+        data.donors,
+        data.history,
+        params=choice.variant.params(),
+        matcher_options={"encoder": encoder} if encoder is not None else None,
+    )
+    # The replay keeps missing parts missing; the app's score set has them as the variant says.
+    cases = filled_cases(replay.cases, choice.variant.missing)
     return cases, case_losses(simplex_grid(len(COMPONENTS)), cases)
 
 
 def _funding_cases(data: services.Portfolio) -> _Learned:
     cache = _cache()
+    key = f"{data.fingerprint}:{text_features.variant_key()}"
     with cache.lock:
-        found = cache.items.get(data.fingerprint)
+        found = cache.items.get(key)
         if found is None:
             n_funded = data.history["proposal_id"].nunique() if not data.history.empty else 0
             estimate = cache.seconds_per_record * n_funded
@@ -194,10 +204,10 @@ def _funding_cases(data: services.Portfolio) -> _Learned:
                 )
             cache.seconds_per_record = seconds / max(n_funded, 1)
             found = _Learned(cases, losses, seconds)
-            cache.items[data.fingerprint] = found
+            cache.items[key] = found
             while len(cache.items) > _KEEP:
                 cache.items.popitem(last=False)
-        cache.items.move_to_end(data.fingerprint)
+        cache.items.move_to_end(key)
     return found
 
 
