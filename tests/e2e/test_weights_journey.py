@@ -1,10 +1,10 @@
 """The officer's learned-weights journey (issue 12, part 3), walked in Chromium.
 
-Staff have recorded decisions on 13 proposals over the past weeks (the database this module's
+Staff have recorded decisions on 18 proposals over the past weeks (the database this module's
 app starts from holds them), each time accepting the donor whose geography fits and declining
-the one the preset ranks first. The officer records the decisions on one more proposal on the
+the two the preset ranks first. The officer records two decisions on one more proposal on the
 Shortlists page, opens the learned weights from the Matches page's weights, sees them counted
-("learned from 28 decisions"), adopts the learned set, sees the Matches ranking change, finds
+("learned from 56 decisions"), adopts the learned set, sees the Matches ranking change, finds
 the set in the log under their name, and goes back to the preset in one click: the ranking is
 the one they started from. Every step asserts what the person sees.
 """
@@ -24,12 +24,14 @@ from tests.e2e.test_journeys import grid_rows, no_error
 pytestmark = pytest.mark.browser
 
 OFFICER = "Ana Pérez"
-EARLIER_PROPOSALS = 13
+PROPOSALS = 19  # every proposal of the sample data that nobody funded
+DECLINES = 2
 
 
-def geography_decisions(n_proposals: int) -> list[tuple[str, str, str]]:
+def geography_decisions(n_proposals: int, declines: int = 1) -> list[tuple[str, str, str]]:
     """(proposal, donor, status): on proposals nobody funded, the donor whose geography fits
-    best accepted, the preset's first choice declined (the two differ by construction)."""
+    best accepted, the preset's first ``declines`` choices declined (never the same donor).
+    The accepted donor comes first, then the declined ones, for each proposal."""
     from matcher.combine import WEIGHT_PRESETS
     from matcher.load import load_donors, load_history, load_proposals
     from matcher.rank import Matcher
@@ -41,8 +43,11 @@ def geography_decisions(n_proposals: int) -> list[tuple[str, str, str]]:
     proposals = load_proposals(folder / "proposals.csv").frame
     donors = load_donors(folder / "donors.csv").frame
     history = load_history(folder / "history.csv").frame
+    from matcher.shipped import choose_variant
+
+    params = choose_variant().variant.params()  # the engine the app runs
     scores = (
-        Matcher(weights="balanced")
+        Matcher(weights="balanced", params=params)
         .fit(donors, history, proposals=proposals)
         .score(proposals, target_weights=proposal_target_weights(proposals))
     )
@@ -53,19 +58,23 @@ def geography_decisions(n_proposals: int) -> list[tuple[str, str, str]]:
     for i, proposal_id in enumerate(scores.proposal_ids.astype(str)):
         if proposal_id in funded:
             continue
-        top = int(np.argmax(preset[i]))
+        top = np.argsort(-preset[i], kind="stable")[:declines]
         fits = geography[i].copy()
         fits[top] = -1
         rows.append((proposal_id, str(scores.donor_ids[int(np.argmax(fits))]), "accepted"))
-        rows.append((proposal_id, str(scores.donor_ids[top]), "declined"))
-        if len(rows) == 2 * n_proposals:
+        rows += [(proposal_id, str(scores.donor_ids[int(m)]), "declined") for m in top]
+        if len(rows) == (1 + declines) * n_proposals:
             break
     return rows
 
 
 @pytest.fixture(scope="module")
-def journey_decisions() -> list[tuple[str, str, str]]:
-    return geography_decisions(EARLIER_PROPOSALS + 1)
+def journey_decisions() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """(earlier, today): the decisions already recorded, and the two the officer records on
+    the last proposal (its accepted donor and the first it declined)."""
+    rows = geography_decisions(PROPOSALS, DECLINES)
+    last = rows[-(1 + DECLINES) :]
+    return rows[: -(1 + DECLINES)], last[:2]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +90,7 @@ def own_app_server(
     workdir = tmp_path_factory.mktemp("e2e-weights-server")
     store = open_store(f"sqlite:///{workdir / 'lifeweb.db'}")
     store.seed_if_empty(data_dir())
-    earlier, today = journey_decisions[:-2], journey_decisions[-2:]
+    earlier, today = journey_decisions
     for proposal_id, donor_id, status in earlier:
         store.record_decision(proposal_id, donor_id, status, by="Ben Okafor")
     event = store.create_event(
@@ -153,8 +162,9 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
 ) -> None:
     page = own_page
     page.set_default_timeout(LONG_WAIT_MS)
-    n_decisions = len(journey_decisions)
-    (proposal_id, accepted, _), (_, declined, _) = journey_decisions[-2:]
+    earlier, today = journey_decisions
+    n_decisions = len(earlier) + len(today)
+    (proposal_id, accepted, _), (_, declined, _) = today
 
     # The ranking as the preset gives it, and the preset in force.
     before = open_matches(page)
