@@ -9,7 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.navigation import app_pages
-from ui.pages import keep_app_params, render_display_currency, render_identity, run_guarded
+from ui.pages import (
+    keep_app_params,
+    render_display_currency,
+    render_identity,
+    run_guarded,
+    seed_display_currency,
+)
 
 st.set_page_config(
     page_title="LifeWeb Match",
@@ -21,7 +27,14 @@ st.set_page_config(
 )
 
 current_page = st.navigation(app_pages(), position="sidebar", expanded=True)
-render_identity()
-render_display_currency()
-run_guarded(current_page)
+# The name and currency boxes keep their place at the top of the sidebar but are drawn after
+# the page, so the browser loads the page's main table before their widgets' code.
+settings = st.sidebar.container()
+seed_display_currency()
+try:
+    run_guarded(current_page)
+finally:  # also when the page stops early (st.stop)
+    with settings:
+        render_identity()
+        render_display_currency()
 keep_app_params()

@@ -22,8 +22,13 @@ if analysis is None:
 if analysis.text_notice:
     st.caption(analysis.text_notice)  # the encoder is not installed: TF-IDF text only
 
-view = match_view.render_controls(analysis)
+# The ranked table is sent first (the controls' place above it is kept), so a new session's
+# browser loads the table's code before any widget's.
+view, link_notes = match_view.current_view(analysis)
+controls = st.container()
 shown = match_view.render_ranking(analysis, view)
-match_view.render_filters(analysis)  # after the table, so a new session sees the table first
+with controls:
+    match_view.render_controls(analysis, link_notes)
+match_view.render_filters(analysis)
 events_panel.render_add_to_event(view, shown)
 match_view.render_pair_detail(analysis, view, shown)

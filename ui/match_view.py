@@ -39,7 +39,9 @@ from ui.upload import round_words
 from ui.words import counted
 
 __all__ = [
+    "current_view",
     "render_controls",
+    "render_filters",
     "render_pair_detail",
     "render_ranking",
 ]
@@ -154,21 +156,40 @@ def _initial_view() -> MatchView:
     return _saved_view()
 
 
-def render_controls(found: Analysis) -> MatchView:
-    """View switch and picker on the page; the view (with the sidebar's filters) into the URL.
+def current_view(found: Analysis) -> tuple[MatchView, list[str]]:
+    """The view this run shows, read from the widgets' state, and put into the URL.
 
-    The sidebar's widgets are drawn later, by :func:`render_filters`.
+    On arrival the state is seeded from the link (or the last visit), so the ranked table can
+    be drawn before any widget: :func:`render_controls` and :func:`render_filters` come after
+    it. Also returns what the link asked for that could not be shown (said above the table).
     """
     options = _options(found)
+    notes: list[str] = []
     # Seeded when any is missing: the sidebar's widgets come after the table, so a run that
     # stopped before them (an error shown instead of the table) has dropped their state.
     if any(_key(name) not in st.session_state for name in _SEEDED):
         initial = _initial_view()
         _seed_widgets(initial, options)
         st.session_state[SAVED_VIEW_KEY] = initial
-        for note in url_notes(st.query_params.to_dict()):
-            st.info(escape_markdown(note), icon=":material/link:")
-    _follow_weights_in_force()
+        notes = url_notes(st.query_params.to_dict())
+    # Only one picker is on screen; the other keeps its value in the saved view.
+    saved = _saved_view()
+    for name in ("donor_id", "proposal_id"):
+        if _key(name) not in st.session_state:
+            value = getattr(saved, name)
+            st.session_state[_key(name)] = value if value in options[name] else options[name][0]
+    view = _view_from_widgets()
+    st.session_state[SAVED_VIEW_KEY] = view
+    st.session_state[matching.WEIGHTS_STATE_KEY] = matching.weights_from(view.preset, view.weights)
+    st.query_params.from_dict(view.to_query_params())
+    return view, notes
+
+
+def render_controls(found: Analysis, notes: list[str]) -> None:
+    """The view switch and the donor or proposal picker (their values are already the view)."""
+    for note in notes:
+        st.info(escape_markdown(note), icon=":material/link:")
+    options = _options(found)
     titles = dict(
         zip(
             found.proposals["proposal_id"].astype(str),
@@ -186,12 +207,6 @@ def render_controls(found: Analysis) -> MatchView:
         key=_key("view"),
         required=True,
     )
-    # Only one picker is on screen; the other keeps its value in the saved view.
-    saved = _saved_view()
-    for name in ("donor_id", "proposal_id"):
-        if _key(name) not in st.session_state:
-            value = getattr(saved, name)
-            st.session_state[_key(name)] = value if value in options[name] else options[name][0]
     if view_name == "donor":
         st.selectbox(
             "Donor",
@@ -225,17 +240,12 @@ def render_controls(found: Analysis) -> MatchView:
         if st.button("Show every proposal", icon=":material/filter_alt_off:"):
             st.session_state[SAVED_VIEW_KEY] = replace(_saved_view(), round_id=None)
             st.rerun()
-    view = _view_from_widgets()
-    st.session_state[SAVED_VIEW_KEY] = view
-    st.session_state[matching.WEIGHTS_STATE_KEY] = matching.weights_from(view.preset, view.weights)
-    st.query_params.from_dict(view.to_query_params())
-    return view
 
 
 def render_filters(found: Analysis) -> None:
     """Filters and weights in the sidebar, drawn after the ranked table so it shows first.
 
-    Their values were read into the view by :func:`render_controls` (each widget's state
+    Their values were read into the view by :func:`current_view` (each widget's state
     exists before the widget is drawn: seeded from the link or the last visit, then kept).
     """
     options = _options(found)

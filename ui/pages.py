@@ -60,7 +60,7 @@ def render_identity() -> None:
     state = st.session_state
     if USER_NAME_KEY not in state:
         state[USER_NAME_KEY] = remembered_name(st.context.cookies)
-    name = st.sidebar.text_input(
+    name = st.text_input(
         "Your name",
         key=USER_NAME_KEY,
         placeholder="recorded with your changes",
@@ -90,12 +90,17 @@ def name_cookie_script(name: str) -> str:
     )
 
 
-def render_display_currency() -> str:
-    """The app-wide currency switch (sidebar); a link's ``currency=`` sets it on arrival."""
+def seed_display_currency() -> None:
+    """On arrival, a link's ``currency=`` chooses the currency (before any page reads it)."""
     state = st.session_state
     if CURRENCY_KEY not in state:
         state[CURRENCY_KEY] = currency_from_params(st.query_params.to_dict())
-    st.sidebar.segmented_control(
+
+
+def render_display_currency() -> str:
+    """The app-wide currency switch; a link's ``currency=`` sets it on arrival."""
+    seed_display_currency()
+    st.segmented_control(
         "Amounts in",
         CURRENCIES,
         key=CURRENCY_KEY,
