@@ -172,6 +172,7 @@ def current_view(found: Analysis) -> tuple[MatchView, list[str]]:
         _seed_widgets(initial, options)
         st.session_state[SAVED_VIEW_KEY] = initial
         notes = url_notes(st.query_params.to_dict())
+    _follow_weights_in_force()
     # Only one picker is on screen; the other keeps its value in the saved view.
     saved = _saved_view()
     for name in ("donor_id", "proposal_id"):
