@@ -7,7 +7,8 @@ or says why not; every set ever in force is listed, and one click puts the previ
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +17,9 @@ from matcher.score import COMPONENTS
 from ui import services, weights
 from ui.matching import COMPONENT_LABELS
 from ui.safe import escape_markdown
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["open_weights_dialog", "render_weights_panel"]
 
@@ -26,6 +30,8 @@ FOLLOW_KEY = "weights_follow"
 
 def weights_chart(sets: dict[str, dict[str, float]]) -> alt.Chart:
     """Grouped horizontal bars: each component's weight in each set (preset, learned, ...)."""
+    import altair as alt  # loaded when the panel opens, not with the Matches page
+
     frame = pd.DataFrame(
         [
             {"component": COMPONENT_LABELS.get(c, c), "set": name, "weight": float(w.get(c, 0.0))}

