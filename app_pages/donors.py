@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.import_panel import render_import, render_rounds
+from ui.pages import linked_tabs
 from ui.records import render_donor_browser
 
 st.title("Donors")
@@ -11,7 +12,7 @@ st.caption(
     "the donor is matched; the previous version is kept."
 )
 
-profiles_tab, upload_tab = st.tabs(["Donor profiles", "Upload donors or funding history"])
+profiles_tab, upload_tab = linked_tabs(["Donor profiles", "Upload donors or funding history"])
 with profiles_tab:
     render_donor_browser()
 with upload_tab:

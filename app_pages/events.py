@@ -4,6 +4,7 @@ import streamlit as st
 
 from matcher.events.pipeline import event_summary
 from ui import event_plan_panel, events_panel, services
+from ui.pages import linked_tabs
 
 st.title("Events")
 st.caption(
@@ -19,10 +20,9 @@ if event is not None:
     events_panel.render_heading(event)
     table = events_panel.event_table(event)
     # Only the open tab runs, and the tab stays open across the reruns its own buttons cause.
-    list_tab, schedule_tab, pledges_tab, plan_tab, files_tab, history_tab = st.tabs(
+    list_tab, schedule_tab, pledges_tab, plan_tab, files_tab, history_tab = linked_tabs(
         ["Event list", "Schedule", "Pledges", "Co-funding plan", "Downloads", "History"],
         key="event_tab",
-        on_change="rerun",
     )
     if list_tab.open:
         with list_tab:

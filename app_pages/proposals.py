@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.import_panel import render_import, render_rounds
 from ui.national_targets_panel import render_national_targets_import
+from ui.pages import linked_tabs
 from ui.records import render_proposal_browser
 
 st.title("Proposals")
@@ -12,7 +13,7 @@ st.caption(
     "validation report, then save it as a round; stored proposals can be searched and edited."
 )
 
-upload_tab, stored_tab, targets_tab = st.tabs(
+upload_tab, stored_tab, targets_tab = linked_tabs(
     ["Upload a file", "Stored proposals", "National targets"]
 )
 with upload_tab:

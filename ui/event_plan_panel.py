@@ -13,6 +13,7 @@ from matcher.errors import LifeWebMatchError
 from matcher.events.plan import EventPlan, event_budgets, plan_event
 from ui import event_plan, matching, services
 from ui.events import money
+from ui.pages import linked_tabs
 from ui.plan import scored_pairs
 from ui.safe import escape_markdown
 
@@ -74,7 +75,7 @@ def _render_budgets(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame 
 def _render_result(result: EventPlan, event_id: int) -> None:
     for line in result.sentences:
         st.info(escape_markdown(line), icon=":material/account_balance:")
-    grants_tab, requests_tab = st.tabs(["Grants", "Open requests"])
+    grants_tab, requests_tab = linked_tabs(["Grants", "Open requests"], name="plan_table")
     with grants_tab:
         st.dataframe(event_plan.grants_table(result), hide_index=True, width="stretch")
     with requests_tab:

@@ -22,6 +22,7 @@ from matcher.store.events import SCHEDULE_DEFAULTS
 from ui import events as tables
 from ui import matching, services
 from ui.overview import country_names
+from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, one_line
 from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, OPEN_NEXT_KEY
@@ -139,11 +140,13 @@ def render_picker() -> dict[str, Any] | None:
         return None
     labels = {int(row["event_id"]): _label(row) for _, row in events.iterrows()}
     ids = list(labels)
+    linked_pick("event", PICK_KEY, ids, "event")
     if NEXT_PICK_KEY in st.session_state:
         st.session_state[PICK_KEY] = st.session_state.pop(NEXT_PICK_KEY)
     if st.session_state.get(PICK_KEY) not in ids:
         st.session_state[PICK_KEY] = ids[-1]
     chosen = st.selectbox("Event", ids, key=PICK_KEY, format_func=labels.get)
+    keep_in_link("event", str(chosen))
     return services.get_store().event(int(chosen))
 
 
@@ -381,7 +384,9 @@ def render_pledges(event: dict[str, Any], table: pd.DataFrame) -> tables.EventSu
     pledged.metric(f"Pledged ({cur})", tables.money(summary.pledged))
     count.metric("Pledges", f"{summary.n_pledges}")
     st.caption(escape_markdown(summary.sentence()))
-    donors_tab, countries_tab, log_tab = st.tabs(["By donor", "By country", "Pipeline log"])
+    donors_tab, countries_tab, log_tab = linked_tabs(
+        ["By donor", "By country", "Pipeline log"], name="pledges"
+    )
     with donors_tab:
         st.dataframe(tables.by_donor_table(summary), hide_index=True, width="stretch")
     with countries_tab:

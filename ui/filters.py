@@ -20,6 +20,8 @@ from matcher import reference
 
 __all__ = [
     "GROUP_FLAGS",
+    "ORDERS",
+    "SORTS",
     "VIEWS",
     "WEIGHT_MAX",
     "MatchView",
@@ -28,10 +30,20 @@ __all__ = [
     "is_closed_status",
     "proposal_mask",
     "region_options",
+    "sort_pairs",
     "url_notes",
 ]
 
 VIEWS = ("donor", "proposal")
+# How the ranked rows can be ordered, in words; "match" is the engine's ranking (eligible
+# first, then score), the default.
+SORTS = {
+    "match": "best match (eligible first)",
+    "score": "score",
+    "request": "requested amount",
+    "name": "proposal title or donor name",
+}
+ORDERS = {"desc": "descending", "asc": "ascending"}
 GROUP_FLAGS = {"LDC": "ldc", "LLDC": "lldc", "SIDS": "sids"}
 _LIST_SEPARATOR = ","
 # Statuses that mean the proposal needs no more money: hidden from Matches unless asked for.
@@ -67,6 +79,8 @@ class MatchView:
     min_score: float = 0.0
     eligible_only: bool = False
     include_funded: bool = False
+    sort: str = "match"
+    order: str = "desc"
     currency: str = "USD"
     explain: str = ""
     round_id: int | None = None
@@ -127,6 +141,8 @@ class MatchView:
                     weights[key[len(_WEIGHT_PREFIX) :]] = min(weight, WEIGHT_MAX)
         min_score = _parse_float(flat.get("min_score"))
         currency = flat.get("currency", "").strip().upper()
+        sort = flat.get("sort", "").strip().lower()
+        order = flat.get("order", "").strip().lower()
         return cls(
             view=view if view in VIEWS else default.view,
             donor_id=flat.get("donor_id", "").strip(),
@@ -148,6 +164,8 @@ class MatchView:
             eligible_only=flat.get("eligible_only", "0").lower() in {"1", "true", "yes"},
             nbsap_only=flat.get("nbsap_only", "0").lower() in {"1", "true", "yes"},
             include_funded=flat.get("include_funded", "0").lower() in {"1", "true", "yes"},
+            sort=sort if sort in SORTS else default.sort,
+            order=order if order in ORDERS else default.order,
             currency=currency if currency in ("USD", "EUR") else default.currency,
             explain=flat.get("explain", "").strip(),
             round_id=_parse_round(flat.get("round_id")),
@@ -205,6 +223,15 @@ class MatchView:
         if not self.include_funded:
             parts.append("funded and closed proposals hidden")
         return "; ".join(parts) if parts else "no filters"
+
+    @property
+    def is_ranked(self) -> bool:
+        """Whether the rows come in the engine's order, best first (the default sort)."""
+        return self.sort == "match" and self.order == "desc"
+
+    def describe_sort(self) -> str:
+        """The order of the rows in words ("sorted by requested amount, ascending")."""
+        return f"sorted by {SORTS[self.sort]}, {ORDERS[self.order]}"
 
 
 # --- reference lookups -----------------------------------------------------------------
@@ -393,6 +420,45 @@ def pair_mask(pairs: pd.DataFrame, view: MatchView) -> pd.Series:
     if view.eligible_only:
         mask &= pairs["eligible"].astype(bool)
     return mask
+
+
+def sort_pairs(
+    pairs: pd.DataFrame, view: MatchView, requested: Mapping[str, float]
+) -> pd.DataFrame:
+    """The pairs in the order the view asks for (ties keep the engine's ranking).
+
+    Parameters
+    ----------
+    pairs
+        Ranked pairs, best first, with ``score``, ``proposal_id``, ``proposal_title`` and
+        ``donor_name``.
+    view
+        Its ``sort`` and ``order``; ``name`` is the proposal title when ranking proposals
+        for a donor, the donor's name when ranking donors for a proposal.
+    requested
+        Each proposal's request in the display currency, by proposal id (missing last).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows, reordered, index reset.
+    """
+    if pairs.empty or view.is_ranked:
+        return pairs.reset_index(drop=True)
+    ascending = view.order == "asc"
+    if view.sort == "match":
+        return pairs.iloc[::-1].reset_index(drop=True)
+    if view.sort == "score":
+        key = pd.to_numeric(pairs["score"], errors="coerce")
+    elif view.sort == "request":
+        key = pd.to_numeric(pairs["proposal_id"].astype(str).map(requested), errors="coerce")
+    else:
+        column = "proposal_title" if view.view == "donor" else "donor_name"
+        key = pairs[column].fillna("").astype(str).str.casefold()
+    ordered = pairs.assign(_key=key.to_numpy()).sort_values(
+        "_key", ascending=ascending, kind="stable", na_position="last"
+    )
+    return ordered.drop(columns="_key").reset_index(drop=True)
 
 
 # --- parsing helpers -------------------------------------------------------------------

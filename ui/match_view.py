@@ -23,11 +23,14 @@ from ui import weights as weight_sets
 from ui.display import money_text, rate_note, to_display
 from ui.filters import (
     GROUP_FLAGS,
+    ORDERS,
+    SORTS,
     MatchView,
     ecosystem_label,
     pair_mask,
     proposal_mask,
     region_options,
+    sort_pairs,
     url_notes,
 )
 from ui.matching import COMPONENT_LABELS, Analysis
@@ -89,6 +92,8 @@ _SEEDED = (
     "eligible_only",
     "nbsap_only",
     "include_funded",
+    "sort",
+    "order",
     "preset",
     *(f"w_{component}" for component in COMPONENTS),
 )
@@ -117,6 +122,8 @@ def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
     state[_key("eligible_only")] = bool(view.eligible_only)
     state[_key("nbsap_only")] = bool(view.nbsap_only)
     state[_key("include_funded")] = bool(view.include_funded)
+    state[_key("sort")] = view.sort
+    state[_key("order")] = view.order
     preset = view.preset if view.preset in options["preset"] else weight_sets.IN_FORCE
     state[_key("preset")] = preset
     weights = matching.weights_from(preset, view.weights)
@@ -171,7 +178,10 @@ def current_view(found: Analysis) -> tuple[MatchView, list[str]]:
         initial = _initial_view()
         _seed_widgets(initial, options)
         st.session_state[SAVED_VIEW_KEY] = initial
-        notes = url_notes(st.query_params.to_dict())
+        notes = list(url_notes(st.query_params.to_dict()))
+        missing = _missing_pick(initial, options)
+        if missing:
+            notes.append(missing)
     _follow_weights_in_force()
     # Only one picker is on screen; the other keeps its value in the saved view.
     saved = _saved_view()
@@ -228,6 +238,11 @@ def render_controls(found: Analysis, notes: list[str]) -> None:
         help="Proposals whose status is funded or closed need no more money and are hidden "
         "by default. Shown, they carry a badge: already funded by this donor, or funded "
         "by others.",
+    )
+    sort_col, order_col = st.columns([2, 1])
+    sort_col.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key=_key("sort"))
+    order_col.segmented_control(
+        "Order", list(ORDERS), format_func=ORDERS.get, key=_key("order"), required=True
     )
     saved_round = _saved_view().round_id
     if saved_round is not None:
@@ -366,6 +381,18 @@ def render_filters(found: Analysis) -> None:
             )
 
 
+def _missing_pick(view: MatchView, options: dict[str, list]) -> str:
+    """What to say when the link's donor or proposal is not in the database ("" when it is)."""
+    name, what = ("donor_id", "donor") if view.view == "donor" else ("proposal_id", "proposal")
+    wanted = getattr(view, name)
+    if not wanted or wanted in options[name]:
+        return ""
+    return (
+        f"The link opens {what} '{wanted}', which is not in the database (it was deleted, or "
+        f"the link comes from another database); the first {what} in the list is shown instead."
+    )
+
+
 def _saved_view() -> MatchView:
     saved = st.session_state.get(SAVED_VIEW_KEY)
     return saved if isinstance(saved, MatchView) else MatchView()
@@ -401,6 +428,8 @@ def _view_from_widgets() -> MatchView:
         eligible_only=bool(state[_key("eligible_only")]),
         nbsap_only=bool(state.get(_key("nbsap_only"), False)),
         include_funded=bool(state[_key("include_funded")]),
+        sort=str(state.get(_key("sort")) or "match"),
+        order=str(state.get(_key("order")) or "desc"),
         currency=display_currency(),
         explain=saved.explain,
         round_id=saved.round_id,
@@ -427,7 +456,11 @@ def _filtered(found: Analysis, view: MatchView) -> pd.DataFrame:
     else:
         pairs = matching.proposal_pairs(view.proposal_id, weights)
     pairs = pairs[pair_mask(pairs, view)].reset_index(drop=True)
-    return pairs
+    if view.is_ranked:
+        return pairs
+    info = _in_display_currency(found.proposals, view.currency)
+    requested = dict(zip(info["proposal_id"].astype(str), info["requested_display"], strict=True))
+    return sort_pairs(pairs, view, requested)
 
 
 def _in_display_currency(proposals: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -449,22 +482,26 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     pairs = _filtered(found, view)
     side = "proposals" if view.view == "donor" else "donors"
     verb = "matches" if len(pairs) == 1 else "match"
-    showing = (
-        "it"
-        if len(pairs) == 1
-        else f"all {len(pairs)}"
-        if len(pairs) <= ROWS_SHOWN
-        else f"the best {ROWS_SHOWN}"
-    )
+    if len(pairs) == 1:
+        showing = "it"
+    elif len(pairs) <= ROWS_SHOWN:
+        showing = (
+            f"all {len(pairs)}" if view.is_ranked else f"all {len(pairs)}, {view.describe_sort()}"
+        )
+    elif view.is_ranked:
+        showing = f"the best {ROWS_SHOWN}"
+    else:
+        showing = f"the first {ROWS_SHOWN}, {view.describe_sort()}"
     st.caption(
         f"{counted(len(pairs), side[:-1])} {verb}; showing {showing}. "
         f"Filters: {escape_markdown(view.describe())}."
     )
-    st.caption(
-        "Sorted eligible first, then by score: a match the donor's rules exclude (an excluded "
-        "country, outside its regions, a request far beyond its budget, an inactive donor) "
-        "comes after every eligible one, whatever its score."
-    )
+    if view.is_ranked:
+        st.caption(
+            "Sorted eligible first, then by score: a match the donor's rules exclude (an "
+            "excluded country, outside its regions, a request far beyond its budget, an "
+            "inactive donor) comes after every eligible one, whatever its score."
+        )
     if view.view == "proposal" and view.has_proposal_filters:
         st.caption(
             "Region, country, target, ecosystem, amount and status filters choose proposals; "
@@ -592,7 +629,10 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
                 shown["proposal_id"], shown["rank"], shown["proposal_title"], strict=True
             )
         }
-        _keep_explained("mv_explain_proposal", list(labels), view.explain, view.donor_id)
+        known = set(found.proposals["proposal_id"].astype(str))
+        _keep_explained(
+            "mv_explain_proposal", labels, view.explain, view.donor_id, known, "proposal"
+        )
         picked = st.selectbox(
             "Proposal to explain", list(labels), format_func=labels.get, key="mv_explain_proposal"
         )
@@ -602,7 +642,8 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
             d: f"#{r} · {one_line(n, limit=80)}"
             for d, r, n in zip(shown["donor_id"], shown["rank"], shown["donor_name"], strict=True)
         }
-        _keep_explained("mv_explain_donor", list(labels), view.explain, view.proposal_id)
+        known = set(found.scores.donor_ids.astype(str))
+        _keep_explained("mv_explain_donor", labels, view.explain, view.proposal_id, known, "donor")
         picked = st.selectbox(
             "Donor to explain", list(labels), format_func=labels.get, key="mv_explain_donor"
         )
@@ -619,22 +660,40 @@ def render_pair_detail(found: Analysis, view: MatchView, shown: pd.DataFrame) ->
     render_nbsap_alignment(found.proposals, services.portfolio().fingerprint, proposal_id)
 
 
-def _keep_explained(key: str, choices: list[str], wanted: str, ranked_for: str) -> None:
+def _keep_explained(
+    key: str, labels: dict[str, str], wanted: str, ranked_for: str, known: set[str], what: str
+) -> None:
     """Open the pair the link or the last visit explained, while it is among the rows shown.
 
     Once another donor (or proposal) is ranked, its best row is explained: the pair explained
     for the one before would sit under a new ranking it does not lead, and Streamlit kept the
-    old rank in the picker's label ("#2" over a proposal ranked 32nd).
+    old rank in the picker's label ("#2" over a proposal ranked 32nd). When the pair asked
+    for is not among the rows (the proposal was deleted, or the filters leave it out), the
+    first row is explained and the page says why, rather than a colleague reading about #1
+    unawares.
     """
     state = st.session_state
+    first = next(iter(labels))
     before = state.get("_mv_explained_for")
     state["_mv_explained_for"] = (key, ranked_for)
     if before is not None and before != (key, ranked_for):
-        state[key] = choices[0]
+        state[key] = first
         return
-    if state.get(key) in choices:
+    if state.get(key) in labels:
         return
-    state[key] = wanted if wanted in choices else choices[0]
+    source = "The link explains" if key not in state else "The page explained"
+    state[key] = wanted if wanted in labels else first
+    if not wanted or wanted in labels:
+        return
+    if wanted not in known:
+        reason = "which is not in the database any more (it was deleted, or the link comes "
+        reason += "from another database)"
+    else:
+        reason = f"which is not among the {len(labels)} rows these filters show"
+    st.warning(
+        escape_markdown(f"{source} {what} {wanted}, {reason}; explaining {labels[first]} instead."),
+        icon=":material/link_off:",
+    )
 
 
 def _render_explanation(detail: PairExplanation) -> None:

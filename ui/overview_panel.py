@@ -15,6 +15,7 @@ from ui.overview import (
     orphans,
     proposals_by_country,
 )
+from ui.pages import linked_tabs
 from ui.services import Portfolio
 
 __all__ = [
@@ -46,7 +47,9 @@ def render_funding(found: Analysis, data: Portfolio, currency: str) -> None:
         "proposals that declare none, those suggested from their text. A proposal counts "
         "under each of its targets and regions, so bars overlap rather than add up."
     )
-    aichi_tab, gbf_tab, region_tab = st.tabs(["By Aichi target", "By GBF target", "By region"])
+    aichi_tab, gbf_tab, region_tab = linked_tabs(
+        ["By Aichi target", "By GBF target", "By region"], name="funding"
+    )
     for tab, framework, title in (
         (aichi_tab, "aichi", "Aichi target"),
         (gbf_tab, "gbf", "GBF target"),

@@ -1,10 +1,20 @@
-"""Running a page so that an unexpected error becomes a clear message, never a traceback."""
+"""Running a page so that an unexpected error becomes a clear message, never a traceback;
+the app-wide sidebar settings; and what each page keeps in its link.
+
+Every view element is in the address bar, so a copied link opens the same view: the Matches
+page writes its whole view (:class:`ui.filters.MatchView`); the other pages keep the record
+or list picked and the open tab through :func:`linked_pick` and :func:`linked_tabs`. A link
+is read when it names something this session did not write itself (a fresh browser, a
+pasted link, ``st.switch_page`` with parameters); an id that is gone is said, never replaced
+silently by the first one.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Hashable, Mapping, Sequence
 from urllib.parse import unquote
 
 import streamlit as st
@@ -125,6 +135,87 @@ def keep_app_params() -> None:
             st.query_params[CURRENCY_PARAM] = wanted[CURRENCY_PARAM]
     elif CURRENCY_PARAM in st.query_params:
         del st.query_params[CURRENCY_PARAM]
+
+
+_WRITTEN_PREFIX = "_link_written_"
+
+
+def link_param(name: str) -> str:
+    """The link's value for ``name`` ("" when absent; a repeated key's last value counts)."""
+    values = st.query_params.get_all(name)
+    return values[-1].strip() if values else ""
+
+
+def keep_in_link(name: str, value: str, default: str = "") -> None:
+    """Put ``value`` in the address bar as ``name=value`` (left out when it is the default)."""
+    st.session_state[_WRITTEN_PREFIX + name] = value
+    if value in ("", default):
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def _arrived(name: str) -> str:
+    """The link's value for ``name`` when this session did not write it itself, else ""."""
+    wanted = link_param(name)
+    if wanted and wanted != st.session_state.get(_WRITTEN_PREFIX + name):
+        return wanted
+    return ""
+
+
+def linked_pick(name: str, key: str, ids: Sequence[Hashable], what: str) -> None:
+    """Open the picker ``key`` at the id a link names (``name=<id>``); say so when it is gone.
+
+    Call before the picker is drawn, and :func:`keep_in_link` with the choice after it.
+    ``what`` names the thing in the message ("shortlist", "event", "donor").
+    """
+    wanted = _arrived(name)
+    if not wanted:
+        return
+    match = next((i for i in ids if str(i) == wanted), None)
+    if match is not None:
+        st.session_state[key] = match
+        return
+    st.warning(
+        escape_markdown(
+            f"The link opens {what} {wanted}, which is not here any more (it was deleted, or "
+            f"the link comes from another database). Pick a {what} below."
+        ),
+        icon=":material/link_off:",
+    )
+
+
+def tab_slug(label: str) -> str:
+    """A tab's label as it reads in a link: "Funding history" is ``funding-history``."""
+    return re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-")
+
+
+def linked_tabs(labels: Sequence[str], name: str = "tab", key: str = "") -> Sequence:
+    """``st.tabs`` whose open tab is in the link (``name=<tab-slug>``; the first tab by default).
+
+    The tabs rerun the page when switched (so the address bar follows); every tab's content
+    still runs, as with plain ``st.tabs``. ``name`` must be unique on the page; ``key``
+    (``tabs_<name>`` by default) is the tabs' session-state key, the open tab's label.
+    """
+    key = key or f"tabs_{name}"
+    slugs = {tab_slug(label): label for label in labels}
+    wanted = _arrived(name)
+    if wanted in slugs:
+        st.session_state[key] = slugs[wanted]
+    elif wanted:
+        st.info(
+            escape_markdown(
+                f"The link opens a tab '{wanted}' this page does not have; "
+                f"'{labels[0]}' is open instead."
+            ),
+            icon=":material/link_off:",
+        )
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = labels[0]
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    keep_in_link(name, tab_slug(st.session_state[key]), default=tab_slug(labels[0]))
+    return tabs
 
 
 def run_guarded(page: Page) -> None:

@@ -32,6 +32,7 @@ from matcher.currency import load_rate_table
 from matcher.errors import LifeWebMatchError
 from matcher.export import to_csv_bytes
 from ui import matching, services
+from ui.pages import linked_tabs
 from ui.safe import escape_markdown
 
 __all__ = [
@@ -304,7 +305,7 @@ def _render_plan(plan: AllocationPlan) -> None:
         ("Per donor", plan.donors, "Download per donor (CSV)", "co-funding-plan-donors", "donors"),
     )
     for tab, (_, table, label, file_stem, key) in zip(
-        st.tabs([t[0] for t in tables]), tables, strict=True
+        linked_tabs([t[0] for t in tables], name="table"), tables, strict=True
     ):
         with tab:
             st.dataframe(

@@ -19,6 +19,7 @@ from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.errors import LifeWebMatchError
 from matcher.normalise import parse_amount, parse_countries, parse_regions, suggest_countries
 from ui import services
+from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
 from ui.words import country_list
 
@@ -146,9 +147,12 @@ def _pick_record(
         return None
     ids = frame[id_column].astype(str).tolist()
     labels = dict(zip(ids, frame[label_column].map(lambda t: one_line(t, limit=90)), strict=True))
+    kind = id_column.removesuffix("_id")  # the link's parameter: proposal=..., donor=...
+    linked_pick(kind, key, ids, kind)
     chosen = st.selectbox(
         "Record to view or edit", ids, key=key, format_func=lambda i: f"{i} · {labels.get(i, '')}"
     )
+    keep_in_link(kind, chosen)
     row = frame[frame[id_column].astype(str) == chosen].iloc[0]
     version = row.get("version")
     return _Record(chosen, None if pd.isna(version) else int(version), row)
@@ -347,7 +351,7 @@ def render_donor_browser() -> None:
     record = _pick_record(found, "donor_id", "name", "donor_pick")
     if record is None:
         return
-    profile_tab, history_tab = st.tabs(["Profile", "Funding history"])
+    profile_tab, history_tab = linked_tabs(["Profile", "Funding history"], name="donor_tab")
     with profile_tab:
         _render_donor_form(record)
     with history_tab:

@@ -16,6 +16,7 @@ import streamlit as st
 from matcher.errors import LifeWebMatchError
 from matcher.store import DECISION_STATUSES, DuplicateShortlistError
 from ui import matching, services
+from ui.pages import keep_in_link, linked_pick
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, flatten_for_display, one_line
 from ui.shortlists import (
@@ -147,11 +148,13 @@ def render_picker() -> ShortlistChoice | None:
         return None
     labels = {int(row["shortlist_id"]): _label(row) for _, row in lists.iterrows()}
     ids = list(labels)
+    linked_pick("shortlist", "shortlist_pick", ids, "shortlist")
     if st.session_state.get(OPEN_NEXT_KEY) in ids:
         st.session_state["shortlist_pick"] = st.session_state.pop(OPEN_NEXT_KEY)
     if st.session_state.get("shortlist_pick") not in ids:
         st.session_state["shortlist_pick"] = ids[-1]
     chosen = st.selectbox("Shortlist", ids, key="shortlist_pick", format_func=labels.get)
+    keep_in_link("shortlist", str(chosen))
     row = lists[lists["shortlist_id"] == chosen].iloc[0]
     return ShortlistChoice(
         shortlist_id=int(row["shortlist_id"]),

@@ -7,7 +7,14 @@ import math
 import pandas as pd
 import pytest
 
-from ui.filters import MatchView, effective_gbf_targets, pair_mask, proposal_mask, region_options
+from ui.filters import (
+    MatchView,
+    effective_gbf_targets,
+    pair_mask,
+    proposal_mask,
+    region_options,
+    sort_pairs,
+)
 
 
 @pytest.fixture
@@ -45,6 +52,8 @@ def test_view_survives_the_url_round_trip():
         statuses=("submitted",),
         min_score=0.35,
         eligible_only=True,
+        sort="request",
+        order="asc",
         preset="geography_first",
         weights={"thematic": 0.5, "targets": 0.2},  # within the sliders' 0-1 range
     )
@@ -192,3 +201,41 @@ def test_describe_names_every_active_filter():
     ).describe()
     assert text == "country Peru (PER); Aichi 11; score at least 0.50"
     assert MatchView(include_funded=True).describe() == "no filters"
+
+
+def ranked_pairs() -> pd.DataFrame:
+    """Three pairs in the engine's order (eligible first, then score)."""
+    return pd.DataFrame(
+        {
+            "proposal_id": ["P2", "P1", "P3"],
+            "proposal_title": ["andes parks", "Mangroves", "Sahel drylands"],
+            "donor_name": ["Spain", "Spain", "Spain"],
+            "score": [0.7, 0.9, 0.4],
+            "eligible": [True, False, True],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "order", "expected"),
+    [
+        ("match", "desc", ["P2", "P1", "P3"]),
+        ("match", "asc", ["P3", "P1", "P2"]),
+        ("score", "desc", ["P1", "P2", "P3"]),
+        ("score", "asc", ["P3", "P2", "P1"]),
+        ("request", "asc", ["P1", "P2", "P3"]),  # P3 asks for nothing: last either way
+        ("request", "desc", ["P2", "P1", "P3"]),
+        ("name", "asc", ["P2", "P1", "P3"]),  # case does not count: andes, Mangroves, Sahel
+    ],
+)
+def test_rows_come_in_the_order_the_link_asks_for(sort, order, expected):
+    requested = {"P1": 850_000.0, "P2": 2_500_000.0, "P3": math.nan}
+    view = MatchView(sort=sort, order=order)
+    assert sort_pairs(ranked_pairs(), view, requested)["proposal_id"].tolist() == expected
+
+
+def test_a_hand_edited_sort_falls_back_to_the_ranking():
+    view = MatchView.from_query_params({"sort": "sideways", "order": "up"})
+    assert (view.sort, view.order) == ("match", "desc")
+    assert view.is_ranked
+    assert MatchView(sort="score", order="asc").describe_sort() == "sorted by score, ascending"
