@@ -129,10 +129,10 @@ def test_the_link_keeps_the_shortlist_picked_and_the_tab_open(
     page = own_page
     open_link(page, "/shortlists", "Shortlists")
     for event in ("Suva roundtable", "Nairobi donors day"):
-        expander = page.get_by_text("New shortlist")
-        if page.get_by_role("textbox", name="Event").count() == 0:
-            expander.click()
-        page.get_by_role("textbox", name="Event").fill(event)
+        name_box = page.get_by_role("textbox", name="Event", exact=True)
+        if not name_box.is_visible():
+            page.get_by_text("New shortlist", exact=True).click()
+        name_box.fill(event)
         page.get_by_role("button", name="Create shortlist").click()
         page.get_by_text(f"Created shortlist '{event}'").wait_for(timeout=LONG_WAIT_MS)
         wait_until_idle(page)
