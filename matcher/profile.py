@@ -659,7 +659,17 @@ def build_donor_profiles(
         max_grant_usd=to_usd(_float_column(donors, "max_grant"), currency),
         budget_usd=to_usd(_float_column(donors, "annual_budget"), currency),
         currency=currency,
-        funded=pd.DataFrame(),
+        # No funding yet: the columns a funded frame has, so readers need no special case.
+        funded=pd.DataFrame(
+            {
+                "donor_pos": pd.Series(dtype=np.int64),
+                "proposal_id": pd.Series(dtype=object),
+                "amount_usd": pd.Series(dtype=np.float64),
+                "currency": pd.Series(dtype=object),
+                "year": pd.Series(dtype=object),
+                "funded_pos": pd.Series(dtype=np.int64),
+            }
+        ),
         funded_proposals=pd.DataFrame(),
         funded_link=sparse.csr_matrix((0, n), dtype=np.float32),
         n_funded=np.zeros(n, dtype=np.int64),
