@@ -1,0 +1,305 @@
+"""The Decisions journey of issue 10, walked in Debian's Chromium as a programme officer does.
+
+Ana records decisions on two donors' shortlists ("contacted" with Spain, "declined" with the
+Japan Biodiversity Fund), writes a note a spreadsheet would run as a formula, records a pledge
+on the Events page and finds it on Spain's shortlist, starts an all-donors list, reloads, then
+opens every list and downloads each as CSV and as Excel: every file opens, holds the list's
+rows and decisions, and the formula arrives as text. No step shows "Something went wrong".
+
+It runs on its own app and database (``own_app_server``): a decision recorded by another
+browser test on the shared app must not change what this journey sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from matcher.reference import data_dir
+from tests.e2e.test_browser import LONG_WAIT_MS, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+NAME = "Ana Pérez"
+SPAIN, JBF = "Spain (AECID)", "Japan Biodiversity Fund (JBF)"
+FORMULA_NOTE = "=SUM(A1:A9)"
+# (event, donor as the form names it, proposal put on the list, decision recorded there)
+LISTS = (
+    ("Madrid donor meeting", SPAIN, "23300", "contacted"),
+    ("Bonn roundtable", JBF, "23298", "declined"),
+    ("Pacific roundtable", "all donors", "23210", ""),
+)
+ERROR_TEXT = "Something went wrong"
+_SAMPLE = pd.read_csv(data_dir() / "proposals.csv", dtype=str, keep_default_na=False)
+TITLES = dict(zip(_SAMPLE["proposal_id"], _SAMPLE["title"], strict=True))
+
+
+def choose(page, label: str, option: str, *, scope=None) -> None:
+    """Pick ``option`` in the selectbox or multiselect labelled ``label`` by typing it.
+
+    The box is held as an element once found: once open (in a form, at least) it is no longer
+    found by its label, so a locator would wait for it in vain.
+    """
+    locator = (scope or page).get_by_role("combobox", name=label)
+    locator.wait_for(timeout=LONG_WAIT_MS)
+    box = locator.element_handle()  # held: once open, the box is not found by its label
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option).first.wait_for(timeout=LONG_WAIT_MS)
+    box.press("Enter")
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+
+
+def no_error(page) -> None:
+    assert page.get_by_text(ERROR_TEXT).count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def flash(page, text: str) -> None:
+    page.get_by_text(text).first.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    no_error(page)
+
+
+def shot(page, folder: Path, name: str) -> None:
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 2200})
+    wait_until_idle(page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(folder / f"decisions-{name}.png"))
+    page.set_viewport_size(size)
+
+
+def open_shortlists(page) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Shortlists").click()
+    page.get_by_role("heading", name="Shortlists", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def fill_when_ready(page, box, text: str) -> None:
+    """Fill a text box once the page's rerun has finished (elements of a stale run are inert)."""
+    for _ in range(20):
+        try:
+            box.fill(text, timeout=5_000)
+            return
+        except Exception:  # Playwright's timeout while the rerun runs
+            wait_until_idle(page)
+    box.fill(text)
+
+
+def create_list(page, event: str, donor: str) -> None:
+    wait_until_idle(page)
+    if not page.get_by_label("Event", exact=True).is_visible():
+        page.get_by_text("New shortlist", exact=True).click()
+    fill_when_ready(page, page.get_by_label("Event", exact=True), event)
+    if donor != "all donors":  # the form's default
+        choose(page, "Donor", donor)
+    page.get_by_role("button", name="Create shortlist").click()
+    flash(page, f"Created shortlist '{event}'")
+    page.get_by_role("heading", name=event).wait_for(timeout=LONG_WAIT_MS)
+
+
+def add_to_list(page, proposal_id: str) -> None:
+    choose(page, "Add proposals", proposal_id)
+    page.get_by_role("button", name="Add to shortlist").click()
+    flash(page, "Added 1 proposal to the shortlist")
+
+
+def the_form(page, button: str):
+    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=button))
+
+
+def record_decision(page, status: str) -> None:
+    form = the_form(page, "Record decision")
+    choose(page, "Decision", status, scope=form)
+    form.get_by_role("button", name="Record decision").click()
+    flash(page, f"Recorded '{status}'")
+
+
+def save_note(page, text: str) -> None:
+    form = the_form(page, "Save note")
+    fill_when_ready(page, form.get_by_role("textbox", name="Note on this proposal"), text)
+    form.get_by_role("button", name="Save note").click()
+    flash(page, "Saved the note")
+
+
+def grid_text(page) -> str:
+    """What the list's table shows (its accessible copy of the visible cells)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
+    return " | ".join(grid.locator('[role="gridcell"]').all_inner_texts())
+
+
+def download(page, button: str) -> tuple[bytes, str]:
+    with page.expect_download(timeout=LONG_WAIT_MS) as info:
+        page.get_by_role("button", name=button).click()
+    return Path(info.value.path()).read_bytes(), info.value.suggested_filename
+
+
+def excel_rows(data: bytes) -> list[dict[str, object]]:
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_decisions_on_two_lists_a_pledge_then_every_list_opens_and_exports(
+    own_page, screenshot_dir
+):
+    page = own_page
+    try:
+        walk(page, screenshot_dir)
+    except Exception:
+        page.screenshot(path=str(screenshot_dir / "decisions-failed.png"), full_page=True)
+        raise
+
+
+def walk(page, screenshot_dir: Path) -> None:
+    page.goto("/shortlists")
+    page.get_by_role("heading", name="Shortlists", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    page.get_by_text("No shortlist yet").wait_for(timeout=LONG_WAIT_MS)  # its own database
+    name = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Your name")
+    name.fill(NAME)
+    name.press("Enter")
+    wait_until_idle(page)
+
+    # 1. Spain's list: contacted, with a note a spreadsheet would run as a formula.
+    event, donor, proposal, status = LISTS[0]
+    create_list(page, event, donor)
+    add_to_list(page, proposal)
+    record_decision(page, status)
+    save_note(page, FORMULA_NOTE)
+    assert "contacted" in grid_text(page)
+    shot(page, screenshot_dir, "spain-contacted")
+
+    # 2. The Japan Biodiversity Fund's list: declined. Spain's decision is untouched.
+    event, donor, proposal, status = LISTS[1]
+    create_list(page, event, donor)
+    add_to_list(page, proposal)
+    record_decision(page, status)
+    assert "declined" in grid_text(page)
+
+    # 3. An all-donors list: decisions are per donor, and the page says so.
+    event, donor, proposal, _ = LISTS[2]
+    create_list(page, event, donor)
+    add_to_list(page, proposal)
+    page.get_by_text("Decisions are recorded per donor").wait_for()
+
+    # 4. A pledge at Spain's event, on the Events page, is the decision Spain's list shows.
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Events").click()
+    page.get_by_role("heading", name="Events", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    choose(page, "Event", "Madrid donor meeting")
+    steps = the_form(page, "Record")
+    choose(page, "Donor and proposal", "23300", scope=steps)
+    choose(page, "Stage", "pledged", scope=steps)
+    steps.get_by_role("textbox", name="Pledged amount (for a pledge)").fill("250,000")
+    steps.get_by_role("button", name="Record").click()
+    flash(page, "Recorded 'pledged' for 23300")
+    shot(page, screenshot_dir, "event-pledge")
+
+    # 5. Reload; open every list and download each: nothing breaks, every file is right.
+    page.reload()
+    open_shortlists(page)
+    expected = {
+        "Madrid donor meeting": ("pledged", 250_000.0),
+        "Bonn roundtable": ("declined", None),
+        "Pacific roundtable": ("", None),
+    }
+    for event, donor, proposal, _ in LISTS:
+        choose(page, "Shortlist", event)
+        page.get_by_role("heading", name=event).wait_for(timeout=LONG_WAIT_MS)
+        wait_until_idle(page)
+        no_error(page)
+        decision, amount = expected[event]
+        shown = grid_text(page)
+        assert TITLES[proposal] in shown  # the id column is off-screen; the title leads
+        if decision:
+            assert decision in shown
+        log_title = page.get_by_text("Decision log (")
+        assert log_title.count() == 1
+
+        data, filename = download(page, "Download CSV")
+        assert filename.endswith(".csv")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert [row["proposal_id"] for row in rows] == [proposal]
+        row = rows[0]
+        assert row["decision"] == decision
+        assert row["donor_name"] == ("" if donor == "all donors" else donor)
+        if decision:
+            assert row["recorded_by"] == NAME
+            assert row["decided_at"].endswith("UTC")
+        if amount is not None:
+            assert float(row["decision_amount"]) == amount
+        if event == "Madrid donor meeting":
+            assert row["note"] == "'" + FORMULA_NOTE  # text, never run as a formula
+
+        data, filename = download(page, "Download Excel")
+        assert filename.endswith(".xlsx")
+        sheet_rows = excel_rows(data)
+        assert [str(r["proposal_id"]) for r in sheet_rows] == [proposal]
+        assert (sheet_rows[0]["decision"] or "") == decision
+        if event == "Madrid donor meeting":
+            assert sheet_rows[0]["note"] == "'" + FORMULA_NOTE
+            assert sheet_rows[0]["recorded_by"] == NAME
+        shot(page, screenshot_dir, event.split()[0].lower())
+        no_error(page)
+
+
+def test_a_donors_budget_for_the_event_is_typed_in_the_grid_saved_and_shown_again(
+    own_page, screenshot_dir
+):
+    """The Events page's budget editor (Co-funding plan tab), walked: type, save, reload."""
+    page = own_page
+    page.goto("/shortlists")
+    page.get_by_role("heading", name="Shortlists", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    create_list(page, "Lima budget meeting", SPAIN)  # Spain takes part in the event
+    add_to_list(page, "23300")
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Events").click()
+    page.get_by_role("heading", name="Events", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    choose(page, "Event", "Lima budget meeting")
+    page.get_by_role("tab", name="Co-funding plan", exact=True).click()
+    wait_until_idle(page)
+    page.get_by_text("What each donor brings to this event").wait_for(timeout=LONG_WAIT_MS)
+    editor = page.locator('[data-testid="stDataFrame"]').first
+    editor.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
+    assert "Spain (AECID)" in " | ".join(editor.locator('[role="gridcell"]').all_inner_texts())
+
+    # The grid draws on a canvas: click the donor's first cell, step right to the budget.
+    box = editor.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # opens the cell's editor
+    page.wait_for_timeout(500)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1500000")
+    page.keyboard.press("Enter")  # commits the cell
+    wait_until_idle(page)
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Save these budgets for the event").click()
+    flash(page, "Saved the budgets for this event.")
+    shot(page, screenshot_dir, "event-budget-saved")
+
+    page.reload()
+    page.get_by_role("heading", name="Events", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    choose(page, "Event", "Lima budget meeting")
+    page.get_by_role("tab", name="Co-funding plan", exact=True).click()
+    wait_until_idle(page)
+    editor = page.locator('[data-testid="stDataFrame"]').first
+    editor.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
+    cells = " | ".join(editor.locator('[role="gridcell"]').all_inner_texts())
+    # The grid's accessible copy holds the raw figure (100000000 before the edit).
+    assert " | 1500000 | EUR" in cells, cells
+    no_error(page)
