@@ -149,12 +149,12 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     wait_until_idle(page)
     assert page.get_by_text("could not find a column").count() == 0
     assert metric(page, "Rows loaded") == "3"
-    assert page.get_by_text("1 new row(s); 2 already stored, of which 1 change").count() == 1
-    change_table = page.locator('[data-testid="stDataFrame"]').filter(has_text="requested_amount")
+    assert page.get_by_text("1 new row; 2 already stored, of which 1 change").count() == 1
+    change_table = page.locator('[data-testid="stDataFrame"]').filter(has_text="Amount requested")
     cells = [c.inner_text() for c in change_table.locator('[role="gridcell"]').all()]
-    assert "Restauration des mangroves du Saloum" in cells and "requested_amount" in cells
+    assert "Restauration des mangroves du Saloum" in cells and "Amount requested" in cells
     shot(page, screenshot_dir, "officer-5-diff")
-    page.get_by_role("button", name="Save 3 row(s) as this round").click()
+    page.get_by_role("button", name="Save 3 rows as this round").click()
     page.get_by_text("1 added, 1 updated").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     no_error(page)
