@@ -93,11 +93,9 @@ def fill_when_ready(page, box, text: str) -> None:
     box.fill(text)
 
 
-def shown_in_box(scope, label: str) -> str:
-    """What the selectbox labelled ``label`` shows: its drawn value and its input's text."""
-    box = scope.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    typed = box.locator("input").first.input_value()
-    return f"{box.inner_text()} {typed}"
+def box_values(form) -> str:
+    """What the form's boxes show: a picked option is the value of the box's input."""
+    return " | ".join(form.locator("input").evaluate_all("els => els.map(e => e.value)"))
 
 
 def create_list(page, event: str, donor: str) -> None:
@@ -109,9 +107,11 @@ def create_list(page, event: str, donor: str) -> None:
         form = the_form(page, "Create shortlist")
         for _ in range(3):  # a pick made while the expander still opens can be lost
             choose(page, "Donor", donor, scope=form)
-            if donor in shown_in_box(form, "Donor"):
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+            if donor in box_values(form):
                 break
-        assert donor in shown_in_box(form, "Donor"), f"could not pick {donor}"
+        assert donor in box_values(form), f"could not pick {donor}: {box_values(form)}"
     page.get_by_role("button", name="Create shortlist").click()
     flash(page, f"Created shortlist '{event}'")
     page.get_by_role("heading", name=event).wait_for(timeout=LONG_WAIT_MS)
