@@ -33,6 +33,7 @@ from ui.filters import (
     sort_pairs,
     url_notes,
 )
+from ui.layout import WRAPPED_ROW_PX
 from ui.matching import COMPONENT_LABELS, Analysis
 from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
@@ -547,23 +548,30 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     components = [f"score_{c}" for c in COMPONENTS]
     columns = [*lead, *rest, "eligible", "rank", "reasons", *components]
     table = shown[list(dict.fromkeys(columns))]
+    # Widths add up to LAPTOP_TABLE_PX for the deciding columns; titles and reasons wrap.
     config = {
         "score": st.column_config.ProgressColumn(
-            "score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+            "score", min_value=0.0, max_value=1.0, format="%.2f", width=75
         ),
         "proposal_title": st.column_config.TextColumn(
             "proposal",
-            width="medium",
+            width=185,
             help="Click a row to read its full title and why it fits, below the table.",
         ),
-        "donor_name": st.column_config.TextColumn("donor", width="medium"),
+        "donor_name": st.column_config.TextColumn("donor", width=185),
         "explanation": st.column_config.TextColumn(
-            "why", width="large", help="The score in words; click the row for all of it."
+            "why", width=240, help="The score in words; click the row for all of it."
         ),
         "funding": st.column_config.TextColumn(
-            "funded?", help="Already funded by this donor, or funded by others (history)."
+            "funded?",
+            width=95,
+            help="Already funded by this donor, or funded by others (history).",
         ),
-        "status": st.column_config.TextColumn("status", help="The proposal's funding status."),
+        "status": st.column_config.TextColumn(
+            "status", width=85, help="The proposal's funding status."
+        ),
+        "decision": st.column_config.TextColumn("decision", width=80),
+        "eligible": st.column_config.Column("eligible", width=80),
         "rank": st.column_config.NumberColumn(
             "rank", help="Rank among all candidates before filtering (eligible first)."
         ),
@@ -582,6 +590,7 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
         hide_index=True,
         column_config=config,
         key="match_table",
+        row_height=WRAPPED_ROW_PX,
         on_select="rerun",
         selection_mode="single-row",
     )

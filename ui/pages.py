@@ -29,6 +29,7 @@ from ui.display import (
     app_query_params,
     currency_from_params,
 )
+from ui.layout import FOCUS_CSS
 from ui.safe import escape_markdown
 
 logger = logging.getLogger("lifeweb_match.app")
@@ -43,22 +44,6 @@ UNEXPECTED_ERROR_MESSAGE = (
 USER_NAME_KEY = "user_name"
 NAME_COOKIE = "lifeweb_user"
 _NAME_COOKIE_DAYS = 365
-# Keyboard focus must be visible (WCAG 2.4.7): sidebar links, inputs, buttons and the grid.
-_FOCUS_CSS = """
-<style>
-[data-testid="stSidebarNav"] a:focus-visible,
-button:focus-visible,
-[role="tab"]:focus-visible,
-[data-baseweb="input"]:focus-within,
-[data-baseweb="textarea"]:focus-within,
-[data-baseweb="select"]:focus-within,
-[data-testid="stDataFrame"]:focus-within,
-[data-testid="stFileUploaderDropzone"]:focus-within {
-    outline: 3px solid #1565c0 !important;
-    outline-offset: 2px;
-}
-</style>
-"""
 
 
 def render_identity() -> None:
@@ -82,7 +67,7 @@ def render_identity() -> None:
         # the browser sent when this session started.
         state["_name_cookie_sent"] = True
         st.html(name_cookie_script(name), unsafe_allow_javascript=True)
-    st.html(_FOCUS_CSS)
+    st.html(FOCUS_CSS)
 
 
 def remembered_name(cookies: Mapping[str, str]) -> str:

