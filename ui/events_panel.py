@@ -21,6 +21,7 @@ from matcher.events.pipeline import STAGES, event_list, event_summary
 from matcher.store.events import SCHEDULE_DEFAULTS
 from ui import events as tables
 from ui import matching, services
+from ui.layout import WRAPPED_ROW_PX
 from ui.overview import country_names
 from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.records import FormProblem, parse_money_field
@@ -261,17 +262,24 @@ def render_list(event: dict[str, Any], table: pd.DataFrame) -> None:
         shown = tables.event_list_table(
             table, currency=event["currency"], rate_date=event["event_date"] or None
         )
+        # Who, what, then where it stands (stage, pledge, decision): 695 of 818 px at 1280x800.
+        lead = ["Donor", "Title", "Stage", "Pledged", "Decision", "Score"]
         st.dataframe(
             shown,
             hide_index=True,
             width="stretch",
+            row_height=WRAPPED_ROW_PX,
             key=f"event_list_{event['event_id']}",
+            column_order=[*lead, *[c for c in shown.columns if c not in lead]],
             column_config={
                 "Score": st.column_config.ProgressColumn(
-                    "Score", min_value=0.0, max_value=1.0, format="%.2f"
+                    "Score", min_value=0.0, max_value=1.0, format="%.2f", width=75
                 ),
-                "Donor": st.column_config.TextColumn("Donor", width=200),
-                "Title": st.column_config.TextColumn("Title", width=280),
+                "Donor": st.column_config.TextColumn("Donor", width=130),
+                "Title": st.column_config.TextColumn("Title", width=210),
+                "Stage": st.column_config.TextColumn("Stage", width=85),
+                "Pledged": st.column_config.TextColumn("Pledged", width=110),
+                "Decision": st.column_config.TextColumn("Decision", width=85),
                 "Countries": st.column_config.TextColumn("Countries", width=130),
                 "Why it fits": st.column_config.TextColumn("Why it fits", width="large"),
             },

@@ -19,6 +19,7 @@ from matcher.intake.columns import header_fingerprint
 from matcher.load import LoadReport
 from matcher.store import ImportResult
 from ui import services
+from ui.layout import WRAPPED_ROW_PX
 from ui.safe import escape_markdown, flatten_for_display, one_line
 from ui.upload import (
     AUTO_ENCODING,
@@ -225,16 +226,24 @@ def render_validation_report(report: LoadReport, *, digest: str = "") -> None:
             st.text("Every row was loaded.")
         else:
             shown = rejected_table(report)
+            # Which row, then why and what to do (reason, suggestion): 750 of 818 px at 1280.
+            lead = ["row", "id", "title", "reason", "suggestion", "column"]
             st.dataframe(
                 shown.assign(column=shown["column"].map(_words_or_blank)),
                 hide_index=True,
+                row_height=WRAPPED_ROW_PX,
+                column_order=[*lead, *[c for c in shown.columns if c not in lead]],
                 column_config={
-                    "row": st.column_config.NumberColumn("row", help="Row number in the file"),
-                    "id": st.column_config.TextColumn("id"),
-                    "title": st.column_config.TextColumn("title", width="medium"),
-                    "suggestion": st.column_config.TextColumn(
-                        "suggestion", help="A close spelling the reader would accept"
+                    "row": st.column_config.NumberColumn(
+                        "row", help="Row number in the file", width=50
                     ),
+                    "id": st.column_config.TextColumn("id", width=100),
+                    "title": st.column_config.TextColumn("title", width=170),
+                    "reason": st.column_config.TextColumn("reason", width=220),
+                    "suggestion": st.column_config.TextColumn(
+                        "suggestion", help="A close spelling the reader would accept", width=110
+                    ),
+                    "column": st.column_config.TextColumn("column", width=100),
                 },
             )
             if digest:
