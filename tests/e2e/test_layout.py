@@ -180,3 +180,20 @@ def test_keyboard_focus_is_visible_on_links_inputs_switches_and_the_grid(sized, 
     if not page.evaluate(f"({RING})(document.activeElement)"):
         unringed.append("grid")
     assert not unringed, f"no visible focus ring on: {unringed}"
+
+
+def test_upload_rejected_rows_show_reason_and_suggestion_on_a_laptop(sized):
+    from tests.e2e.test_browser import MESSY_FILE
+
+    page = sized(DESKTOP)
+    page.goto("/proposals")
+    page.get_by_role("heading", name="Proposals", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        str(MESSY_FILE)
+    )
+    page.get_by_text("Validation report").wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    grid = first_grid(page, has_text="suggestion")
+    wanted = ["row", "id", "title", "reason", "suggestion"]
+    assert_on_screen(page, grid, wanted, "Rejected rows at 1280x800")
