@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from matcher.reference import data_dir
 from tests.e2e.test_browser import LONG_WAIT_MS, wait_until_idle
@@ -47,10 +48,21 @@ def choose(page, label: str, option: str, *, scope=None) -> None:
     """
     locator = (scope or page).get_by_role("combobox", name=label)
     locator.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
     box = locator.element_handle()  # held: once open, the box is not found by its label
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option).first.wait_for(timeout=LONG_WAIT_MS)
+    # A rerun that lands while the box opens (an expander, a form) closes its list and drops
+    # what was typed, as it would for a person, who types again: so does the test, up to 3 times.
+    for attempt in range(3):
+        box.click()
+        box.fill(option)
+        try:
+            page.get_by_role("option", name=option).first.wait_for(timeout=LONG_WAIT_MS // 3)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_until_idle(page)
     box.press("Enter")
     page.keyboard.press("Escape")
     wait_until_idle(page)
