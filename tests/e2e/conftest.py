@@ -161,32 +161,29 @@ def browser(app_server: str) -> Iterator[object]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: object, app_server: str, tmp_path: Path) -> Iterator[object]:
-    """A fresh browser tab with downloads enabled, 1400 px wide for readable screenshots."""
+def _tab(browser: object, base_url: str) -> Iterator[object]:
+    """A fresh browser tab on ``base_url`` with downloads enabled, 1400 px wide for readable
+    screenshots; its context is closed afterwards."""
     context = browser.new_context(  # type: ignore[attr-defined]
-        accept_downloads=True, viewport={"width": 1400, "height": 1000}, base_url=app_server
+        accept_downloads=True, viewport={"width": 1400, "height": 1000}, base_url=base_url
     )
     context.set_default_timeout(30_000)
-    tab = context.new_page()
     try:
-        yield tab
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: object, app_server: str, tmp_path: Path) -> Iterator[object]:
+    """A fresh browser tab on the shared app (see :func:`_tab`)."""
+    yield from _tab(browser, app_server)
 
 
 @pytest.fixture
 def own_page(browser: object, own_app_server: str) -> Iterator[object]:
     """Like ``page``, on the module's own app (``own_app_server``)."""
-    context = browser.new_context(  # type: ignore[attr-defined]
-        accept_downloads=True, viewport={"width": 1400, "height": 1000}, base_url=own_app_server
-    )
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        context.close()
+    yield from _tab(browser, own_app_server)
 
 
 @pytest.fixture(scope="session")
