@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -140,6 +140,7 @@ def __getattr__(name: str) -> frozenset[str]:
     raise AttributeError(name)
 
 
+@lru_cache(maxsize=8192)
 def guess_language(text: str) -> str:
     """ "en", "fr", "es", "pt", "ru", "ar" or "zh": by script, then by the most stop words."""
     if _CJK.search(text) and len(_CJK.findall(text)) * 4 > len(_WORD.findall(text)):
@@ -267,6 +268,13 @@ def _grams(text: str) -> tuple[Counter[tuple[str, ...]], dict[tuple[str, ...], s
     return grams, surface
 
 
+@lru_cache(maxsize=16)
+def _skip_keys(skip: frozenset[str]) -> frozenset[str]:
+    """Matching keys of the skipped words: the same few hundred place names for every pair
+    explained, so folded once rather than once per pair."""
+    return frozenset(_key(_fold(w)) for w in skip)
+
+
 def shared_phrases(
     text: str, other: str, n: int = 5, skip: frozenset[str] = frozenset()
 ) -> list[str]:
@@ -274,7 +282,7 @@ def shared_phrases(
     writes them; a phrase made only of ``skip`` words (place names) is left out."""
     mine, written = _grams(text)
     theirs, _ = _grams(other)
-    skip_keys = {_key(_fold(w)) for w in skip}
+    skip_keys = _skip_keys(skip)
     common = [g for g in mine if g in theirs and not all(w in skip_keys for w in g)]
     common.sort(key=lambda g: (-len(g), -min(mine[g], theirs[g]), g))
     found: list[tuple[str, ...]] = []

@@ -98,3 +98,29 @@ def test_pair_labels_match_the_label_of_each_explanation(portfolio) -> None:
         for p, m in zip(rows.ravel(), cols.ravel(), strict=True)
     ]
     assert labels == expected
+
+
+def test_the_lookups_kept_for_explaining_agree_with_the_tables_they_come_from(portfolio) -> None:
+    import numpy as np
+
+    from matcher.explain import _own_pairs
+
+    scores = _scores(portfolio)
+    ctx, features = scores.context, scores.features
+    stated = ctx.donors.stated_words.tocsr()
+    assert ctx.states_words().tolist() == [
+        bool(np.linalg.norm(stated[m].data) > 0) for m in range(stated.shape[0])
+    ]
+    rows, donors, funded = _own_pairs(features, ctx.profiles)
+    n_proposals, n_donors = scores.shape
+    found = {}
+    for p in range(n_proposals):
+        for m in range(n_donors):
+            hit = np.flatnonzero((rows == p) & (donors == m))
+            found[(p, m)] = (
+                ctx.own_funded(features, p, m),
+                int(funded[hit[0]]) if hit.size else -1,
+            )
+    assert all(got == expected for got, expected in found.values())
+    assert any(got >= 0 for got, _ in found.values())  # the portfolio funds its own proposals
+    assert ctx.donor_column("priorities") == ctx.profiles.donors["priorities"].tolist()
