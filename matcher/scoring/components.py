@@ -150,17 +150,10 @@ def geography_scores(
     n_countries = features.n_countries.astype(np.float32)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan).astype(np.float32)[:, None]
-    has_stated = profiles.has_stated_area.astype(np.float32)
-    has_focus = profiles.has_text_focus.astype(np.float32)
-    has_revealed = donors.has_funded_geo.astype(np.float32)
-    if params.stated_apart:
-        has_revealed = np.zeros_like(has_revealed)  # funded countries are history's evidence
-    count = has_stated + has_focus + has_revealed
-    has_named = donors.named_t.sum(axis=0) > 0
-    stated_weights = np.where(has_named, 0.8, 1.0).astype(np.float32) * has_stated
-    total = features.countries @ (donors.stated_area_t * stated_weights)
-    total += features.countries @ (donors.named_t * (0.2 * has_named * has_stated))
-    total += features.countries @ (donors.text_focus_t * has_focus)
+    stated, named, focus, has_revealed, count = _geography_weights(profiles, donors, params)
+    total = features.countries @ stated
+    total += features.countries @ named
+    total += features.countries @ focus
     if has_revealed.any():
         country_hit = features.countries @ donors.funded_country_any
         area_hit = features.countries @ donors.funded_area_any
@@ -175,6 +168,34 @@ def geography_scores(
     with np.errstate(invalid="ignore", divide="ignore"):
         value = total * inv / np.where(count > 0, count, np.nan)
     return np.clip(value, 0.0, 1.0).astype(np.float32)
+
+
+def _geography_weights(
+    profiles: DonorProfiles, donors: DonorVectors, params: ScoringParams
+) -> tuple[np.ndarray, ...]:
+    """The country x donor matrices of :func:`geography_scores`, each part weighted by
+    whether the donor has it, and the number of parts per donor: the same for every block
+    of proposals, so built once per fit (for one new proposal they were most of its time)."""
+    cache = donors.__dict__.setdefault("_geography_weights", {})
+    key = params.stated_apart
+    if key not in cache or cache[key][0] is not profiles:
+        has_stated = profiles.has_stated_area.astype(np.float32)
+        has_focus = profiles.has_text_focus.astype(np.float32)
+        has_revealed = donors.has_funded_geo.astype(np.float32)
+        if params.stated_apart:
+            has_revealed = np.zeros_like(has_revealed)  # funded countries are history's evidence
+        count = has_stated + has_focus + has_revealed
+        has_named = donors.named_t.sum(axis=0) > 0
+        stated_weights = np.where(has_named, 0.8, 1.0).astype(np.float32) * has_stated
+        weighted = (
+            donors.stated_area_t * stated_weights,
+            donors.named_t * (0.2 * has_named * has_stated),
+            donors.text_focus_t * has_focus,
+            has_revealed,
+            count,
+        )
+        cache[key] = (profiles, weighted)
+    return cache[key][1]
 
 
 def funding_fit_scores(
