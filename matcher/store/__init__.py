@@ -15,9 +15,11 @@ from matcher.store.errors import (
     StaleWriteError,
     StoreError,
 )
+from matcher.store.exports import EXPORT_KINDS
+from matcher.store.imports import ImportResult
 from matcher.store.migrate import current_revision, head_revision
 from matcher.store.models import DECISION_STATUSES
-from matcher.store.store import EXPORT_KINDS, ImportResult, Store, open_store, read_inputs
+from matcher.store.store import Store, open_store, read_inputs
 
 __all__ = [
     "DB_URL_ENV",

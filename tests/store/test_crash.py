@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from matcher.store import open_store
-from matcher.store.store import PAUSE_AFTER_ROWS_ENV, PAUSE_SIGNAL_FILE_ENV
+from matcher.store.imports import PAUSE_AFTER_ROWS_ENV, PAUSE_SIGNAL_FILE_ENV
 
 
 def _wait_for(path: Path, process: subprocess.Popen[bytes], limit_seconds: float = 60) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-import matcher.store.store as store_module
+import matcher.store.imports as imports_module
 from matcher.contract import KINDS
 from matcher.load import load
 from matcher.store import Store, open_store, read_inputs
@@ -212,7 +212,7 @@ def test_an_import_that_fails_half_way_leaves_the_database_as_it_was(
     def crash(rows_written: int) -> None:
         raise RuntimeError(f"power cut after {rows_written} rows")
 
-    monkeypatch.setattr(store_module, "_pause_for_crash_test", crash)
+    monkeypatch.setattr(imports_module, "_pause_for_crash_test", crash)
     bigger = make_proposals(("P1", "one, corrected"), ("P2", "two"), ("P3", "three"))
     with pytest.raises(RuntimeError, match="power cut"):
         store.import_frame(bigger, "proposals", filename="b")
