@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from matcher.score import TextModel, _fold_text
+from benchmarks.generate import write_dataset
+from matcher.load import load_proposals
+from matcher.score import TextModel, _fold_text, proposal_texts
+from matcher.scoring.text import ARROW_MIN_TEXTS
 
 DONOR_TEXTS = [
     "Protected areas and wetlands in the Andes; community forestry and mangrove restoration.",
@@ -42,6 +45,29 @@ def test_word_rows_equal_scikit_learn_transform_bit_for_bit(model: TextModel) ->
     fast = model.words(texts)
     assert fast.nnz > 20
     _same(fast, model.word_.transform(texts).astype(np.float32))
+
+
+def test_a_block_of_generated_proposals_gets_scikit_learn_rows_through_arrow(
+    model: TextModel, tmp_path
+) -> None:
+    """A block of many texts is split and looked up in Arrow: still bit for bit, in every
+    language the generator writes (English, French, Spanish, Chinese) and in the literal edge
+    cases above, folded text included."""
+    paths = write_dataset(tmp_path, 200, 10, seed=5)
+    generated = proposal_texts(load_proposals(paths.proposals[0]).frame)
+    texts = [*generated, *PROPOSAL_TEXTS, *DONOR_TEXTS]
+    assert sum(text.isascii() for text in texts) >= ARROW_MIN_TEXTS
+    assert any(not text.isascii() and _fold_text(text).isascii() for text in texts)
+    assert any(not _fold_text(text).isascii() for text in texts)
+    fitted = TextModel().fit(generated[:60], [text[:1000] for text in generated[:60]])
+    for vectoriser_model in (model, fitted):
+        folded: dict[int, str] = {}
+        fast = vectoriser_model.words(texts, folded)
+        assert fast.nnz > 1000 or vectoriser_model is model
+        _same(fast, vectoriser_model.word_.transform(texts).astype(np.float32))
+        assert set(folded) == {i for i, text in enumerate(texts) if not text.isascii()}
+        reference = vectoriser_model.char_.transform(texts).astype(np.float32)
+        _same(vectoriser_model.chars(texts, [folded.get(i) for i in range(len(texts))]), reference)
 
 
 def test_character_rows_equal_scikit_learn_transform_with_and_without_folded_text(
