@@ -447,6 +447,7 @@ def read_table(
         raise NotATableError(kind, filename)
     else:
         text, used_encoding = _decode(data, encoding)
+        has_control = _holds_control_characters(data, text, used_encoding)
         del data  # the decoded text replaces the bytes; a large file is not held twice
         if _looks_binary(text):
             raise UnreadableFileError(
@@ -456,7 +457,6 @@ def read_table(
         delimiter = _sniff_delimiter(text, header_score)
         neutralised = _NEUTRALISED_ANYWHERE.search(text) is not None
         has_nul = "\x00" in text
-        has_control = _CONTROL_CHARS.search(text) is not None
         rows, broken = _csv_rows(text, delimiter, max_rows)
         del text  # the cells hold it now
         numbers = list(range(1, len(rows) + 1))
@@ -535,6 +535,25 @@ def read_table(
 
 _CONTROL_CHARS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters no spreadsheet cell can hold (Excel refuses the file): removed, noted."""
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_SCAN_BYTES = 16 * 2**20
+
+
+def _holds_control_characters(data: bytes, text: str, encoding: str) -> bool:
+    """Whether the text holds a character of :data:`_CONTROL_CHARS`.
+
+    In UTF-8 a control character is its own byte and no byte of another character is below
+    0x80, so the bytes tell, and ``bytes.translate`` scans them about four times faster than
+    the regular expression scans the text (slices keep the copies small). Other encodings
+    search the decoded text.
+    """
+    if encoding != "utf-8":
+        return _CONTROL_CHARS.search(text) is not None
+    for start in range(0, len(data), _SCAN_BYTES):
+        piece = data[start : start + _SCAN_BYTES]
+        if len(piece.translate(None, _CONTROL_BYTES)) != len(piece):
+            return True
+    return False
 
 
 def _without_control_characters(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import matcher.read as read_module
 from matcher.cli import main
 from matcher.errors import UnreadableFileError
 from matcher.load import load
@@ -67,6 +68,26 @@ def test_control_characters_are_removed_and_noted() -> None:
     row = report.frame.iloc[0]
     assert row["title"] == "Mangroves of Saloum"
     assert "title: control characters removed" in row["notes"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+def test_a_control_character_far_into_a_file_with_accents_is_found_in_any_encoding(
+    encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """UTF-8 files are scanned as bytes, in slices (here 64 bytes): the last slice counts too."""
+    monkeypatch.setattr(read_module, "_SCAN_BYTES", 64)
+    rows = "".join(f"P{i},Aires protégées {i},Senegal\n" for i in range(30))
+    text = "proposal_id,title,countries\n" + rows + "P99,Forêts\x1f du Congo,Gabon\n"
+    report = load(
+        text.encode(encoding),
+        filename="p.csv",
+        encoding=None if encoding == "utf-8" else encoding,
+    )
+    assert report.n_loaded == 31
+    last = report.frame.iloc[-1]
+    assert last["title"] == "Forêts du Congo"
+    assert "title: control characters removed" in last["notes"]
+    assert "control characters" not in report.frame.iloc[0]["notes"]
 
 
 def test_cells_longer_than_excel_keeps_are_noted() -> None:
