@@ -305,6 +305,15 @@ def _donor_states(ctx: ExplainContext, name: str, m: int) -> bool:
     return True
 
 
+def _how_counted(ctx: ExplainContext, value: float, *, short: bool) -> str:
+    """How a part the donor states nothing about counts, in the long or the one-line wording."""
+    if np.isfinite(value) and ctx.missing_stated == "mean":
+        return "counted at the average of the donors that do"
+    if np.isfinite(value) and ctx.missing_stated == "neutral":
+        return "counted at the middle" if short else "counted at the middle of the scale"
+    return "left out" if short else "this part is left out"
+
+
 def missing_part(ctx: ExplainContext, name: str, m: int, value: float) -> str:
     """Words for a part one side says nothing about ("" when both sides speak)."""
     donor = str(ctx.profiles.names[m])
@@ -312,13 +321,7 @@ def missing_part(ctx: ExplainContext, name: str, m: int, value: float) -> str:
         facts_n = int(ctx.profiles.n_funded[m])
         return "" if facts_n > 0 else f"{donor} has no funding record here; counts as no evidence"
     if not _donor_states(ctx, name, m):
-        if np.isfinite(value) and ctx.missing_stated == "mean":
-            how = "counted at the average of the donors that do"
-        elif np.isfinite(value) and ctx.missing_stated == "neutral":
-            how = "counted at the middle of the scale"
-        else:
-            how = "this part is left out"
-        return f"{donor} states {_STATED_FACT[name]}; {how}"
+        return f"{donor} states {_STATED_FACT[name]}; {_how_counted(ctx, value, short=False)}"
     if not np.isfinite(value):
         return (
             f"the proposal {_PROPOSAL_FACT.get(name, 'says nothing here')}; this part is left out"
@@ -331,13 +334,7 @@ def _missing_clause(ctx: ExplainContext, name: str, m: int, value: float) -> str
     if name == "history":
         return "" if int(ctx.profiles.n_funded[m]) > 0 else "no funding record (no evidence)"
     if name in _STATED_FACT and not _donor_states(ctx, name, m):
-        if np.isfinite(value) and ctx.missing_stated == "mean":
-            how = "counted at the average of the donors that do"
-        elif np.isfinite(value) and ctx.missing_stated == "neutral":
-            how = "counted at the middle"
-        else:
-            how = "left out"
-        return f"the donor states {_STATED_FACT[name]} ({how})"
+        return f"the donor states {_STATED_FACT[name]} ({_how_counted(ctx, value, short=True)})"
     if not np.isfinite(value):
         return f"the proposal {_PROPOSAL_FACT.get(name, 'says nothing here')} (left out)"
     return ""

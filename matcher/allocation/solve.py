@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -21,12 +22,12 @@ from matcher.allocation.problem import (
     MIP_REL_GAP,
     AllocationProblem,
     Objective,
-    Pair,
     PlanOptions,
     _money,
     build_problem,
 )
-from matcher.currency import RateTable
+
+P = ParamSpec("P")
 
 # --------------------------------------------------------------------------- solve
 
@@ -613,33 +614,24 @@ def _proposal_status(
 # --------------------------------------------------------------------------- entry points
 
 
-def plan_allocation(
-    pairs: pd.DataFrame,
-    proposals: pd.DataFrame,
-    donors: pd.DataFrame,
-    *,
-    budgets: pd.DataFrame | None = None,
-    force: Iterable[Pair | str] = (),
-    forbid: Iterable[Pair | str] = (),
-    options: PlanOptions | None = None,
-    rates: RateTable | None = None,
-) -> AllocationPlan:
-    """Build and solve a co-funding plan in one call (see :func:`build_problem`).
+def _build_then_solve(build: Callable[P, AllocationProblem]) -> Callable[P, AllocationPlan]:
+    """``build`` and :func:`solve` as one call taking exactly ``build``'s arguments, so that
+    signature is written (and changed) in one place."""
 
-    Returns
-    -------
-    AllocationPlan
-        The plan; its ``checks`` hold the feasibility findings.
-    """
-    return solve(
-        build_problem(
-            pairs,
-            proposals,
-            donors,
-            budgets=budgets,
-            force=force,
-            forbid=forbid,
-            options=options,
-            rates=rates,
-        )
-    )
+    def plan_allocation(*args: P.args, **kwargs: P.kwargs) -> AllocationPlan:
+        """Build and solve a co-funding plan in one call (the arguments of :func:`build_problem`).
+
+        Returns
+        -------
+        AllocationPlan
+            The plan; its ``checks`` hold the feasibility findings.
+        """
+        return solve(build(*args, **kwargs))
+
+    plan_allocation.__qualname__ = plan_allocation.__name__
+    signature = inspect.signature(build).replace(return_annotation="AllocationPlan")
+    plan_allocation.__signature__ = signature  # type: ignore[attr-defined]  # for help()
+    return plan_allocation
+
+
+plan_allocation = _build_then_solve(build_problem)

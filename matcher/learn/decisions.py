@@ -37,6 +37,19 @@ GRADES: dict[str, int] = {
 OUTCOME_COLUMNS = ("proposal_id", "donor_id", "status", "at", "source")
 
 
+def _entries(log: pd.DataFrame, status_column: str, at_column: str, source: str) -> pd.DataFrame:
+    """The decision log and the event pipelines in one shape: pair, status, when, where from."""
+    return pd.DataFrame(
+        {
+            "proposal_id": log["proposal_id"].astype(str),
+            "donor_id": log["donor_id"].astype(str),
+            "status": log[status_column].astype(str),
+            "at": pd.to_datetime(log[at_column], utc=True),
+            "source": source,
+        }
+    )
+
+
 def latest_outcomes(decisions: pd.DataFrame | None, steps: pd.DataFrame | None) -> pd.DataFrame:
     """The latest graded outcome per (proposal, donor), from the decision log and event steps.
 
@@ -48,29 +61,9 @@ def latest_outcomes(decisions: pd.DataFrame | None, steps: pd.DataFrame | None) 
     """
     parts = []
     if decisions is not None and not decisions.empty:
-        parts.append(
-            pd.DataFrame(
-                {
-                    "proposal_id": decisions["proposal_id"].astype(str),
-                    "donor_id": decisions["donor_id"].astype(str),
-                    "status": decisions["status"].astype(str),
-                    "at": pd.to_datetime(decisions["decided_at"], utc=True),
-                    "source": "decision",
-                }
-            )
-        )
+        parts.append(_entries(decisions, "status", "decided_at", "decision"))
     if steps is not None and not steps.empty:
-        parts.append(
-            pd.DataFrame(
-                {
-                    "proposal_id": steps["proposal_id"].astype(str),
-                    "donor_id": steps["donor_id"].astype(str),
-                    "status": steps["stage"].astype(str),
-                    "at": pd.to_datetime(steps["happened_at"], utc=True),
-                    "source": "event",
-                }
-            )
-        )
+        parts.append(_entries(steps, "stage", "happened_at", "event"))
     if not parts:
         return pd.DataFrame(columns=list(OUTCOME_COLUMNS))
     log = pd.concat(parts, ignore_index=True)

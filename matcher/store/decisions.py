@@ -6,7 +6,7 @@ so the shortlist, the event and the learned weights read the same truth. Rows ar
 added; the database refuses an update or a delete.
 
 :class:`DecisionStoreMixin` is mixed into :class:`matcher.store.Store`; it relies on the
-store's ``_write``, ``_read`` and ``_require``.
+store's ``_write``, ``_read_table`` and ``_require``.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class DecisionStoreMixin:
     """Record and read the decision log."""
 
     _write: Callable[..., Any]
-    _read: Callable[..., Any]
+    _read_table: Callable[..., pd.DataFrame]
     _require: Callable[..., None]
 
     def record_decision(
@@ -194,11 +194,7 @@ class DecisionStoreMixin:
             query = query.where(_decisions.c.donor_id == donor_id)
         if shortlist_id is not None:
             query = query.where(_decisions.c.shortlist_id == shortlist_id)
-        rows = self._read(lambda connection: list(connection.execute(query).mappings()))
-        columns = [c.name for c in _decisions.columns]
-        frame = pd.DataFrame.from_records(rows, columns=columns).rename(
-            columns={"id": "decision_id"}
-        )
+        frame = self._read_table(query, _decisions, rename={"id": "decision_id"})
         frame["amount"] = frame["amount"].astype("float64")
         frame["shortlist_id"] = frame["shortlist_id"].astype("Int64")
         frame["decided_at"] = frame["decided_at"].map(utc)

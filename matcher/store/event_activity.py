@@ -1,7 +1,7 @@
 """What happens at an event: the pipeline log of each donor-proposal pair and the meetings.
 
 Mixed into :class:`matcher.store.Store` through :class:`matcher.store.events.EventStoreMixin`;
-relies on the store's ``_write``, ``_read`` and the event helpers ``_event_row`` and
+relies on the store's ``_write``, ``_read_table`` and the event helpers ``_event_row`` and
 ``_bump_event``.
 """
 
@@ -55,7 +55,7 @@ class EventActivityMixin:
     """The pipeline log and the meeting schedule of an event."""
 
     _write: Callable[..., Any]
-    _read: Callable[..., Any]
+    _read_table: Callable[..., pd.DataFrame]
     _event_row: Callable[..., Mapping[str, Any]]
     _bump_event: Callable[..., int]
 
@@ -137,9 +137,7 @@ class EventActivityMixin:
     def event_pipeline(self, event_id: int) -> pd.DataFrame:
         """The event's pipeline log in the order it was recorded."""
         query = sa.select(_steps).where(_steps.c.event_id == event_id).order_by(_steps.c.id)
-        rows = self._read(lambda connection: list(connection.execute(query).mappings()))
-        columns = [c.name for c in _steps.columns]
-        frame = pd.DataFrame.from_records(rows, columns=columns).rename(columns={"id": "step_id"})
+        frame = self._read_table(query, _steps, rename={"id": "step_id"})
         frame["amount"] = frame["amount"].astype("float64")
         frame["happened_at"] = frame["happened_at"].map(utc)
         return frame
@@ -154,10 +152,7 @@ class EventActivityMixin:
             .where(_meetings.c.event_id == event_id)
             .order_by(_meetings.c.slot, _meetings.c.table_no)
         )
-        rows = self._read(lambda connection: list(connection.execute(query).mappings()))
-        frame = pd.DataFrame.from_records(rows, columns=[c.name for c in _meetings.columns]).rename(
-            columns={"table_no": "table"}
-        )
+        frame = self._read_table(query, _meetings, rename={"table_no": "table"})
         frame = frame.drop(columns=["event_id"])
         frame["score"] = frame["score"].astype("float64")
         frame["locked"] = frame["locked"].astype(bool)

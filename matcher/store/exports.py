@@ -13,6 +13,7 @@ import pandas as pd
 
 from matcher.contract import KINDS
 from matcher.store.records import READER_COLUMNS, SPECS
+from matcher.store.shortlists import SHORTLIST_ITEM_COLUMNS
 
 __all__ = ["EXPORT_KINDS", "ExportStoreMixin"]
 
@@ -67,15 +68,7 @@ class ExportStoreMixin:
             "event_date",
             "donor_id",
             "donor_name",
-            "position",
-            "proposal_id",
-            "title",
-            "countries",
-            "requested_amount",
-            "currency",
-            "note",
-            "added_at",
-            "added_by",
+            *SHORTLIST_ITEM_COLUMNS,
             "latest_status",
             "shortlist_notes",
         ]

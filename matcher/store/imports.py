@@ -3,8 +3,8 @@
 An import is one transaction: it lands completely or not at all. New rows are added, changed
 rows updated (the replaced version kept in ``record_versions``), unchanged rows left alone,
 and the result reports each, cell by cell. :class:`ImportStoreMixin` is mixed into
-:class:`matcher.store.Store`; it relies on the store's ``_write``, ``_read`` and
-``_supersede``.
+:class:`matcher.store.Store`; it relies on the store's ``_write``, ``_read``,
+``_read_table`` and ``_supersede``.
 """
 
 from __future__ import annotations
@@ -195,6 +195,7 @@ class ImportStoreMixin:
 
     _write: Callable[..., Any]
     _read: Callable[..., Any]
+    _read_table: Callable[..., pd.DataFrame]
     _supersede: Callable[..., None]
 
     def import_file(
@@ -466,12 +467,7 @@ class ImportStoreMixin:
 
     def uploads(self) -> pd.DataFrame:
         """Every upload round, newest last: file, hash, time, who, and what it changed."""
-        columns = [c.name for c in _uploads.columns]
-        rows = self._read(
-            lambda connection: list(
-                connection.execute(sa.select(_uploads).order_by(_uploads.c.id)).mappings()
-            )
-        )
-        frame = pd.DataFrame.from_records(rows, columns=columns).rename(columns={"id": "upload_id"})
+        query = sa.select(_uploads).order_by(_uploads.c.id)
+        frame = self._read_table(query, _uploads, rename={"id": "upload_id"})
         frame["imported_at"] = frame["imported_at"].map(_utc)
         return frame

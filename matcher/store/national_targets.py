@@ -19,26 +19,13 @@ from matcher.store.stamps import now, utc, who
 __all__ = ["NationalTargetsMixin"]
 
 _targets = NationalTarget.__table__
-_COLUMNS = (
-    "government",
-    "government_name",
-    "target_code",
-    "title",
-    "description",
-    "gbf_targets",
-    "alignment",
-    "source_file",
-    "source_row",
-    "imported_at",
-    "imported_by",
-)
 
 
 class NationalTargetsMixin:
     """Import and read the national-targets reference table."""
 
     _write: Callable[..., Any]
-    _read: Callable[..., Any]
+    _read_table: Callable[..., pd.DataFrame]
 
     def save_national_targets(
         self, frame: pd.DataFrame, *, filename: str, by: str | None = None
@@ -80,8 +67,7 @@ class NationalTargetsMixin:
     def national_targets(self) -> pd.DataFrame:
         """Every stored national target, by government then code, in the loader's columns."""
         query = sa.select(_targets).order_by(_targets.c.government, _targets.c.target_code)
-        rows = self._read(lambda connection: list(connection.execute(query).mappings()))
-        frame = pd.DataFrame.from_records(rows, columns=["id", *_COLUMNS]).drop(columns="id")
+        frame = self._read_table(query, _targets).drop(columns="id")
         frame["gbf_targets"] = frame["gbf_targets"].map(lambda v: tuple(int(t) for t in v or ()))
         frame["alignment"] = frame["alignment"].map(
             lambda v: tuple((int(t), str(d)) for t, d in v or ())

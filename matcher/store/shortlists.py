@@ -27,9 +27,21 @@ from matcher.store.stamps import parse_date as _parse_date
 from matcher.store.stamps import utc as _utc
 from matcher.store.stamps import who as _who
 
-__all__ = ["ShortlistStoreMixin"]
+__all__ = ["SHORTLIST_ITEM_COLUMNS", "ShortlistStoreMixin"]
 
 _UNSET: Final = object()
+SHORTLIST_ITEM_COLUMNS: Final = (
+    "position",
+    "proposal_id",
+    "title",
+    "countries",
+    "requested_amount",
+    "currency",
+    "note",
+    "added_at",
+    "added_by",
+)
+"""What :meth:`ShortlistStoreMixin.shortlist_items` gives per proposal, before ``latest_status``."""
 
 _shortlists = Shortlist.__table__
 _items = ShortlistItem.__table__
@@ -180,21 +192,7 @@ class ShortlistStoreMixin:
             )
             return list(connection.execute(query).mappings())
 
-        rows = self._read(run)
-        frame = pd.DataFrame.from_records(
-            rows,
-            columns=[
-                "position",
-                "proposal_id",
-                "title",
-                "countries",
-                "requested_amount",
-                "currency",
-                "note",
-                "added_at",
-                "added_by",
-            ],
-        )
+        frame = pd.DataFrame.from_records(self._read(run), columns=list(SHORTLIST_ITEM_COLUMNS))
         frame["countries"] = frame["countries"].map(lambda value: tuple(value or ()))
         frame["requested_amount"] = frame["requested_amount"].astype("float64")
         frame["added_at"] = frame["added_at"].map(_utc)

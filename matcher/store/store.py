@@ -13,7 +13,7 @@ shortlists, decisions, events, settings, national targets and exports.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -181,6 +181,15 @@ class Store(
                 return action(connection)
 
         return with_retries(attempt)
+
+    def _read_table(
+        self, query: sa.Select[Any], table: sa.Table, *, rename: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
+        """The rows ``query`` selects from ``table`` as a frame in the table's columns, an
+        empty result included (one reader for the logs and lists the mixins return whole)."""
+        rows = self._read(lambda connection: list(connection.execute(query).mappings()))
+        frame = pd.DataFrame.from_records(rows, columns=[c.name for c in table.columns])
+        return frame.rename(columns=dict(rename or {}))
 
     def _require(
         self,
