@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 
@@ -22,6 +22,7 @@ from matcher.contract import ECOSYSTEMS
 from matcher.profile import (
     _column,
 )
+from matcher.scoring.char_grams import CharGramVectorizer, token_counts
 
 TEXT_FIELDS = ("title", "summary", "description", "objectives")
 
@@ -354,10 +355,6 @@ def _fold_text(text: str) -> str:
     return folded
 
 
-def _identity(text: str) -> str:
-    return text
-
-
 _WORD_RUN = re.compile(r"\w+")
 ARROW_MIN_TEXTS = 64
 """From this many ASCII texts on, :meth:`TextModel.words` splits and looks them up in Arrow."""
@@ -417,7 +414,7 @@ class TextModel:
         self.fitted_words_ = fitted[: len(documents)].astype(np.float32)
         # Stop words are already out of the vocabulary; skipping the filter makes transform faster.
         self.word_.set_params(stop_words=None)
-        self.char_ = TfidfVectorizer(
+        self.char_ = CharGramVectorizer(
             analyzer="char_wb",
             ngram_range=self.char_ngram_range,
             preprocessor=_fold_text,
@@ -523,18 +520,14 @@ class TextModel:
         ``folded`` may carry texts already folded by :meth:`words` (None where not), so no
         text is folded twice.
         """
-        vocabulary = self.char_.vocabulary_
-        analyse = self._char_analyser()
-        row_parts: list[np.ndarray] = []  # one entry per n-gram: its row
-        term_parts: list[np.ndarray] = []  # one entry per n-gram: its term index (-1: unknown)
-        for row, text in enumerate(texts):
-            folded_text = folded[row] if folded is not None else None
-            grams = analyse(_fold_text(text) if folded_text is None else folded_text)
-            term_parts.append(
-                np.fromiter(map(vocabulary.get, grams, repeat(-1)), np.int64, len(grams))
-            )
-            row_parts.append(np.full(len(grams), row, dtype=np.int64))
-        return self._tfidf_of_tokens(row_parts, term_parts, len(texts), len(vocabulary), self.char_)
+        prepared = [
+            _fold_text(text) if folded is None or folded[row] is None else folded[row]
+            for row, text in enumerate(texts)
+        ]
+        row_parts, term_parts = self.char_.tokens(prepared)
+        return self._tfidf_of_tokens(
+            row_parts, term_parts, len(texts), len(self.char_.vocabulary_), self.char_
+        )
 
     def _ascii_vocabulary(self) -> dict[bytes, int]:
         if getattr(self, "ascii_vocabulary_", None) is None:
@@ -544,14 +537,6 @@ class TextModel:
                 if term.isascii()
             }
         return self.ascii_vocabulary_
-
-    def _char_analyser(self) -> Callable[[str], list[str]]:
-        """The fitted character analyser without its preprocessor (for folded text)."""
-        if getattr(self, "char_analyser_", None) is None:
-            self.char_analyser_ = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=self.char_ngram_range, preprocessor=_identity
-            ).build_analyzer()
-        return self.char_analyser_
 
     @staticmethod
     def _tfidf_of_tokens(
@@ -566,15 +551,7 @@ class TextModel:
         Repeated (row, term) pairs are summed as the sparse rows are built: whole counts,
         exact in float32, as scikit-learn's own counts become.
         """
-        row = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
-        term = np.concatenate(term_parts) if term_parts else np.zeros(0, dtype=np.int64)
-        known = term >= 0
-        matrix = sparse.csr_matrix(
-            (np.ones(int(known.sum()), dtype=np.float32), (row[known], term[known])),
-            shape=(n_rows, n_terms),
-            dtype=np.float32,
-        )
-        matrix.sum_duplicates()  # sorted indices, each (row, term) once
+        matrix = token_counts(row_parts, term_parts, (n_rows, n_terms))
         np.log(matrix.data, matrix.data)
         matrix.data += 1.0
         matrix.data *= vectoriser.idf_[matrix.indices]

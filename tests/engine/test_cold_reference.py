@@ -1,7 +1,7 @@
 """The cold path's fast steps rank exactly as the plain computation they replace.
 
-The plain computation is written out here: word and character rows from scikit-learn's own
-``TfidfVectorizer.transform`` and each donor's typical grant without the proposal being scored
+The plain computation is written out here: the character model fitted and word and character
+rows counted by scikit-learn's own ``TfidfVectorizer`` and each donor's typical grant without the proposal being scored
 from a pandas filter of the history, in one process. The engine (Arrow tokens, array filters,
 two processes) must give the same top 20 both ways, the same ranks and the same scores.
 """
@@ -21,6 +21,7 @@ from matcher.load import load_donors, load_history, load_proposals
 from matcher.own_funding import DonorFactsWithout
 from matcher.profile import DonorProfiles
 from matcher.rank import Matcher
+from matcher.scoring.char_grams import CharGramVectorizer
 from matcher.scoring.features import DonorVectors
 from matcher.scoring.text import TextModel
 
@@ -53,7 +54,7 @@ def _plain_words(
 def _plain_chars(
     self: TextModel, texts: Sequence[str], folded: Sequence[str | None] | None = None
 ) -> sparse.csr_matrix:
-    return _sorted_rows(self.char_.transform(list(texts)))
+    return _sorted_rows(self.char_.transform(list(texts)))  # scikit-learn's counting: see below
 
 
 def _plain_facts(
@@ -91,6 +92,7 @@ def test_cold_rank_equals_the_plain_computation_top_20_both_ways(
         patched.setattr(TextModel, "words", _plain_words)
         patched.setattr(TextModel, "chars", _plain_chars)
         patched.setattr(own_funding_module, "donor_facts_without", _plain_facts)
+        patched.setattr(CharGramVectorizer, "_fast", lambda self: False)  # fit and rows
         plain = _ranked(proposals, donors, history, n_jobs=1)
     assert len(fast) == len(plain) == 20 * len(donors) + 20 * len(proposals)
     pd.testing.assert_frame_equal(fast[[*KEY, "rank"]], plain[[*KEY, "rank"]])

@@ -1,0 +1,226 @@
+"""Character n-grams inside word boundaries (scikit-learn's ``char_wb``) for a whole block at once.
+
+scikit-learn cuts every n-gram of every word with a Python slice, which made the character
+model the slowest part of fitting donors (some 9 s of 15 for 1,000 donors and 5,000 funded
+proposals). Here a block of texts becomes one array of code points, each n-gram one integer
+(up to four 16-bit code points), and counting, the vocabulary and the look-up are numpy work.
+The n-grams, their counts, the vocabulary and so the TF-IDF rows are scikit-learn's exactly;
+a text with a code point above U+FFFF or a NUL (rare) is cut by scikit-learn's own analyser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction import text as sklearn_text
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+__all__ = ["CharGramVectorizer", "char_gram_tokens", "token_counts"]
+
+_BITS = 16
+_MAX_N = 64 // _BITS
+
+
+def token_counts(
+    row_parts: Sequence[np.ndarray],
+    term_parts: Sequence[np.ndarray],
+    shape: tuple[int, int],
+    dtype: type = np.float32,
+) -> sparse.csr_matrix:
+    """How often each term occurs in each row, from the (row, term) of every token.
+
+    Tokens with term -1 (not in the vocabulary) count for nothing. One sort of the pairs as
+    ``row x terms + term`` gives canonical rows (indices sorted, each once) directly: numpy's
+    sort of int64 is several times faster than sorting each sparse row after building it.
+    """
+    n_rows, n_terms = shape
+    row = np.concatenate(row_parts) if len(row_parts) else np.zeros(0, dtype=np.int64)
+    term = np.concatenate(term_parts) if len(term_parts) else np.zeros(0, dtype=np.int64)
+    known = term >= 0
+    pair = np.sort(row[known].astype(np.int64) * n_terms + term[known])
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if pair.size else pair[:0]
+    counts = np.diff(np.r_[first, pair.size]).astype(dtype)
+    distinct = pair[first]
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(distinct // n_terms, minlength=n_rows), out=indptr[1:])
+    index_dtype = np.int32 if max(n_terms, distinct.size) < 2**31 else np.int64
+    return sparse.csr_matrix(
+        (counts, (distinct % n_terms).astype(index_dtype), indptr.astype(index_dtype)),
+        shape=shape,
+    )
+
+
+def _padded(text: str) -> str:
+    """The text's words, each with a space either side, two spaces between words.
+
+    An n-gram of this string that holds no two spaces in a row lies inside one padded word,
+    and every n-gram of a padded word is one such; so these are exactly ``char_wb``'s n-grams.
+    """
+    words = text.split()
+    return " " + "  ".join(words) + " " if words else ""
+
+
+def _windows(
+    texts: Sequence[str], ngram_range: tuple[int, int]
+) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Per n: (row, key) of every n-gram of the texts; and which rows need the slow path."""
+    padded = [_padded(text) for text in texts]
+    lengths = np.fromiter(map(len, padded), np.int64, len(padded))
+    codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
+    row_of = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)
+    unusual = (codes >= 1 << _BITS) | (codes == 0)
+    slow = np.zeros(len(padded), dtype=bool)
+    if unusual.any():
+        slow[np.unique(row_of[unusual])] = True
+    keys = codes.astype(np.uint64)
+    double_space = (codes[:-1] == 32) & (codes[1:] == 32)
+    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    min_n, max_n = ngram_range
+    for n in range(min_n, max_n + 1):
+        count = codes.size - n + 1
+        if count <= 0:
+            found[n] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
+            continue
+        key = keys[:count].copy()
+        good = np.ones(count, dtype=bool)
+        for j in range(1, n):
+            key <<= np.uint64(_BITS)
+            key |= keys[j : j + count]
+            good &= ~double_space[j - 1 : j - 1 + count]
+        rows = row_of[:count]
+        good &= ~slow[rows]
+        found[n] = (rows[good], key[good])
+    return found, slow
+
+
+def _key_text(keys: np.ndarray, n: int) -> list[str]:
+    """The n-grams that integer keys stand for (code points high to low bits)."""
+    shifts = np.arange(n - 1, -1, -1, dtype=np.uint64) * np.uint64(_BITS)
+    points = ((keys[:, None] >> shifts) & np.uint64((1 << _BITS) - 1)).astype(np.uint32)
+    return np.ascontiguousarray(points).view(f"<U{n}").ravel().tolist()
+
+
+def char_gram_tokens(
+    texts: Sequence[str],
+    ngram_range: tuple[int, int],
+    vocabulary: dict[str, int],
+    key_index: dict[int, tuple[pd.Index, np.ndarray]],
+    analyse: Callable[[str], list[str]],
+    windows: tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray] | None = None,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Row and term index (-1 if not in ``vocabulary``) of every n-gram of (folded) texts.
+
+    ``key_index`` (from :func:`vocabulary_keys`) holds, per n, a hash index of the integer keys
+    of the vocabulary's n-grams and their term indices; ``analyse`` cuts the few slow-path
+    texts; ``windows`` is :func:`_windows` of the texts when the caller has it already.
+    """
+    found, slow = _windows(texts, ngram_range) if windows is None else windows
+    row_parts, term_parts = [], []
+    for n, (rows, keys) in found.items():
+        if n not in key_index or not len(key_index[n][0]):
+            continue
+        keys_of_terms, terms = key_index[n]
+        at = keys_of_terms.get_indexer(keys)  # a hash look-up: -1 where the n-gram is unknown
+        row_parts.append(rows)
+        term_parts.append(np.where(at >= 0, terms[at], -1))
+    for row in np.flatnonzero(slow).tolist():
+        grams = analyse(texts[row])
+        term_parts.append(np.fromiter((vocabulary.get(g, -1) for g in grams), np.int64, len(grams)))
+        row_parts.append(np.full(len(grams), row, dtype=np.int64))
+    return row_parts, term_parts
+
+
+def vocabulary_keys(
+    vocabulary: dict[str, int], ngram_range: tuple[int, int]
+) -> dict[int, tuple[pd.Index, np.ndarray]]:
+    """Per n, the integer keys of the vocabulary's n-grams (a hash index) and their term indices."""
+    by_length: dict[int, list[tuple[str, int]]] = {}
+    for term, index in vocabulary.items():
+        if len(term) <= _MAX_N and all(0 < ord(c) < 1 << _BITS for c in term):
+            by_length.setdefault(len(term), []).append((term, index))
+    index: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        pairs = by_length.get(n, [])
+        points = np.array([[ord(c) for c in term] for term, _ in pairs], dtype=np.uint64)
+        keys = np.zeros(len(pairs), dtype=np.uint64)
+        for j in range(n):
+            if len(pairs):
+                keys = (keys << np.uint64(_BITS)) | points[:, j]
+        index[n] = (
+            pd.Index(keys, dtype=np.uint64),
+            np.array([i for _, i in pairs], dtype=np.int64),
+        )
+    return index
+
+
+class CharGramVectorizer(TfidfVectorizer):
+    """``TfidfVectorizer(analyzer="char_wb")`` whose counting runs on whole blocks of texts.
+
+    Only the counting step (``_count_vocab``, the one scikit-learn runs a Python loop per
+    n-gram in) is replaced; vocabulary sorting, document frequencies, IDF and normalising stay
+    scikit-learn's. Other analysers, or n-grams longer than four, count as scikit-learn does.
+    """
+
+    def _fast(self) -> bool:
+        return self.analyzer == "char_wb" and 1 <= self.ngram_range[0] <= self.ngram_range[1] <= 4
+
+    def _count_vocab(
+        self, raw_documents: Iterable[str], fixed_vocab: bool
+    ) -> tuple[dict[str, int], object]:
+        if not self._fast():
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        preprocess = self.build_preprocessor()
+        texts = [preprocess(self.decode(doc)) for doc in raw_documents]
+        windows = _windows(texts, self.ngram_range)
+        if fixed_vocab:
+            vocabulary = self.vocabulary_
+        else:
+            vocabulary = self._block_vocabulary(texts, windows)
+            if not vocabulary:
+                raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        rows, terms = self.tokens(texts, vocabulary, windows)
+        counts = token_counts(rows, terms, (len(texts), len(vocabulary)), np.intc)
+        matrix = sparse.csr_array(
+            (counts.data, counts.indices.astype(np.int32), counts.indptr.astype(np.int32)),
+            shape=counts.shape,
+            dtype=self.dtype,
+        )
+        matrix.sort_indices()  # already sorted: a check
+        align = getattr(sklearn_text, "_align_api_if_sparse", lambda x: x)
+        return vocabulary, align(matrix)
+
+    def tokens(
+        self,
+        texts: Sequence[str],
+        vocabulary: dict[str, int] | None = None,
+        windows: tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray] | None = None,
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """:func:`char_gram_tokens` of preprocessed texts, against the fitted vocabulary by default.
+
+        The vocabulary's keys are built once per vocabulary and kept.
+        """
+        vocabulary = self.vocabulary_ if vocabulary is None else vocabulary
+        cached = getattr(self, "vocabulary_keys_", None)
+        if cached is None or cached[0] is not vocabulary:
+            cached = (vocabulary, vocabulary_keys(vocabulary, self.ngram_range))
+            self.vocabulary_keys_ = cached
+        return char_gram_tokens(
+            texts, self.ngram_range, vocabulary, cached[1], self._char_wb_ngrams, windows
+        )
+
+    def _block_vocabulary(
+        self,
+        texts: Sequence[str],
+        windows: tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray],
+    ) -> dict[str, int]:
+        """Every n-gram of the texts, numbered in sorted order (scikit-learn sorts them next)."""
+        found, slow = windows
+        terms: set[str] = set()
+        for n, (_, keys) in found.items():
+            terms.update(_key_text(pd.unique(keys), n))
+        for row in np.flatnonzero(slow).tolist():
+            terms.update(self._char_wb_ngrams(texts[row]))
+        return {term: index for index, term in enumerate(sorted(terms))}
