@@ -85,7 +85,7 @@ def thematic_scores(
     value = _saturate(cosine, params.thematic_scale)
     if features.chars is not None and features.needs_char.any():
         rows = np.flatnonzero(features.needs_char)
-        char_cos = _dense(features.chars[rows] @ donors.profile_chars.T)
+        char_cos = donors.char_cosines(features.chars[rows])
         char_value = _saturate(char_cos, params.char_scale)
         char_value[:, ~donors.has_chars] = 0.0
         value[rows] = np.maximum(value[rows], char_value)

@@ -315,6 +315,19 @@ class DonorVectors:
     stated_embeddings: np.ndarray | None = None  # M x 512 (zero rows: no priorities)
     funded_embeddings: np.ndarray | None = None  # F x 512
 
+    # (profile_chars, its transpose as CSR): transposed once, not once per block of proposals.
+    profile_chars_t: tuple[sparse.csr_matrix, sparse.csr_matrix] | None = None
+
+    def char_cosines(self, chars: sparse.csr_matrix) -> np.ndarray:
+        """Proposal x donor products of character rows with the donors' character profiles.
+
+        The same product as ``chars @ profile_chars.T`` (scipy turns that transpose into this
+        CSR matrix each time, which cost more than the product for a block's few short texts).
+        """
+        if self.profile_chars_t is None or self.profile_chars_t[0] is not self.profile_chars:
+            self.profile_chars_t = (self.profile_chars, self.profile_chars.T.tocsr())
+        return (chars @ self.profile_chars_t[1]).toarray()
+
     def text_scores(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Proposal x donor dot products with the profile vectors and the funded sums."""
         if self.text_product is None:
