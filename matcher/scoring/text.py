@@ -182,7 +182,7 @@ _PHRASE_STARTS = frozenset(k.split()[0] for k in _PHRASE_GLOSSES)
 _CJK_GLOSS_PATTERN = re.compile(
     "|".join(re.escape(k) for k in sorted(_GLOSSES, key=len, reverse=True) if not k.isascii())
 )
-_LATIN_WORD = re.compile(r"[a-z]+")
+_LATIN_WORD_TABLE = bytes(code if 97 <= code <= 122 else 32 for code in range(256))
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
@@ -339,7 +339,9 @@ def _fold_text(text: str) -> str:
     if plain.isascii():
         return plain  # English with typographic quotes or dashes: nothing to fold or gloss
     folded = _COMBINING.sub("", unicodedata.normalize("NFKD", plain))
-    words = _LATIN_WORD.findall(folded)
+    # The runs of [a-z] (what re.findall("[a-z]+") finds), cut in C: every other character (a
+    # non-ASCII one as "?") becomes a space.
+    words = folded.encode("ascii", "replace").translate(_LATIN_WORD_TABLE).decode().split()
     # map/filter/compress run per word in C; the glosses come out in the same order.
     glosses = list(filter(None, map(_WORD_GLOSSES.get, words)))
     if not _PHRASE_STARTS.isdisjoint(words):

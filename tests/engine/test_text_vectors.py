@@ -102,3 +102,48 @@ def test_words_outside_the_vocabulary_and_runs_with_digits_count_for_nothing(
     assert row.nnz == 1
     assert model.terms_[row.indices[0]] == "wetlands"
     assert row.data[0] == pytest.approx(1.0)
+
+
+def _plain_fold(text: str) -> str:
+    """:func:`_fold_text` as first written: regular expressions and a loop over the words."""
+    import re
+    import unicodedata
+
+    from matcher.scoring.text import (
+        _CJK,
+        _CJK_GLOSS_PATTERN,
+        _GLOSSES,
+        _PHRASE_GLOSSES,
+        _PHRASE_STARTS,
+        _WORD_GLOSSES,
+    )
+
+    text = text.lower()
+    if text.isascii():
+        return text
+    plain = text.translate({0x2019: "'", 0x2018: "'", 0x201C: '"', 0x201D: '"'})
+    plain = plain.translate({0x2013: "-", 0x2014: "-", 0xA0: " "})
+    if plain.isascii():
+        return plain
+    folded = re.sub(r"[\u0300-\u036f]", "", unicodedata.normalize("NFKD", plain))
+    words = re.findall(r"[a-z]+", folded)
+    glosses = [_WORD_GLOSSES[w] for w in words if w in _WORD_GLOSSES]
+    for i, word in enumerate(words):
+        if word in _PHRASE_STARTS:
+            for size in (2, 3):
+                phrase = " ".join(words[i : i + size])
+                if phrase in _PHRASE_GLOSSES:
+                    glosses.append(_PHRASE_GLOSSES[phrase])
+    if _CJK.search(folded):
+        glosses.extend(_GLOSSES[m.group(0)] for m in _CJK_GLOSS_PATTERN.finditer(folded))
+    return folded + " " + " ".join(glosses) if glosses else folded
+
+
+def test_folding_gives_the_text_the_plain_regular_expressions_give(tmp_path) -> None:
+    paths = write_dataset(tmp_path, 300, 10, seed=8)
+    texts = [t for t in proposal_texts(load_proposals(paths.proposals[0]).frame) if not t.isascii()]
+    texts += [*PROPOSAL_TEXTS, *DONOR_TEXTS, "Fjørd STRASSE ǅemal ﬁne x²y aire protégée des îles"]
+    assert len(texts) > 30
+    folded = [_fold_text(text) for text in texts]
+    assert folded == [_plain_fold(text) for text in texts]
+    assert any("protected area" in text for text in folded)  # a phrase gloss was added
