@@ -53,6 +53,12 @@ def token_counts(
     )
 
 
+def _align_sparse(matrix: sparse.csr_array) -> object:
+    """The matrix as scikit-learn's own counting returns it (array or matrix, per its settings)."""
+    align = getattr(sklearn_text, "_align_api_if_sparse", None)
+    return align(matrix) if align is not None else sparse.csr_matrix(matrix)
+
+
 def _padded(text: str) -> str:
     """The text's words, each with a space either side, two spaces between words.
 
@@ -189,8 +195,7 @@ class CharGramVectorizer(TfidfVectorizer):
             dtype=self.dtype,
         )
         matrix.sort_indices()  # already sorted: a check
-        align = getattr(sklearn_text, "_align_api_if_sparse", lambda x: x)
-        return vocabulary, align(matrix)
+        return vocabulary, _align_sparse(matrix)
 
     def tokens(
         self,

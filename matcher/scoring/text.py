@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 
@@ -22,7 +22,7 @@ from matcher.contract import ECOSYSTEMS
 from matcher.profile import (
     _column,
 )
-from matcher.scoring.char_grams import CharGramVectorizer, token_counts
+from matcher.scoring.char_grams import CharGramVectorizer, _align_sparse, token_counts
 
 TEXT_FIELDS = ("title", "summary", "description", "objectives")
 
@@ -381,6 +381,78 @@ def _non_latin_share(text: str) -> float:
     return (len(text.encode("utf-8")) - len(text)) / (2 * len(text))
 
 
+WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+"""Words: whole runs of two or more letters (no digit or underscore in the run)."""
+
+
+class WordVectorizer(TfidfVectorizer):
+    """``TfidfVectorizer`` whose fitting counts the words of ASCII texts in Arrow, a block at once.
+
+    Only the counting step of fitting (``_count_vocab``) is replaced, for the engine's word
+    pattern: a word of :data:`WORD_PATTERN` in ASCII text is a maximal run of ``[a-z0-9_]``
+    (after lower-casing) made of letters only, which ``translate``, a split and three Arrow
+    filters find for every text at once. Terms are numbered in the order first seen, as
+    scikit-learn numbers them, so the fitted rows, vocabulary and IDF are its own exactly;
+    other texts are cut by its own tokenizer, and transforming is scikit-learn's.
+    """
+
+    def _count_vocab(
+        self, raw_documents: Iterable[str], fixed_vocab: bool
+    ) -> tuple[dict[str, int], object]:
+        plain = (
+            fixed_vocab
+            or self.analyzer != "word"
+            or self.token_pattern != WORD_PATTERN
+            or self.tokenizer is not None
+            or tuple(self.ngram_range) != (1, 1)
+        )
+        if plain:
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        preprocess = self.build_preprocessor()
+        texts = [preprocess(self.decode(doc)) for doc in raw_documents]
+        fast = [row for row, text in enumerate(texts) if text.isascii()]
+        cut = [texts[row].encode("ascii").translate(_ASCII_WORD_TABLE) for row in fast]
+        split = pc.ascii_split_whitespace(
+            pa.array(cut, type=pa.large_binary()).cast(pa.large_string())
+        )
+        del cut
+        tokens = pc.list_flatten(split)
+        keep = pc.and_(pc.ascii_is_alpha(tokens), pc.greater_equal(pc.binary_length(tokens), 2))
+        stop_words = self.get_stop_words()
+        if stop_words:
+            stop = pa.array(sorted(stop_words), type=pa.large_string())
+            keep = pc.and_(keep, pc.invert(pc.is_in(tokens, value_set=stop)))
+        lengths = pc.list_value_length(split).to_numpy(zero_copy_only=False)
+        rows = np.repeat(np.asarray(fast, dtype=np.int64), lengths)
+        rows = rows[keep.to_numpy(zero_copy_only=False)]
+        tokens = tokens.filter(keep)
+        slow = sorted(set(range(len(texts))) - set(fast))
+        if slow:
+            tokenize = self.build_tokenizer()
+            cut_slow = [self._word_ngrams(tokenize(texts[row]), stop_words) for row in slow]
+            slow_rows = np.repeat(np.asarray(slow, dtype=np.int64), [len(t) for t in cut_slow])
+            order = np.argsort(np.concatenate([rows, slow_rows]), kind="stable")
+            flat_slow = [token for part in cut_slow for token in part]
+            tokens = pa.concat_arrays([tokens, pa.array(flat_slow, type=pa.large_string())])
+            tokens = tokens.take(pa.array(order))
+            rows = np.concatenate([rows, slow_rows])[order]
+        coded = pc.dictionary_encode(tokens)  # codes in the order terms are first seen
+        vocabulary = {term: code for code, term in enumerate(coded.dictionary.to_pylist())}
+        if not vocabulary:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        codes = coded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        counts = token_counts([rows], [codes], (len(texts), len(vocabulary)), np.intc)
+        matrix = sparse.csr_array(
+            (counts.data, counts.indices.astype(np.int32), counts.indptr.astype(np.int32)),
+            shape=counts.shape,
+            dtype=self.dtype,
+        )
+        return vocabulary, _align_sparse(matrix)
+
+
 def proposal_texts(frame: pd.DataFrame) -> list[str]:
     """Title, summary, description and objectives joined; the title twice, as it says most."""
     parts = [_column(frame, name, "").fillna("").astype(str).tolist() for name in TEXT_FIELDS]
@@ -402,12 +474,12 @@ class TextModel:
 
     def fit(self, documents: Sequence[str], short_documents: Sequence[str]) -> TextModel:
         keywords = " ".join(w for words in ECOSYSTEM_KEYWORDS.values() for w in words)
-        self.word_ = TfidfVectorizer(
+        self.word_ = WordVectorizer(
             preprocessor=_fold_text,
             stop_words=sorted(STOP_WORDS),
             sublinear_tf=True,
             dtype=np.float32,
-            token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+            token_pattern=WORD_PATTERN,
         )
         corpus = [*documents, keywords] if documents else [keywords]
         # Keep the fitted rows: the donor side needs exactly these vectors next.

@@ -147,3 +147,32 @@ def test_folding_gives_the_text_the_plain_regular_expressions_give(tmp_path) -> 
     folded = [_fold_text(text) for text in texts]
     assert folded == [_plain_fold(text) for text in texts]
     assert any("protected area" in text for text in folded)  # a phrase gloss was added
+
+
+def test_fitting_words_in_arrow_gives_scikit_learns_vocabulary_idf_and_rows(tmp_path) -> None:
+    """Fitted rows too, bit for bit and in scikit-learn's own order of terms within a row."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from matcher.scoring.text import STOP_WORDS, WORD_PATTERN, WordVectorizer
+
+    paths = write_dataset(tmp_path, 150, 10, seed=4)
+    corpus = [
+        *proposal_texts(load_proposals(paths.proposals[0]).frame),
+        *PROPOSAL_TEXTS,
+        *DONOR_TEXTS,
+        "ab1cd a_b x2 I am OK the and WETLANDS",
+    ]
+    options = dict(
+        preprocessor=_fold_text,
+        stop_words=sorted(STOP_WORDS),
+        sublinear_tf=True,
+        dtype=np.float32,
+        token_pattern=WORD_PATTERN,
+    )
+    fast, plain = WordVectorizer(**options), TfidfVectorizer(**options)
+    got, expected = fast.fit_transform(corpus), plain.fit_transform(corpus)
+    assert fast.vocabulary_ == plain.vocabulary_
+    assert "ab" not in fast.vocabulary_ and "wetlands" in fast.vocabulary_
+    np.testing.assert_array_equal(fast.idf_, plain.idf_)
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
