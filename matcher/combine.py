@@ -3,8 +3,9 @@
 The score of a pair is the weighted mean of the components *available for that pair*: a
 component that is missing (NaN) is left out of both the numerator and the normalisation, so
 a donor that states no targets is neither helped nor hurt on targets. The components are
-kept as cached matrices, so changing weights is one matrix-vector product over them, divided
-by the weights of the components present (one of 64 patterns per pair).
+kept as cached matrices, so changing weights is a weighted sum over them, divided by the
+weights of the components present (one of 64 patterns per pair); it is taken in float64 and
+rounded once to float32, the same number on every path (:func:`exact_means`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ __all__ = [
     "WEIGHT_PRESETS",
     "combine_components",
     "eligibility",
+    "exact_means",
+    "mean_scores",
     "missing_patterns",
     "parse_weights",
     "reason_text",
@@ -216,18 +219,67 @@ def missing_patterns(available: np.ndarray) -> np.ndarray:
     return patterns
 
 
-def weight_sums(weights: np.ndarray) -> np.ndarray:
+def weight_sums(weights: np.ndarray, dtype: type = np.float32) -> np.ndarray:
     """The normalising denominator for each missing pattern: the weights of the present components.
 
-    Summed in component order in float32, once per pattern (64 of them), so every path that
-    combines (a whole score set, one chunk, one pair) divides by exactly the same number.
+    Summed in component order, once per pattern (64 of them), so every path that combines (a
+    whole score set, one chunk, one pair) divides by exactly the same number.
     """
-    w = np.asarray(weights, dtype=np.float32)
+    w = np.asarray(weights, dtype=dtype)
     patterns = np.arange(2 ** len(w), dtype=np.int64)
-    sums = np.zeros(patterns.size, dtype=np.float32)
+    sums = np.zeros(patterns.size, dtype=dtype)
     for c, weight in enumerate(w):
-        sums += np.where((patterns >> c) & 1 == 0, weight, np.float32(0.0)).astype(np.float32)
+        sums += np.where((patterns >> c) & 1 == 0, weight, dtype(0.0)).astype(dtype)
     return sums
+
+
+SCORE_TILE = 1 << 16
+"""Pairs combined at a time, so a tile's float64 partial sums stay in the core's cache."""
+
+
+def exact_means(
+    values: np.ndarray,
+    patterns: np.ndarray,
+    weights: np.ndarray,
+    sums: np.ndarray | None = None,
+) -> np.ndarray:
+    """The weighted mean of ``C x n`` float32 values in float64: 0 where no weighted
+    component exists (the caller makes those NaN or sorts them as -1).
+
+    Element by element in component order, so a pair gets the same number whether a whole
+    matrix, a tile or a few gathered pairs are combined (a BLAS product's rounding depends on
+    the length and on its threads), and in float64, so that rounded once to float32 it is
+    the nearest float32 to the real weighted mean. A weight of 0 adds an exact 0. ``sums``:
+    ``weight_sums(weights, np.float64)``, when the caller keeps it.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if sums is None:
+        sums = weight_sums(w, np.float64)
+    used = [c for c in range(len(w)) if w[c] != 0] or [0]
+    numerator = np.multiply(values[used[0]], w[used[0]], dtype=np.float64)
+    spare = np.empty_like(numerator)
+    for c in used[1:]:
+        np.multiply(values[c], w[c], out=spare, dtype=np.float64)
+        numerator += spare
+    divisor = sums[patterns]
+    divisor[divisor <= 0] = 1.0  # nothing weighted is present: the numerator is 0
+    numerator /= divisor
+    return numerator
+
+
+def mean_scores(values: np.ndarray, patterns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Scores of ``C x n`` values with missing patterns ``n``: :func:`exact_means` rounded
+    once to float32, NaN where no weighted component exists; in tiles of :data:`SCORE_TILE`."""
+    n = values.shape[1]
+    sums = weight_sums(np.asarray(weights, dtype=np.float64), np.float64)
+    unscored = sums <= 0
+    scores = np.empty(n, dtype=np.float32)
+    for start in range(0, n, SCORE_TILE):
+        stop = min(start + SCORE_TILE, n)
+        part = patterns[start:stop]
+        scores[start:stop] = exact_means(values[:, start:stop], part, weights, sums)
+        scores[start:stop][unscored[part]] = np.nan
+    return scores
 
 
 def combine_components(
@@ -256,16 +308,11 @@ def combine_components(
     ndarray
         Scores in [0, 1]; NaN where no weighted component is available.
     """
-    w = np.asarray(weights, dtype=np.float32)
     shape = values.shape[1:]
-    numerator = w @ values.reshape(values.shape[0], -1)
     if patterns is None:
         patterns = missing_patterns(available)
-    denominator = weight_sums(w)[patterns.reshape(-1)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = numerator / denominator
-    score[denominator <= 0] = np.nan
-    return score.reshape(shape)
+    flat = values.reshape(values.shape[0], -1)
+    return mean_scores(flat, patterns.reshape(-1), weights).reshape(shape)
 
 
 def stack_components(

@@ -20,19 +20,18 @@ import pandas as pd
 
 from matcher.combine import (
     combine_components,
+    mean_scores,
     missing_patterns,
     reason_text,
     resolve_weights,
-    weight_sums,
 )
 from matcher.explain import ExplainContext, PairExplanation, explain_pair, pair_sentences
 from matcher.score import (
     COMPONENTS,
     ProposalFeatures,
 )
+from matcher.scoring.reweight import TileRanking, pair_codes, rank_tiles
 from matcher.topk import best_per_group
-from matcher.topk import top_k_per_column as _top_k_per_column
-from matcher.topk import top_k_per_row as _top_k_per_row
 
 Direction = Literal["proposal", "donor", "both"]
 PARALLEL_MIN_PAIRS = 400_000
@@ -110,53 +109,12 @@ class ScoreSet:
         Uses the cached matrices only; nothing is recomputed.
         """
         w = self.weights if weights is None else resolve_weights(weights)
-        numerator = self._numerator(w)
-        sums = weight_sums(w)
-        n_donors = self.shape[1]
-        scores = np.empty_like(numerator)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for part, (start, stop) in enumerate(self._parts()):
-                common, groups = self._cached("pattern_groups")[part]
-                rows = slice(start * n_donors, stop * n_donors)
-                if sums[common] > 0:
-                    np.divide(numerator[rows], sums[common], out=scores[rows])
-                else:
-                    scores[rows] = np.nan
-                done, part_numerator = scores[rows], numerator[rows]
-                for pattern, flat in groups:
-                    value = part_numerator[flat] / sums[pattern] if sums[pattern] > 0 else np.nan
-                    done[flat] = value
+        flat = self.values.reshape(self.values.shape[0], -1)
+        scores = mean_scores(flat, self._cached("missing_bits").reshape(-1), w)
         return scores.reshape(self.shape)
 
     def reasons(self, proposal: int, donor: int) -> str:
         return reason_text(int(self.reason_codes[proposal, donor]))
-
-    def _numerator(self, w: np.ndarray) -> np.ndarray:
-        """The weighted sum of the stack, flat (P * M): one matrix-vector product."""
-        n_components = self.values.shape[0]
-        return np.asarray(w, dtype=np.float32) @ self.values.reshape(n_components, -1)
-
-    def _sort_key(
-        self, w: np.ndarray, numerator: np.ndarray, eligible_only: bool, part: int = 0
-    ) -> np.ndarray:
-        """The ranking key of one part's rows (flat): the score, -1 where there is none, and
-        minus 2 if ineligible.
-
-        The same numbers as ``_sort_key(self.combine(w), ...)``, in fewer passes: the pairs of
-        the part's most common missing pattern are divided in one go, the others by pattern.
-        """
-        start, stop = self._parts()[part]
-        n_donors = self.shape[1]
-        numerator = numerator[start * n_donors : stop * n_donors]
-        sums = weight_sums(w)
-        common, groups = self._cached("pattern_groups")[part]
-        key = numerator / sums[common] if sums[common] > 0 else np.full_like(numerator, -1.0)
-        for pattern, flat in groups:
-            key[flat] = numerator[flat] / sums[pattern] if sums[pattern] > 0 else np.float32(-1.0)
-        key += self._cached("penalty")[start:stop].reshape(-1)
-        if eligible_only:
-            key[self.reason_codes[start:stop].reshape(-1) != 0] = -np.inf
-        return key.reshape(stop - start, n_donors)
 
     def _parts(self) -> list[tuple[int, int]]:
         """Proposal row ranges ranked in parallel: two halves once there is enough to share."""
@@ -166,13 +124,13 @@ class ScoreSet:
         half = n_proposals // 2
         return [(0, half), (half, n_proposals)]
 
-    def _pair_scores(self, w: np.ndarray, numerator: np.ndarray, flat: np.ndarray) -> np.ndarray:
-        """Scores of the pairs at flat positions ``flat``, exactly as :meth:`combine` has them."""
-        sums = weight_sums(w)[self._cached("missing_bits").reshape(-1)[flat]]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scores = numerator[flat] / sums
-        scores[sums <= 0] = np.nan
-        return scores
+    def pair_scores(self, w: np.ndarray, p_idx: np.ndarray, m_idx: np.ndarray) -> np.ndarray:
+        """Scores of the pairs ``(p_idx[i], m_idx[i])``, to the bit as :meth:`combine` has them
+        (:func:`matcher.combine.mean_scores`), without combining the rest."""
+        flat = np.asarray(p_idx, dtype=np.int64) * self.shape[1] + np.asarray(m_idx, dtype=np.int64)
+        n_components = self.values.shape[0]
+        values = np.take(self.values.reshape(n_components, -1), flat, axis=1)
+        return mean_scores(values, self._cached("missing_bits").reshape(-1)[flat], w)
 
     def _tie_order(self, by: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_cache", {})
@@ -184,20 +142,15 @@ class ScoreSet:
         return cache[("tie", by)]
 
     def _cached(self, name: str) -> object:
-        """Arrays built once per score set: text columns as Arrow arrays, the eligibility penalty,
-        each pair's missing pattern and the positions of the pairs outside the most common one."""
+        """Arrays built once per score set: text columns as Arrow arrays,
+        each pair's missing pattern, and the one byte per pair the ranking key is looked up by."""
         cache = self.__dict__.setdefault("_cache", {})
         if name not in cache:
-            if name == "penalty":
-                cache[name] = _penalty(self.reason_codes)
-            elif name == "missing_bits":
+            if name == "missing_bits":
                 # One byte per pair, bit c set when component c is missing: cheap to gather.
                 cache[name] = missing_patterns(self.available)
-            elif name == "pattern_groups":
-                cache[name] = [
-                    _pattern_groups(self._cached("missing_bits")[start:stop].reshape(-1))
-                    for start, stop in self._parts()
-                ]
+            elif name == "pair_codes":
+                cache[name] = pair_codes(self._cached("missing_bits"), self.reason_codes)
             else:
                 cache[name] = pd.array(getattr(self, name).astype(str), dtype="str")
         return cache[name]
@@ -212,22 +165,21 @@ class ScoreSet:
     ) -> list[RankedPairs]:
         """The k best pairs per proposal and/or per donor, as positions and scores (no frame).
 
-        The warm path: one weighted sum of the stack, the ranking key, a partition each way.
-        :meth:`RankedPairs.frame` turns only the rows asked for (a page) into a DataFrame.
+        The warm path (:mod:`matcher.scoring.reweight`): one pass over the stack, tile by
+        tile, with each tile's weighted sum, ranking key and top k; only the ranked pairs'
+        scores are computed again. :meth:`RankedPairs.frame` turns only the rows asked for (a
+        page) into a DataFrame.
         """
         if by not in ("proposal", "donor", "both"):
             _check_direction(by)
         w = self.weights if weights is None else resolve_weights(weights)
-        numerator = self._numerator(w)
         directions = ("proposal", "donor") if by == "both" else (by,)
-        picks = self._picks(w, numerator, k, directions, eligible_only)
+        picks = self._picks(w, k, directions, eligible_only)
         ranked = []
-        for direction, (p_idx, m_idx, ranks) in zip(directions, picks, strict=True):
+        for direction, (p_idx, m_idx, ranks, scores) in zip(directions, picks, strict=True):
             if eligible_only:
                 keep = self.reason_codes[p_idx, m_idx] == 0
-                p_idx, m_idx, ranks = p_idx[keep], m_idx[keep], ranks[keep]
-            flat = p_idx * self.shape[1] + m_idx
-            scores = self._pair_scores(w, numerator, flat)
+                p_idx, m_idx, ranks, scores = p_idx[keep], m_idx[keep], ranks[keep], scores[keep]
             ranked.append(RankedPairs(self, direction, w, p_idx, m_idx, ranks, scores))
         return ranked
 
@@ -255,40 +207,44 @@ class ScoreSet:
     def _picks(
         self,
         w: np.ndarray,
-        numerator: np.ndarray,
         k: int,
         directions: tuple[str, ...],
         eligible_only: bool,
-    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """``(proposal, donor, rank)`` positions of the top k for each direction.
+    ) -> list[tuple[np.ndarray, ...]]:
+        """``(proposal, donor, rank, score)`` of the top k for each direction.
 
-        The proposal rows are cut in two parts, each ranked in its own thread (numpy releases
-        the GIL): its key, its rows' top k, and each donor's best k among its rows; the
-        donors' candidates of both parts are then merged exactly.
+        The proposal rows are cut in two parts, each ranked tile by tile in its own thread
+        (numpy releases the GIL); the donors' candidates of both parts are merged exactly.
         """
         tie_proposal, tie_donor = self._tie_order("proposal"), self._tie_order("donor")
-        self._cached("pattern_groups"), self._cached("penalty")  # built once, before the threads
+        codes = self._cached("pair_codes")  # built once, before the threads
 
-        def rank_part(part: int) -> tuple[tuple[np.ndarray, ...] | None, ...]:
-            start = self._parts()[part][0]
-            key = self._sort_key(w, numerator, eligible_only, part)
-            by_proposal = by_donor = None
-            if "proposal" in directions:
-                rows, cols, ranks = _top_k_per_row(key, k, tie_proposal)
-                by_proposal = (rows + start, cols, ranks)
-            if "donor" in directions:
-                rows, cols, _ = _top_k_per_column(key, k, tie_donor[start : start + len(key)])
-                by_donor = (rows + start, cols, key[rows, cols])
-            return by_proposal, by_donor
+        def rank_part(rows: tuple[int, int]) -> TileRanking:
+            return rank_tiles(
+                self.values,
+                codes,
+                w,
+                k,
+                rows=rows,
+                by_proposal="proposal" in directions,
+                by_donor="donor" in directions,
+                tie_proposal=tie_proposal,
+                eligible_only=eligible_only,
+            )
 
-        parts = range(len(self._parts()))
-        found = [rank_part(0)] if len(parts) == 1 else list(_pool().map(rank_part, parts))
+        parts = self._parts()
+        found = [rank_part(parts[0])] if len(parts) == 1 else list(_pool().map(rank_part, parts))
         picks = []
         if "proposal" in directions:
-            picks.append(tuple(np.concatenate([f[0][i] for f in found]) for i in range(3)))
+            picks.append(tuple(np.concatenate([f.by_proposal[i] for f in found]) for i in range(4)))
         if "donor" in directions:
-            rows, cols, values = (np.concatenate([f[1][i] for f in found]) for i in range(3))
-            picks.append(_best_per_column(rows, cols, values, k, tie_donor))
+            rows, cols, keys, scores = (
+                np.concatenate([f.donor_candidates[i] for f in found]) for i in range(4)
+            )
+            at, cols, ranks = best_per_group(
+                cols, keys, tie_donor[rows], k, np.arange(rows.size, dtype=np.int64)
+            )
+            picks.append((rows[at], cols, ranks, scores[at]))
         return picks
 
     def pairs_frame(
@@ -385,25 +341,6 @@ def _pool() -> ThreadPoolExecutor:
         _POOL.clear()
         _POOL[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lifeweb-rank")
     return _POOL[pid]
-
-
-def _pattern_groups(patterns: np.ndarray) -> tuple[int, list[tuple[int, np.ndarray]]]:
-    """The most common missing pattern, and the flat positions of every other pattern's pairs."""
-    counts = np.bincount(patterns, minlength=1)
-    common = int(np.argmax(counts))
-    groups = [
-        (int(pattern), np.flatnonzero(patterns == pattern))
-        for pattern in np.flatnonzero(counts)
-        if pattern != common
-    ]
-    return common, groups
-
-
-def _best_per_column(
-    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int, tie_order: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each column's k best of the candidates (higher value, then lower ``tie_order[row]``)."""
-    return best_per_group(cols, values, tie_order[rows], k, rows)
 
 
 def _position(ids: np.ndarray, wanted: str, kind: str) -> int:
