@@ -23,20 +23,10 @@ from matcher.interchange.iati_prior import prior_clause
 from matcher.own_funding import donor_facts_without, own_funding_pairs
 from matcher.profile import CountryTable, DonorProfiles
 from matcher.score import COMPONENTS, DonorVectors, ProposalFeatures, TextModel
+from matcher.words import counted, key_words
 
 __all__ = ["ExplainContext", "PairExplanation", "explain_pair", "pair_sentences"]
 
-_ECOSYSTEM_WORDS = {
-    "forests": "forests",
-    "wetlands": "wetlands",
-    "marine_coastal": "marine and coastal areas",
-    "drylands": "drylands",
-    "mountains": "mountains",
-    "islands": "islands",
-    "freshwater": "freshwater",
-    "grasslands": "grasslands",
-    "agricultural": "farmland",
-}
 SIMILAR_PROJECT_COSINE = 0.08  # a funded proposal at least this close in text counts as similar
 
 
@@ -380,10 +370,6 @@ def _money(usd: float) -> str:
     return f"USD {usd:.0f}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _shared_targets(ctx: ExplainContext, features: ProposalFeatures, p: int, m: int) -> list[int]:
     proposal = features.targets[p]
     donor = ctx.profiles.stated_targets[m]
@@ -413,17 +399,17 @@ def _geography_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m
     if funded_here.sum() > 0:
         best = countries[int(np.argmax(funded_here))]
         n = int(facts.country_counts[best])
-        return f"funded {_plural(n, 'project')} in {table.names[best]}"
+        return f"funded {counted(n, 'project')} in {table.names[best]}"
     areas = table.area_of[countries]
     area_counts = facts.area_counts[areas]
     if area_counts.sum() > 0:
         best = int(np.argmax(area_counts))
-        return f"funded {_plural(int(area_counts[best]), 'project')} in {table.area_names[areas[best]]}"
+        return f"funded {counted(int(area_counts[best]), 'project')} in {table.area_names[areas[best]]}"
     regions = table.region_of[countries]
     region_counts = facts.region_counts[regions]
     if region_counts.sum() > 0:
         best = int(np.argmax(region_counts))
-        return f"funded {_plural(int(region_counts[best]), 'project')} in {table.region_names[regions[best]]}"
+        return f"funded {counted(int(region_counts[best]), 'project')} in {table.region_names[regions[best]]}"
     if profiles.has_stated_area[m]:
         inside = ctx.donors.stated_area_t[countries, m] > 0
         regions_named = ctx.donor_column("eligible_regions")[m]
@@ -493,8 +479,8 @@ def _history_clause(ctx: ExplainContext, features: ProposalFeatures, p: int, m: 
     _, sims = ctx.funded_similarities(features, p, m)
     n_similar = int(np.sum(sims >= SIMILAR_PROJECT_COSINE))
     if n_similar:
-        return f"funded {_plural(n_similar, 'similar project')} ({n_funded} in all)"
-    return f"funded {_plural(n_funded, 'project')}, none close to this one"
+        return f"funded {counted(n_similar, 'similar project')} ({n_funded} in all)"
+    return f"funded {counted(n_funded, 'project')}, none close to this one"
 
 
 _GENERIC_TERMS = frozenset(
@@ -633,7 +619,7 @@ def _clause(
     if name == "ecosystems":
         shared = _ecosystems_shared(ctx, features, p, m)
         if shared:
-            return f"both work on {_join([_ECOSYSTEM_WORDS[e] for e in shared])}"
+            return f"both work on {_join([key_words(e) for e in shared])}"
         return "different ecosystems"
     return ""
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 import matcher
 from matcher import reference
+from matcher.words import key_words
 
 __all__ = [
     "GROUP_FLAGS",
@@ -207,7 +208,7 @@ class MatchView:
         if self.gbf_targets:
             parts.append("GBF " + ", ".join(str(t) for t in self.gbf_targets))
         if self.ecosystems:
-            parts.append("ecosystem " + " or ".join(ecosystem_label(e) for e in self.ecosystems))
+            parts.append("ecosystem " + " or ".join(key_words(e) for e in self.ecosystems))
         if self.amount_min is not None or self.amount_max is not None:
             low = f"{self.amount_min:,.0f}" if self.amount_min is not None else "any"
             high = f"{self.amount_max:,.0f}" if self.amount_max is not None else "any"
@@ -238,11 +239,6 @@ class MatchView:
 @cache
 def _country_table() -> pd.DataFrame:
     return reference.countries().set_index("iso3")
-
-
-def ecosystem_label(ecosystem: str) -> str:
-    """An ecosystem key in words, as the sidebar offers it ("marine_coastal": "marine and coastal")."""
-    return ecosystem.replace("_", " and ")
 
 
 def country_label(iso3: str) -> str:

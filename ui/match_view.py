@@ -26,7 +26,6 @@ from ui.filters import (
     ORDERS,
     SORTS,
     MatchView,
-    ecosystem_label,
     pair_mask,
     proposal_mask,
     region_options,
@@ -38,9 +37,9 @@ from ui.matching import COMPONENT_LABELS, Analysis
 from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
 from ui.pages import display_currency
-from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
+from ui.safe import escape_markdown, flatten_for_display, one_line
 from ui.upload import round_words
-from ui.words import counted
+from ui.words import counted, country_list, key_words
 
 __all__ = [
     "current_view",
@@ -53,7 +52,7 @@ __all__ = [
 SAVED_VIEW_KEY = "match_view_saved"
 ROWS_SHOWN = 50
 _VIEW_LABELS = {"donor": "Proposals for a donor", "proposal": "Donors for a proposal"}
-_ECOSYSTEM_LABELS = {e: ecosystem_label(e) for e in ECOSYSTEMS}  # marine and coastal
+_ECOSYSTEM_LABELS = {e: key_words(e) for e in ECOSYSTEMS}  # marine and coastal areas
 
 
 def _key(name: str) -> str:
@@ -522,7 +521,7 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
     info = info.set_index(info["proposal_id"].astype(str))
     for column in ("status", "countries", "requested_amount", "currency", "requested_display"):
         shown[column] = shown["proposal_id"].map(info[column])
-    shown["countries"] = shown["countries"].map(join_values)
+    shown["countries"] = shown["countries"].map(country_list)  # names; filters read codes
     shown["status"] = shown["status"].fillna("").astype(str)
     shown["as_sent"] = [
         money_text(a, c) for a, c in zip(shown["requested_amount"], shown["currency"], strict=True)

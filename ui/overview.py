@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from matcher import reference
+from matcher import reference, words
 from matcher.currency import UnknownCurrencyError, load_rate_table
 from ui.filters import effective_gbf_targets
-from ui.safe import join_values
 
 __all__ = [
     "FundingTotals",
@@ -186,7 +185,7 @@ def orphans(proposals: pd.DataFrame, eligible_donors: pd.Series) -> pd.DataFrame
         {
             "proposal_id": lonely["proposal_id"].astype(str),
             "title": lonely["title"].astype(str),
-            "countries": lonely["countries"].map(join_values),
+            "countries": lonely["countries"].map(words.country_list),
             "requested_amount": pd.to_numeric(lonely["requested_amount"], errors="coerce"),
             "currency": lonely["currency"].astype(str),
         }
@@ -194,15 +193,8 @@ def orphans(proposals: pd.DataFrame, eligible_donors: pd.Series) -> pd.DataFrame
 
 
 def country_names() -> dict[str, str]:
-    """ISO alpha-3 to the short English display name."""
-    table = reference.countries()
-    return dict(
-        zip(
-            table["iso3"],
-            table["display_name"].where(table["display_name"] != "", table["name_en"]),
-            strict=True,
-        )
-    )
+    """ISO alpha-3 to the short English display name (a copy the caller may change)."""
+    return dict(words.country_names())
 
 
 def crowding(

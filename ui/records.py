@@ -21,12 +21,14 @@ from matcher.normalise import parse_amount, parse_countries, parse_regions, sugg
 from ui import services
 from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
-from ui.words import country_list
+from ui.words import country_list, ecosystem_list, key_words
 
 __all__ = [
+    "TABLE_HEADERS",
     "FormProblem",
     "parse_country_field",
     "parse_money_field",
+    "readable_table",
     "render_donor_browser",
     "render_proposal_browser",
     "search_frame",
@@ -57,6 +59,51 @@ DONOR_TABLE_COLUMNS = (
     "currency",
     "active",
 )
+
+
+# Column headers as a person reads them; the frames keep the contract's names.
+TABLE_HEADERS = {
+    "proposal_id": "id",
+    "donor_id": "id",
+    "requested_amount": "requested",
+    "secured_amount": "secured",
+    "aichi_targets": "Aichi targets",
+    "gbf_targets": "GBF targets",
+    "submitted_on": "submitted",
+    "donor_type": "type",
+    "eligible_regions": "eligible regions",
+    "min_grant": "minimum grant",
+    "max_grant": "maximum grant",
+    "annual_budget": "annual budget",
+}
+_AMOUNTS = ("requested_amount", "secured_amount", "min_grant", "max_grant", "annual_budget")
+
+
+def readable_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A stored table as people read it: countries by name, ecosystems and donor types in
+    words ("marine and coastal areas", "bilateral government"), lists as text."""
+    shown = frame.copy()
+    for column in ("countries", "eligible_countries", "excluded_countries"):
+        if column in shown:
+            shown[column] = shown[column].map(country_list)
+    if "ecosystems" in shown:
+        shown["ecosystems"] = shown["ecosystems"].map(ecosystem_list)
+    if "donor_type" in shown:
+        shown["donor_type"] = shown["donor_type"].map(key_words)
+    return flatten_for_display(shown)
+
+
+def _table_config(columns: Iterable[str]) -> dict[str, object]:
+    """Readable headers for the record tables (amounts with thousands separators)."""
+    config: dict[str, object] = {}
+    for column in columns:
+        label = TABLE_HEADERS.get(column, column.replace("_", " "))
+        config[column] = (
+            st.column_config.NumberColumn(label, format="%,.0f")
+            if column in _AMOUNTS
+            else st.column_config.Column(label)
+        )
+    return config
 
 
 class FormProblem(LifeWebMatchError, ValueError):
@@ -193,14 +240,22 @@ def render_proposal_browser() -> None:
     query = st.text_input(
         "Search proposals",
         key="proposal_search",
-        placeholder="id, title, country code, words of the summary",
+        placeholder="id, title, country, words of the summary",
     )
+    searchable = proposals.assign(country_names=proposals["countries"].map(country_list))
     found = search_frame(
-        proposals, query, ("proposal_id", "title", "countries", "summary", "status")
+        searchable,
+        query,
+        ("proposal_id", "title", "countries", "country_names", "summary", "status"),
     )
     st.caption(f"{len(found)} of {len(proposals)} proposals")
     shown = [c for c in PROPOSAL_TABLE_COLUMNS if c in found.columns]
-    st.dataframe(flatten_for_display(found[shown]), hide_index=True, key="proposal_table")
+    st.dataframe(
+        readable_table(found[shown]),
+        hide_index=True,
+        key="proposal_table",
+        column_config=_table_config(shown),
+    )
     record = _pick_record(found, "proposal_id", "title", "proposal_pick")
     if record is None:
         return
@@ -253,6 +308,7 @@ def _render_proposal_detail(record: _Record) -> None:
             "Ecosystems",
             list(ECOSYSTEMS),
             default=[e for e in row.get("ecosystems", ()) or () if e in ECOSYSTEMS],
+            format_func=key_words,  # "marine and coastal areas"; the key is what is saved
         )
         status = st.text_input("Funding status", value=one_line(row.get("status", "")))
         summary = st.text_area("Summary", value=str(row.get("summary", "") or ""))
@@ -344,10 +400,18 @@ def render_donor_browser() -> None:
         key="donor_search",
         placeholder="name, alias, type, words of the priorities",
     )
-    found = search_frame(donors, query, ("donor_id", "name", "aliases", "donor_type", "priorities"))
+    searchable = donors.assign(type_words=donors["donor_type"].map(key_words))
+    found = search_frame(
+        searchable, query, ("donor_id", "name", "aliases", "donor_type", "type_words", "priorities")
+    )
     st.caption(f"{len(found)} of {len(donors)} donors")
     shown = [c for c in DONOR_TABLE_COLUMNS if c in found.columns]
-    st.dataframe(flatten_for_display(found[shown]), hide_index=True, key="donor_table")
+    st.dataframe(
+        readable_table(found[shown]),
+        hide_index=True,
+        key="donor_table",
+        column_config=_table_config(shown),
+    )
     record = _pick_record(found, "donor_id", "name", "donor_pick")
     if record is None:
         return
@@ -391,7 +455,10 @@ def _render_donor_history(record: _Record, history: pd.DataFrame) -> None:
     st.dataframe(
         flatten_for_display(shown),
         hide_index=True,
-        column_config={"title": st.column_config.TextColumn("title", width="large")},
+        column_config={
+            **_table_config(shown.columns),
+            "title": st.column_config.TextColumn("title", width="large"),
+        },
     )
 
 
@@ -443,6 +510,7 @@ def _render_donor_form(record: _Record) -> None:
             "Ecosystems",
             list(ECOSYSTEMS),
             default=[e for e in row.get("ecosystems", ()) or () if e in ECOSYSTEMS],
+            format_func=key_words,  # "marine and coastal areas"; the key is what is saved
         )
         active = st.checkbox("Active (accepting proposals)", value=bool(row.get("active", True)))
         submitted = st.form_submit_button("Save changes", type="primary")

@@ -28,7 +28,7 @@ from ui.shortlists import (
     shortlist_export,
     shortlist_table,
 )
-from ui.words import counted, country_list
+from ui.words import counted
 
 __all__ = [
     "ShortlistChoice",
@@ -240,7 +240,6 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
             "proposal_id",
         ]
     ]
-    shown = shown.assign(countries=shown["countries"].map(country_list))  # names, not codes
     st.dataframe(
         shown,
         hide_index=True,

@@ -16,6 +16,7 @@ import pandas as pd
 from matcher.export import to_csv_bytes, to_excel_bytes
 from matcher.tagger import gbf_for_aichi, target_label
 from ui.safe import join_values, one_line
+from ui.words import country_list
 
 __all__ = [
     "EARLIEST_EVENT_DATE",
@@ -43,6 +44,7 @@ EXPORT_LEADING_COLUMNS = (
     "proposal_id",
     "title",
     "countries",
+    "country_codes",
     "requested_amount",
     "currency",
     "donor_id",
@@ -111,7 +113,8 @@ def shortlist_table(
             "position": range(1, len(ordered) + 1),
             "proposal_id": ids,
             "title": ordered["title"].astype(str),
-            "countries": ordered["countries"].map(join_values),
+            "countries": ordered["countries"].map(country_list),  # for people, names first
+            "country_codes": ordered["countries"].map(join_values),  # ISO alpha-3, for machines
             "requested_amount": pd.to_numeric(ordered["requested_amount"], errors="coerce"),
             "currency": ordered["currency"].fillna("").astype(str),
             "donor_id": donor_id,

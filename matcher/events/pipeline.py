@@ -18,6 +18,7 @@ import pandas as pd
 from matcher.currency import RateTable, load_rate_table
 from matcher.events.schedule import best_pairs
 from matcher.store.models import EVENT_STAGES
+from matcher.words import counted
 
 __all__ = [
     "EVENT_LIST_COLUMNS",
@@ -174,15 +175,11 @@ class EventSummary:
         share = f" ({self.pledged / self.requested:.0%} of it)" if self.requested else ""
         verb = "totals" if self.n_pledges == 1 else "total"
         return (
-            f"{_counted(self.n_pledges, 'pledge')} {verb} {self.pledged:,.0f} {self.currency} "
+            f"{counted(self.n_pledges, 'pledge')} {verb} {self.pledged:,.0f} {self.currency} "
             f"against {self.requested:,.0f} {self.currency} requested by "
-            f"{_counted(self.n_proposals, 'proposal')}{share}; amounts in {self.currency} at "
+            f"{counted(self.n_proposals, 'proposal')}{share}; amounts in {self.currency} at "
             f"the rates of {self.rate_date}."
         )
-
-
-def _counted(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def event_summary(

@@ -36,4 +36,4 @@ def test_describe_joins_several_ecosystems_and_countries_in_words():
     text = MatchView(
         countries=("FJI", "XXX"), ecosystems=("forests", "marine_coastal"), include_funded=True
     ).describe()
-    assert text == "country Fiji (FJI) or XXX; ecosystem forests or marine and coastal"
+    assert text == "country Fiji (FJI) or XXX; ecosystem forests or marine and coastal areas"

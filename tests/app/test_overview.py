@@ -81,7 +81,7 @@ def test_orphans_are_proposals_without_any_eligible_donor(proposals):
     eligible = pd.Series({"P1": 4, "P2": 0})
     lonely = overview.orphans(proposals, eligible)
     assert lonely["proposal_id"].tolist() == ["P2", "P3"]
-    assert lonely.loc[0, "countries"] == "PER"
+    assert lonely.loc[0, "countries"] == "Peru"  # the name a person reads, not PER
 
 
 def test_crowding_ranks_countries_by_how_many_donors_share_them(proposals):

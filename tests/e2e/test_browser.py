@@ -152,7 +152,8 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
     assert [row["proposal_id"] for row in rows] == ["MSY-03", "MSY-04"]
     assert rows[0]["title"] == "'" + HYPERLINK
     assert rows[1]["title"] == "Coral reef refuges of the Lau group"
-    assert rows[1]["countries"] == "FJI"
+    assert rows[1]["countries"] == "Fiji"  # the name first, the code beside it
+    assert rows[1]["country_codes"] == "FJI"
     assert {row["donor_id"] for row in rows} == {DONOR_ID}
     assert {row["donor_name"] for row in rows} == {donor_name}
     assert all(0.0 <= float(row["score"]) <= 1.0 for row in rows)

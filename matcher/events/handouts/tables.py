@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from matcher.currency import RateTable, UnknownCurrencyError, load_rate_table
-from matcher.reference import aichi_targets, countries, gbf_targets
+from matcher.reference import aichi_targets, gbf_targets
+from matcher.words import country_name
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -105,21 +106,6 @@ def slot_time(event: Mapping[str, object], slot: int) -> str:
         return f"slot {slot}"
     start = hours * 60 + mins + (int(slot) - 1) * minutes
     return f"{start // 60 % 24:02d}:{start % 60:02d}"
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    table = countries()
-    names: dict[str, str] = {}
-    for iso2, iso3, name in zip(table["iso2"], table["iso3"], table["display_name"], strict=True):
-        names[iso3.upper()] = name
-        names[iso2.upper()] = name
-    return names
-
-
-def country_name(code: str) -> str:
-    """The English short name of an ISO alpha-3 or alpha-2 code; other text as it is."""
-    return _country_names().get(code.strip().upper(), code.strip())
 
 
 def _donor_key(frame: pd.DataFrame) -> pd.Series:

@@ -1,0 +1,101 @@
+"""Words a person reads, one place for the app, the exports, the hand-outs and the CLI.
+
+Stored data and machine formats keep codes and keys (``CPV``, ``marine_coastal``,
+``bilateral_government``: the data contract, IATI); whatever a programme officer reads says
+"Cabo Verde", "marine and coastal areas", "1 proposal" / "2 proposals" instead, never
+"proposal(s)". Pure functions over the shipped reference; no Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Final
+
+from matcher import reference
+
+__all__ = [
+    "ECOSYSTEM_WORDS",
+    "counted",
+    "country_list",
+    "country_name",
+    "country_names",
+    "ecosystem_list",
+    "key_words",
+]
+
+# The contract's ecosystem keys (matcher.contract.ECOSYSTEMS) as a sentence says them.
+ECOSYSTEM_WORDS: Final = {
+    "forests": "forests",
+    "wetlands": "wetlands",
+    "marine_coastal": "marine and coastal areas",
+    "drylands": "drylands",
+    "mountains": "mountains",
+    "islands": "islands",
+    "freshwater": "freshwater",
+    "grasslands": "grasslands",
+    "agricultural": "farmland",
+}
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is one (``plural`` for irregular words).
+
+    ``counted(1, "proposal")`` is "1 proposal", ``counted(3, "proposal")`` "3 proposals",
+    ``counted(2, "proposal row")`` "2 proposal rows", ``counted(2, "delegation", "delegations")``.
+    """
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {plural or word + 's'}"
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """ISO alpha-3 to the short English name a person knows ("CPV": "Cabo Verde")."""
+    table = reference.countries()
+    shown = table["display_name"].where(table["display_name"] != "", table["name_en"])
+    return dict(zip(table["iso3"].astype(str), shown.astype(str), strict=True))
+
+
+@cache
+def _names_by_any_code() -> dict[str, str]:
+    table = reference.countries()
+    names = country_names()
+    by_code = dict(names)
+    for iso2, iso3 in zip(table["iso2"].astype(str), table["iso3"].astype(str), strict=True):
+        by_code.setdefault(iso2.upper(), names[iso3])
+    return by_code
+
+
+def country_name(code: object) -> str:
+    """The English short name of an ISO alpha-3 (or alpha-2) code; other text as it is."""
+    text = "" if code is None else str(code).strip()
+    return _names_by_any_code().get(text.upper(), text)
+
+
+def _items(values: object) -> list[str]:
+    if values is None or (isinstance(values, float) and values != values):
+        return []
+    items: Iterable[object] = values.split(";") if isinstance(values, str) else values  # type: ignore[assignment]
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def country_list(codes: object) -> str:
+    """ISO codes (a tuple, or ``;``-joined text) as English names, comma-joined.
+
+    A code the reference does not know is shown as it is, so nothing typed disappears.
+    """
+    return ", ".join(country_name(c) for c in _items(codes))
+
+
+def ecosystem_list(keys: object) -> str:
+    """Ecosystem keys (a tuple, or ``;``-joined text) in words, comma-joined."""
+    return ", ".join(key_words(k) for k in _items(keys))
+
+
+def key_words(key: object) -> str:
+    """A snake_case key as a person reads it: an ecosystem in :data:`ECOSYSTEM_WORDS`
+    ("marine_coastal": "marine and coastal areas"), else with spaces
+    ("bilateral_government": "bilateral government")."""
+    text = "" if key is None else str(key).strip()
+    if text in ECOSYSTEM_WORDS:
+        return ECOSYSTEM_WORDS[text]
+    return text.replace("_", " ")
