@@ -20,6 +20,7 @@ import pandas as pd
 
 from matcher.errors import LifeWebMatchError
 from matcher.reference import data_dir
+from matcher.words import noun
 
 __all__ = [
     "RateTable",
@@ -60,7 +61,7 @@ class RateTable:
         missing = [c for c in RATE_COLUMNS if c not in frame.columns]
         if missing:
             raise LifeWebMatchError(
-                f"The rate table lacks the column(s) {', '.join(missing)}; it needs "
+                f"The rate table lacks the {noun(len(missing), 'column')} {', '.join(missing)}; it needs "
                 f"{', '.join(RATE_COLUMNS)}."
             )
         table = pd.DataFrame(

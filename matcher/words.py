@@ -22,6 +22,7 @@ __all__ = [
     "country_names",
     "ecosystem_list",
     "key_words",
+    "noun",
 ]
 
 # The contract's ecosystem keys (matcher.contract.ECOSYSTEMS) as a sentence says them.
@@ -38,13 +39,21 @@ ECOSYSTEM_WORDS: Final = {
 }
 
 
+def noun(n: int, word: str, plural: str | None = None) -> str:
+    """``word`` as ``n`` of it is said: singular for one, else ``plural`` (default ``word + "s"``).
+
+    Also agrees a verb with a count: ``noun(n, "has", "have")``, ``noun(n, "is", "are")``.
+    """
+    return word if n == 1 else plural or word + "s"
+
+
 def counted(n: int, word: str, plural: str | None = None) -> str:
     """``n`` and ``word``, in the plural unless ``n`` is one (``plural`` for irregular words).
 
     ``counted(1, "proposal")`` is "1 proposal", ``counted(3, "proposal")`` "3 proposals",
-    ``counted(2, "proposal row")`` "2 proposal rows", ``counted(2, "delegation", "delegations")``.
+    ``counted(2, "proposal row")`` "2 proposal rows"; never "proposal(s)".
     """
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {plural or word + 's'}"
+    return f"{n:,} {noun(n, word, plural)}"
 
 
 @cache

@@ -27,7 +27,7 @@ from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, one_line
 from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, OPEN_NEXT_KEY
-from ui.words import counted
+from ui.words import counted, noun
 
 __all__ = [
     "event_table",
@@ -551,8 +551,9 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
     waiting = [countries.get(c, c) for c in delegations if c not in met]
     st.caption(
         escape_markdown(
-            f"{len(meetings)} meeting(s); {len(met & set(delegations))} of {len(delegations)} "
-            "invited delegation(s) have at least one"
+            f"{counted(len(meetings), 'meeting')}; {len(met & set(delegations))} of "
+            f"{counted(len(delegations), 'invited delegation')} "
+            f"{noun(len(met & set(delegations)), 'has', 'have')} at least one"
             + (f"; without one: {', '.join(waiting)}." if waiting else ".")
         )
     )

@@ -17,6 +17,7 @@ from ui.overview import (
 )
 from ui.pages import linked_tabs
 from ui.services import Portfolio
+from ui.words import counted, noun
 
 __all__ = [
     "CURRENCIES",
@@ -33,7 +34,8 @@ TOP_MATCHES_PER_DONOR = 10
 def _unconverted_note(count: int) -> None:
     if count:
         st.caption(
-            f"{count} request(s) in a currency without a shipped exchange rate are "
+            f"{counted(count, 'request')} in a currency without a shipped exchange rate "
+            f"{noun(count, 'is', 'are')} "
             "left out of the sums."
         )
 

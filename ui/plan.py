@@ -34,6 +34,7 @@ from matcher.export import to_csv_bytes
 from ui import matching, services
 from ui.pages import linked_tabs
 from ui.safe import escape_markdown
+from ui.words import noun
 
 __all__ = [
     "export_csv",
@@ -109,7 +110,8 @@ def read_budgets(data: bytes, filename: str) -> pd.DataFrame:
     missing = [c for c in ("donor_id", "budget") if c not in frame.columns]
     if missing:
         raise LifeWebMatchError(
-            f"The budgets file {filename} lacks the column(s) {', '.join(missing)}; it needs "
+            f"The budgets file {filename} lacks the {noun(len(missing), 'column')} "
+            f"{', '.join(missing)}; it needs "
             "donor_id, budget and optionally currency."
         )
     return frame

@@ -4,6 +4,6 @@ areas", never "marine_coastal"). The engine's :mod:`matcher.words`, for the page
 
 from __future__ import annotations
 
-from matcher.words import counted, country_list, country_name, ecosystem_list, key_words
+from matcher.words import counted, country_list, country_name, ecosystem_list, key_words, noun
 
-__all__ = ["counted", "country_list", "country_name", "ecosystem_list", "key_words"]
+__all__ = ["counted", "country_list", "country_name", "ecosystem_list", "key_words", "noun"]

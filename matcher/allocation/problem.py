@@ -12,6 +12,7 @@ import pandas as pd
 
 from matcher.currency import RateTable, UnknownCurrencyError, load_rate_table
 from matcher.errors import LifeWebMatchError
+from matcher.words import counted, noun
 
 Objective = Literal["count", "amount"]
 OBJECTIVES: Final = ("count", "amount")
@@ -81,6 +82,11 @@ class PlanOptions:
 
 
 Pair = tuple[str, str]
+
+
+def _are(n: int, word: str, verb: str, verb_plural: str) -> str:
+    """``"1 donor has"`` / ``"3 donors have"``: a count, its noun and the verb agreeing."""
+    return f"{counted(n, word)} {noun(n, verb, verb_plural)}"
 
 
 def parse_pair(text: str) -> Pair:
@@ -167,7 +173,9 @@ def _listing(items: list[str], limit: int = 8) -> str:
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise LifeWebMatchError(f"The {what} table lacks the column(s): {', '.join(missing)}.")
+        raise LifeWebMatchError(
+            f"The {what} table lacks the {noun(len(missing), 'column')}: {', '.join(missing)}."
+        )
 
 
 def _ids(series: pd.Series) -> pd.Series:
@@ -284,7 +292,8 @@ def build_problem(
     dup = prop["proposal_id"].duplicated()
     if dup.any():
         checks.append(
-            f"{int(dup.sum())} proposal row(s) repeat an id already seen and are left out: "
+            f"{_are(int(dup.sum()), 'proposal row', 'repeats', 'repeat')} an id already seen "
+            f"and {noun(int(dup.sum()), 'is', 'are')} left out: "
             f"{_listing(sorted(set(prop.loc[dup, 'proposal_id'])))}."
         )
     req_conv, req_unknown = _convert(requested, prop["currency"], rates, options)
@@ -297,29 +306,33 @@ def build_problem(
     no_currency = (prop["currency"] == "") & ~dup
     if no_currency.any():
         checks.append(
-            f"{int(no_currency.sum())} proposal(s) give no currency; their amounts are taken "
+            f"{_are(int(no_currency.sum()), 'proposal', 'gives', 'give')} no currency; "
+            f"{noun(int(no_currency.sum()), 'its amounts are', 'their amounts are')} taken "
             f"as {cur}: {_listing(prop.loc[no_currency, 'proposal_id'].tolist())}."
         )
     unknown_rows = req_unknown & ~dup.to_numpy()
     if unknown_rows.any():
         codes = sorted(set(prop.loc[unknown_rows, "currency"]))
         checks.append(
-            f"{int(unknown_rows.sum())} proposal(s) are in a currency the rate table does not "
-            f"have ({', '.join(codes)}) and are left out: "
+            f"{_are(int(unknown_rows.sum()), 'proposal', 'is', 'are')} in a currency the rate "
+            "table does not "
+            f"have ({', '.join(codes)}) and {noun(int(unknown_rows.sum()), 'is', 'are')} left out: "
             f"{_listing(prop.loc[unknown_rows, 'proposal_id'].tolist())}."
         )
         prop.loc[unknown_rows, "note"] = "currency without exchange rate"
     no_request = requested.isna().to_numpy() & ~dup.to_numpy() & ~unknown_rows
     if no_request.any():
         checks.append(
-            f"{int(no_request.sum())} proposal(s) state no requested amount, so their gap is "
+            f"{_are(int(no_request.sum()), 'proposal', 'states', 'state')} no requested amount, "
+            f"so {noun(int(no_request.sum()), 'its gap is', 'their gap is')} "
             f"unknown; left out: {_listing(prop.loc[no_request, 'proposal_id'].tolist())}."
         )
         prop.loc[no_request, "note"] = "no requested amount"
     funded = (prop["note"] == "") & (prop["gap"] <= CENT)
     if funded.any():
         checks.append(
-            f"{int(funded.sum())} proposal(s) have already secured what they request (no gap): "
+            f"{_are(int(funded.sum()), 'proposal', 'has', 'have')} already secured what "
+            f"{noun(int(funded.sum()), 'it requests', 'they request')} (no gap): "
             f"{_listing(prop.loc[funded, 'proposal_id'].tolist())}."
         )
         prop.loc[funded, "note"] = "no funding gap"
@@ -349,7 +362,8 @@ def build_problem(
         unknown_ids = sorted(set(over["donor_id"]) - set(don["donor_id"]))
         if unknown_ids:
             checks.append(
-                f"The budgets file names {len(unknown_ids)} donor(s) not in the donors table; "
+                f"The budgets file names {counted(len(unknown_ids), 'donor')} not in the donors "
+                "table; "
                 f"ignored: {_listing(unknown_ids)}."
             )
         lookup = over.set_index("donor_id")
@@ -372,15 +386,18 @@ def build_problem(
     don.loc[ddup.to_numpy(), "note"] = "repeated id"
     if ddup.any():
         checks.append(
-            f"{int(ddup.sum())} donor row(s) repeat an id already seen and are left out: "
+            f"{_are(int(ddup.sum()), 'donor row', 'repeats', 'repeat')} an id already seen "
+            f"and {noun(int(ddup.sum()), 'is', 'are')} left out: "
             f"{_listing(sorted(set(don.loc[ddup, 'donor_id'])))}."
         )
     bad_currency = (budget_unknown | ticket_unknown) & ~ddup.to_numpy()
     if bad_currency.any():
         codes = sorted(set(budget_currency[bad_currency]) | set(don.loc[bad_currency, "currency"]))
         checks.append(
-            f"{int(bad_currency.sum())} donor(s) are in a currency the rate table does not have "
-            f"({', '.join(c for c in codes if c)}) and are left out: "
+            f"{_are(int(bad_currency.sum()), 'donor', 'is', 'are')} in a currency the rate "
+            "table does not have "
+            f"({', '.join(c for c in codes if c)}) and {noun(int(bad_currency.sum()), 'is', 'are')} "
+            "left out: "
             f"{_listing(don.loc[bad_currency, 'donor_id'].tolist())}."
         )
         don.loc[bad_currency, "note"] = "currency without exchange rate"
@@ -388,8 +405,9 @@ def build_problem(
     no_budget = open_rows & np.isnan(don["budget"].to_numpy())
     if no_budget.any():
         checks.append(
-            f"{int(no_budget.sum())} donor(s) have no budget for the round (no annual budget "
-            f"and no line in a budgets file), so they are left out: "
+            f"{_are(int(no_budget.sum()), 'donor', 'has', 'have')} no budget for the round "
+            "(no annual budget and no line in a budgets file), so "
+            f"{noun(int(no_budget.sum()), 'it is', 'they are')} left out: "
             f"{_listing(don.loc[no_budget, 'donor_id'].tolist())}."
         )
         don.loc[no_budget, "note"] = "no budget"
@@ -397,8 +415,9 @@ def build_problem(
     inverted = open_rows & (don["min_ticket"] > don["max_ticket"])
     if inverted.any():
         checks.append(
-            f"{int(inverted.sum())} donor(s) have a minimum ticket above their maximum ticket "
-            f"and are left out: {_listing(don.loc[inverted, 'donor_id'].tolist())}."
+            f"{_are(int(inverted.sum()), 'donor', 'has', 'have')} a minimum ticket above "
+            f"{noun(int(inverted.sum()), 'its', 'their')} maximum ticket "
+            f"and {noun(int(inverted.sum()), 'is', 'are')} left out: {_listing(don.loc[inverted, 'donor_id'].tolist())}."
         )
         don.loc[inverted, "note"] = "minimum ticket above maximum ticket"
     open_rows = don["note"] == ""
@@ -411,7 +430,8 @@ def build_problem(
             for row in don.loc[starved].itertuples()
         ]
         checks.append(
-            f"{int(starved.sum())} donor(s) have a budget below their own minimum ticket and "
+            f"{_are(int(starved.sum()), 'donor', 'has', 'have')} a budget below "
+            f"{noun(int(starved.sum()), 'its', 'their')} own minimum ticket and "
             f"can give nothing this round: {_listing(lines, 5)}."
         )
         don.loc[starved, "note"] = "budget below its minimum ticket"
@@ -441,16 +461,17 @@ def build_problem(
     )
     if unknown_pairs.any():
         checks.append(
-            f"{int(unknown_pairs.sum())} scored pair(s) name a proposal or donor not in the "
-            f"tables and are ignored."
+            f"{_are(int(unknown_pairs.sum()), 'scored pair', 'names', 'name')} a proposal or "
+            f"donor not in the tables and {noun(int(unknown_pairs.sum()), 'is', 'are')} ignored."
         )
     raw = raw[~unknown_pairs]
     no_score = raw["score"].isna()
     raw = raw.assign(score=raw["score"].fillna(0.0))
     if (no_score & raw["eligible"]).any():
         checks.append(
-            f"{int((no_score & raw['eligible']).sum())} eligible pair(s) have no score; "
-            f"they count as score 0."
+            f"{_are(int((no_score & raw['eligible']).sum()), 'eligible pair', 'has', 'have')} "
+            f"no score; {noun(int((no_score & raw['eligible']).sum()), 'it counts', 'they count')} "
+            "as score 0."
         )
     forbid_set = set(forbid_pairs)
     pair_keys = list(zip(raw["proposal_id"], raw["donor_id"], strict=True))
@@ -468,7 +489,8 @@ def build_problem(
             for row in orphans.itertuples()
         ]
         checks.append(
-            f"{len(orphans)} proposal(s) have no eligible donor with a budget this round and "
+            f"{_are(len(orphans), 'proposal', 'has', 'have')} no eligible donor with a budget "
+            "this round and "
             f"cannot be funded: {_listing(labels, 6)}."
         )
 
@@ -560,15 +582,15 @@ def build_problem(
             share = total_budget / total_gap if total_gap else 0.0
             checks.insert(
                 0,
-                f"Total gap {_money(total_gap, cur)} across {int(prop['in_plan'].sum())} "
-                f"proposal(s) is larger than the total donor budget {_money(total_budget, cur)}: "
+                f"Total gap {_money(total_gap, cur)} across "
+                f"{counted(int(prop['in_plan'].sum()), 'proposal')} is larger than the total donor budget {_money(total_budget, cur)}: "
                 f"at most {share:.0%} of it can be closed.",
             )
         else:
             checks.insert(
                 0,
                 f"Total donor budget {_money(total_budget, cur)} covers the total gap "
-                f"{_money(total_gap, cur)} across {int(prop['in_plan'].sum())} proposal(s); "
+                f"{_money(total_gap, cur)} across {counted(int(prop['in_plan'].sum()), 'proposal')}; "
                 f"ticket sizes, eligibility and caps decide how much of it can be placed.",
             )
     else:
@@ -618,7 +640,7 @@ def _drop_conflicting_forces(
         if cap is not None and len(group) > cap:
             checks.append(
                 f"Forced pairs of proposal {p} ({names}) are ignored: {len(group)} forced donors "
-                f"exceed the cap of {cap} donor(s) per proposal."
+                f"exceed the cap of {counted(cap, 'donor')} per proposal."
             )
             kept = [k for k in kept if k not in group]
             continue

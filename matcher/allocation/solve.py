@@ -26,6 +26,7 @@ from matcher.allocation.problem import (
     _money,
     build_problem,
 )
+from matcher.words import counted
 
 P = ParamSpec("P")
 
@@ -79,10 +80,10 @@ class AllocationPlan:
         """The plan in a few sentences, for a console or a page header."""
         cur = self.currency
         lines = [
-            f"Closed {self.n_closed} of {self.n_open} funding gap(s) in full; placed "
+            f"Closed {self.n_closed} of {counted(self.n_open, 'funding gap')} in full; placed "
             f"{_money(self.amount_placed, cur)} of {_money(self.total_budget, cur)} budget "
             f"against {_money(self.total_gap, cur)} of gaps.",
-            f"{len(self.allocations)} grant(s); match quality {self.match_quality:.3f} "
+            f"{counted(len(self.allocations), 'grant')}; match quality {self.match_quality:.3f} "
             f"(sum over grants of score x share of the gap covered).",
             f"Objective: {'close as many gaps as possible' if self.objective == 'count' else 'place as much money as possible'}"
             f", then best match quality. Amounts in {cur} at the rates of {self.rate_date}. "
@@ -417,7 +418,7 @@ def _describe(
         "left out: " + dtab["note"].astype(str),
         np.where(
             dtab["n_grants"] > 0,
-            "gives " + dtab["n_grants"].astype(str) + " grant(s)",
+            "gives " + dtab["n_grants"].map(lambda n: counted(int(n), "grant")),
             "gives nothing in this plan",
         ),
     )
@@ -580,7 +581,7 @@ def _proposal_status(
     if not row.in_plan:  # type: ignore[attr-defined]
         return f"left out: {row.note}"  # type: ignore[attr-defined]
     if row.closed:  # type: ignore[attr-defined]
-        return f"gap closed by {row.n_donors} donor(s)"  # type: ignore[attr-defined]
+        return f"gap closed by {counted(int(row.n_donors), 'donor')}"  # type: ignore[attr-defined]
     pid = row.proposal_id  # type: ignore[attr-defined]
     gap = float(row.gap)  # type: ignore[attr-defined]
     eligible = problem.eligible[problem.eligible["proposal_id"] == pid]
@@ -598,7 +599,7 @@ def _proposal_status(
     cap = problem.options.max_donors_per_proposal
     total = np.sort(reach)[::-1][:cap].sum() if cap is not None else reach.sum()
     if total + CENT < gap:
-        limit = f" (at most {cap} donor(s) per proposal)" if cap is not None else ""
+        limit = f" (at most {counted(cap, 'donor')} per proposal)" if cap is not None else ""
         return (
             f"{prefix}: its eligible donors can give at most {_money(total, cur)} in total{limit}, "
             f"less than the gap of {_money(gap, cur)}"

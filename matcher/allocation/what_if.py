@@ -23,6 +23,7 @@ from matcher.allocation.problem import (
 )
 from matcher.allocation.solve import AllocationPlan, solve
 from matcher.errors import LifeWebMatchError
+from matcher.words import counted
 
 
 @dataclass(frozen=True)
@@ -172,5 +173,5 @@ def _what_if_summary(
         lines.append(f"Newly closed: {_listing(sorted(now - was))}.")
     if was - now:
         lines.append(f"No longer closed: {_listing(sorted(was - now))}.")
-    lines.append(f"{len(diff)} grant(s) changed." if len(diff) else "No grant changed.")
+    lines.append(f"{counted(len(diff), 'grant')} changed." if len(diff) else "No grant changed.")
     return lines

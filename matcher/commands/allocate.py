@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher.words import counted
+
 __all__ = ["add_arguments", "resolve_pair", "run", "sibling_paths"]
 
 EXIT_OK = 0
@@ -274,7 +276,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {line}")
     for line in plan.checks[len(problem.checks) :]:
         print(f"  - {line}")
-    print(f"{len(plan.allocations)} grant(s) written to {grants_path}")
+    print(f"{counted(len(plan.allocations), 'grant')} written to {grants_path}")
     print(f"per proposal: {proposals_path}; per donor: {donors_path}")
     return EXIT_OK
 

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         funding_from_pledges,
     )
     from matcher.store import open_store
+    from matcher.words import counted
 
     if args.kind not in ("history", "pledges"):
         return _fail(f"--format iati writes history or pledges, not {args.kind}")
@@ -76,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if export.skipped:
         print(
-            f"  not written: {len(export.skipped)} proposal id(s) with funding but no stored "
+            f"  not written: {counted(len(export.skipped), 'proposal id')} with funding but "
+            "no stored "
             f"proposal: {', '.join(export.skipped[:10])}"
         )
     return EXIT_OK

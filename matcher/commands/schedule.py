@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher.words import counted
+
 __all__ = ["add_arguments", "run"]
 
 EXIT_OK = 0
@@ -91,7 +93,7 @@ def _read(path: str, kind: str, encoding: str | None) -> pd.DataFrame:
     if raw.row_problems:
         position, (reason, _) = min(raw.row_problems.items())
         more = len(raw.row_problems) - 1
-        tail = f" ({more} more row(s) like it)" if more else ""
+        tail = f" ({counted(more, 'more row')} like it)" if more else ""
         raise _BadInput(f"{path} row {raw.source_rows[position]}: {reason}{tail}")
     frame = raw.frame.copy()
     frame.index = pd.Index(raw.source_rows, name="row")
@@ -144,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         for line in result.report.lines():
             print(line)
-        print(f"{len(result.schedule)} meeting(s) written to {written}")
+        print(f"{counted(len(result.schedule), 'meeting')} written to {written}")
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`); the schedule is written.

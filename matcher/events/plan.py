@@ -19,6 +19,7 @@ import pandas as pd
 from matcher.allocate import AllocationPlan, AllocationProblem, PlanOptions, build_problem, solve
 from matcher.currency import RateTable, load_rate_table
 from matcher.events.pipeline import to_currency
+from matcher.words import counted, noun
 
 __all__ = [
     "EventPlan",
@@ -310,7 +311,8 @@ def plan_sentences(
     lines = [first + "."]
     if unknown.any():
         lines.append(
-            f"{int(unknown.sum())} request(s) state no amount and cannot be planned: "
+            f"{counted(int(unknown.sum()), 'request')} {noun(int(unknown.sum()), 'states', 'state')} "
+            "no amount and cannot be planned: "
             + _listing([f"{titles[p]} ({p})" for p in requests.loc[unknown, "proposal_id"]])
             + "."
         )

@@ -45,6 +45,7 @@ from matcher.interchange import iati_codes as codes
 from matcher.interchange.xml_safety import iter_untrusted_children
 from matcher.read import MAX_BYTES, MAX_ROWS, RawTable, Source
 from matcher.read import _read_bytes as read_source_bytes  # the same size limit and messages
+from matcher.words import counted, noun
 
 __all__ = ["LIFEWEB_NAMESPACE", "read_iati"]
 
@@ -623,8 +624,11 @@ def read_iati(
     for identifier, line, first, count in seen:
         if identifier not in repeated:
             continue
-        others = ", ".join(str(other) for other in repeated[identifier] if other != line)
-        text = f'iati-identifier "{identifier}" also on line(s) {others}'
+        other_lines = [str(other) for other in repeated[identifier] if other != line]
+        text = (
+            f'iati-identifier "{identifier}" also on '
+            f"{noun(len(other_lines), 'line')} {', '.join(other_lines)}"
+        )
         for _, row, _ in rows[first : first + count]:
             row["iati_notes"] = f"{row['iati_notes']}; {text}" if row["iati_notes"] else text
     if repeated:
@@ -632,7 +636,9 @@ def read_iati(
             f'"{identifier}" on lines {", ".join(map(str, lines))}'
             for identifier, lines in list(repeated.items())[:10]
         )
-        notes.append(f"{len(repeated)} iati-identifier(s) used by more than one activity: {listed}")
+        notes.append(
+            f"{counted(len(repeated), 'iati-identifier')} used by more than one activity: {listed}"
+        )
     if skipped:
         listed = ", ".join(f"type {code or '?'}: {n}" for code, n in sorted(skipped.items()))
         notes.append(f"transactions that are not funding (not read as history): {listed}")

@@ -26,6 +26,7 @@ from matcher.store.models import (
 )
 from matcher.store.records import is_missing
 from matcher.store.stamps import now, utc, who
+from matcher.words import counted, noun
 
 __all__ = ["EventActivityMixin", "amount_or_none", "currency_code"]
 
@@ -193,8 +194,10 @@ class EventActivityMixin:
             ]
             if not outside.empty:
                 raise ValueError(
-                    f"{len(outside)} meeting(s) fall outside the event's {event['n_slots']} "
-                    f"slot(s) and {event['n_tables']} table(s)"
+                    f"{counted(len(outside), 'meeting')} "
+                    f"{noun(len(outside), 'falls', 'fall')} outside the event's "
+                    f"{counted(int(event['n_slots']), 'slot')} and "
+                    f"{counted(int(event['n_tables']), 'table')}"
                 )
             version = self._bump_event(
                 connection, event_id, expected_version, who_, f"schedule of {len(frame)} meetings"

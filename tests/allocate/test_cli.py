@@ -55,8 +55,8 @@ def test_plan_and_its_per_proposal_and_per_donor_tables_are_written(files, capsy
     assert per_proposal.loc["P1", "status"].startswith("not funded: the budgets of its eligible")
     assert pd.read_csv(donors_path)["budget_left"].tolist() == [0.0]
     out = capsys.readouterr().out
-    assert "Total gap 200 USD across 3 proposal(s) is larger than the total donor budget" in out
-    assert "Closed 2 of 3 funding gap(s) in full" in out
+    assert "Total gap 200 USD across 3 proposals is larger than the total donor budget" in out
+    assert "Closed 2 of 3 funding gaps in full" in out
 
 
 def test_amount_objective_forced_and_forbidden_pairs_from_the_command_line(files):
@@ -114,7 +114,7 @@ def test_bad_pair_syntax_and_bad_pairs_table_exit_2(files, tmp_path, capsys):
     assert "PROPOSAL_ID:DONOR_ID" in capsys.readouterr().err
     bad_pairs = write(tmp_path / "bad_pairs.csv", pd.DataFrame({"proposal": ["P1"], "x": [1]}))
     assert main(args({**files, "pairs": bad_pairs})) == 2
-    assert "scored pairs table lacks the column(s)" in capsys.readouterr().err
+    assert "scored pairs table lacks the column" in capsys.readouterr().err
 
 
 def test_shipped_sample_data_is_planned_with_the_engine(data_dir, tmp_path, capsys):

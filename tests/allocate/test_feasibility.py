@@ -20,7 +20,7 @@ def test_total_gap_larger_than_total_budget_says_how_much_can_be_closed(make):
         make.donors({"D1": {"budget": 100}}),
     )
     assert problem.checks[0] == (
-        "Total gap 400 USD across 2 proposal(s) is larger than the total donor budget 100 USD: "
+        "Total gap 400 USD across 2 proposals is larger than the total donor budget 100 USD: "
         "at most 25% of it can be closed."
     )
 
@@ -32,7 +32,7 @@ def test_proposals_with_no_eligible_donor_are_named_with_their_title(make):
         make.donors({"D1": {"budget": 100}}),
     )
     assert (
-        "2 proposal(s) have no eligible donor with a budget this round and cannot be funded: "
+        "2 proposals have no eligible donor with a budget this round and cannot be funded: "
         "P2 (Proposal P2), P3 (Proposal P3)." in problem.checks
     )
     plan = plan_allocation(
@@ -50,7 +50,7 @@ def test_donor_whose_budget_is_below_its_own_minimum_ticket_is_reported(make):
         make.donors({"D1": {"budget": 50, "min": 100}, "D2": {"budget": 500}}),
     )
     assert (
-        "1 donor(s) have a budget below their own minimum ticket and can give nothing this "
+        "1 donor has a budget below its own minimum ticket and can give nothing this "
         "round: D1 (budget 50 USD < minimum ticket 100 USD)." in problem.checks
     )
     assert not problem.donors.set_index("donor_id").loc["D1", "in_plan"]
@@ -121,10 +121,13 @@ def test_rows_that_cannot_be_planned_are_reported_not_lost(make):
     donors = make.donors({"D1": {"budget": 1000}, "D2": {"budget": float("nan")}})
     problem = build_problem(make.pairs({("P1", "D1"): 0.5, ("P3", "D1"): 0.5}), proposals, donors)
     text = joined(problem)
-    assert "currency the rate table does not have (XYZ) and are left out: P2." in text
-    assert "1 proposal(s) give no currency; their amounts are taken as USD: P3." in text
-    assert "state no requested amount, so their gap is unknown; left out: P4." in text
-    assert "1 donor(s) have no budget for the round" in text and "D2" in text
+    assert (
+        "1 proposal is in a currency the rate table does not have (XYZ) and is left out: P2."
+        in text
+    )
+    assert "1 proposal gives no currency; its amounts are taken as USD: P3." in text
+    assert "1 proposal states no requested amount, so its gap is unknown; left out: P4." in text
+    assert "1 donor has no budget for the round" in text and "D2" in text
     notes = problem.proposals.set_index("proposal_id")["note"]
     assert notes.to_dict() == {
         "P1": "",

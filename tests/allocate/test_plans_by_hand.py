@@ -56,7 +56,7 @@ def test_cap_on_donors_per_proposal_keeps_the_two_best_and_says_why_the_gap_stay
     )
     assert grants(capped) == {("P1", "D1"): 40.0, ("P1", "D2"): 40.0}
     status = capped.proposals.loc[0, "status"]
-    assert "at most 80 USD" in status and "at most 2 donor(s)" in status
+    assert "at most 80 USD" in status and "at most 2 donors" in status
     free = plan_allocation(pairs, proposals, donors)
     assert grants(free) == {("P1", "D1"): 40.0, ("P1", "D2"): 40.0, ("P1", "D3"): 20.0}
     assert free.n_closed == 1

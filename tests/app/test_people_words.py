@@ -66,3 +66,18 @@ def test_the_evidence_says_ecosystems_in_words(app):
     shared = evidence.set_index("evidence").at["shared ecosystems", "details"]
     assert "marine and coastal areas" in shared
     assert "_" not in " ".join(evidence["details"].astype(str))
+
+
+def test_the_schedule_counts_one_meeting_in_the_singular(app, store):
+    donor = store.donors()["donor_id"].astype(str).iloc[0]
+    proposal = store.proposals()["proposal_id"].astype(str).iloc[0]
+    event_id = store.create_event("Belize roundtable", currency="USD", donor_ids=[donor])
+    store.add_to_event(event_id, proposal, donor_id=donor)
+    at = open_page(app, "app_pages/events.py")
+    at.session_state["event_tab"] = "Schedule"
+    at.run()
+    at.button(key=f"event_solve_{event_id}").click().run()
+    assert_clean(at)
+    said = [str(c.value).replace("\\", "") for c in at.caption]
+    assert "1 meeting; 1 of 1 invited delegation has at least one." in said, said
+    assert not [s for s in said if "(s)" in s]

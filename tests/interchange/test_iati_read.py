@@ -89,7 +89,7 @@ def test_duplicate_identifiers_and_unknown_countries_are_reported_not_dropped(
     assert sorted(report.rejected_rows["source_row"]) == [97, 103]
     assert any("used by more than one activity" in note for note in report.file_notes)
     first = _row(report, "XM-TEST-1-ACT-001")
-    assert first["iati_notes"] == 'iati-identifier "XM-TEST-1-ACT-001" also on line(s) 97'
+    assert first["iati_notes"] == 'iati-identifier "XM-TEST-1-ACT-001" also on line 97'
 
 
 def test_funding_transactions_load_as_history_in_their_own_currency_with_value_dates(

@@ -34,6 +34,7 @@ from matcher.events.handouts.tables import (
     slot_time,
     strongest_reasons,
 )
+from matcher.words import counted
 
 __all__ = ["FONT_DIR", "donor_brief_pdf", "event_briefs_pdf"]
 
@@ -235,7 +236,7 @@ def _draw(
     pdf.multi_cell(
         0,
         size * 0.5,
-        f"{len(meetings)} meeting(s); {n_items} proposal(s) on your list.",
+        f"{counted(len(meetings), 'meeting')}; {counted(n_items, 'proposal')} on your list.",
         align="L",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
@@ -269,7 +270,7 @@ def _draw(
             pdf.cell(
                 0,
                 size * 0.45,
-                f"and {len(meeting.items) - per_meeting} more proposal(s) of {meeting.delegation}: "
+                f"and {counted(len(meeting.items) - per_meeting, 'more proposal')} of {meeting.delegation}: "
                 "see the event workbook.",
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,

@@ -32,6 +32,7 @@ from matcher.events.handouts.tables import (
     schedule_table,
 )
 from matcher.export import neutralise_formulas
+from matcher.words import counted
 
 __all__ = ["event_workbook"]
 
@@ -186,7 +187,7 @@ def event_workbook(
         sheet.cell(
             row=2,
             column=1,
-            value=f"{len(part)} proposal(s), {money(float(requested), cur)} requested",
+            value=f"{counted(len(part), 'proposal')}, {money(float(requested), cur)} requested",
         )
         _write_frame(sheet, part.reset_index(drop=True), first_row=3, event_cur=cur)
     if schedule is not None:

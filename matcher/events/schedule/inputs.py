@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from matcher.errors import LifeWebMatchError
+from matcher.words import noun
 
 __all__ = ["MeetingProblem", "ScheduleInputError", "best_pairs", "build_problem"]
 
@@ -67,7 +68,7 @@ def _columns(frame: pd.DataFrame, required: Iterable[str], what: str) -> pd.Data
     if missing:
         have = ", ".join(str(c) for c in frame.columns) or "none"
         raise ScheduleInputError(
-            f"{what} needs the column(s) {', '.join(missing)} (it has: {have})"
+            f"{what} needs the {noun(len(missing), 'column')} {', '.join(missing)} (it has: {have})"
         )
     return renamed
 

@@ -13,6 +13,7 @@ import pandas as pd
 from matcher.events.schedule.inputs import MeetingProblem, build_problem
 from matcher.events.schedule.model import solve_model
 from matcher.events.schedule.tables import number_tables
+from matcher.words import counted, noun
 
 __all__ = [
     "SCHEDULE_COLUMNS",
@@ -65,7 +66,7 @@ class ScheduleReport:
                 if self.delegations_met >= self.delegations_met_bound
                 else f" (the solver's bound: {self.delegations_met_bound})"
             ),
-            f"Total match score of the {self.meetings} meeting(s): {self.total_score:.3f}"
+            f"Total match score of the {counted(self.meetings, 'meeting')}: {self.total_score:.3f}"
             + ("" if self.optimal else f" (gap to the bound {self.gap:.2%})"),
             f"Solver: {self.status} in {self.seconds:.1f} s",
         ]
@@ -151,7 +152,8 @@ def schedule_meetings(
     added = _complete(problem, pair_slot)
     if added:
         notes.append(
-            f"{added} meeting(s) added after the solver stopped early (they fit as they are)."
+            f"{counted(added, 'meeting')} added after the solver stopped early "
+            f"({noun(added, 'it fits', 'they fit')} as {noun(added, 'it is', 'they are')})."
         )
     table = number_tables(
         pair_slot,
@@ -323,13 +325,12 @@ def _frame(problem: MeetingProblem, pair_slot: np.ndarray, table: np.ndarray) ->
     return frame.sort_values(["slot", "table"], kind="stable").reset_index(drop=True)
 
 
-def _slot_list(slots: Iterable[int]) -> str:
+def _slots(slots: Iterable[int]) -> str:
+    """``"slot 3"``, ``"slots 2, 5"``, or ``"8 slots (1-8)"`` for more than six (from 1)."""
     numbers = sorted(int(t) + 1 for t in slots)
-    return (
-        ", ".join(str(t) for t in numbers)
-        if len(numbers) <= 6
-        else (f"{len(numbers)} slots ({numbers[0]}-{numbers[-1]})")
-    )
+    if len(numbers) > 6:
+        return f"{len(numbers)} slots ({numbers[0]}-{numbers[-1]})"
+    return f"{noun(len(numbers), 'slot')} {', '.join(str(t) for t in numbers)}"
 
 
 def _names(names: list[str], limit: int = 5) -> str:
@@ -418,13 +419,13 @@ def _blocked(
     }
     if not open_donors:
         caps = sorted({int(problem.donor_cap[d]) for d in full})
-        cap_text = f"{caps[0]}" if len(caps) == 1 else "their caps"
+        cap_text = f"{counted(caps[0], 'meeting')} each" if len(caps) == 1 else "their caps"
         return "donors_full", (
             f"all its donors are full ({_names([label(d) for d in full])}: "
-            f"{cap_text} meeting(s) each, reached with other delegations)"
+            f"{cap_text}, reached with other delegations)"
         )
     if all(not crowded[d] for d in open_donors):
-        parts = [f"{label(d)} busy in slot(s) {_slot_list(booked[d])}" for d in open_donors]
+        parts = [f"{label(d)} busy in {_slots(booked[d])}" for d in open_donors]
         if full:
             parts.append(f"{_names([label(d) for d in full])} full")
         return "donors_booked", (
@@ -433,17 +434,18 @@ def _blocked(
     if all(not booked[d] for d in open_donors):
         slots_hit = sorted({t for d in open_donors for t in crowded[d]})
         return "tables_full", (
-            f"all {problem.n_tables} tables are taken in every slot it could meet a donor "
-            f"(slot(s) {_slot_list(slots_hit)})"
+            f"{noun(problem.n_tables, 'the one table is', f'all {problem.n_tables} tables are')} "
+            "taken in every slot it could meet a donor "
+            f"({_slots(slots_hit)})"
             + (f"; {_names([label(d) for d in full])} full" if full else "")
         )
     parts = []
     for d in open_donors:
         bits = []
         if booked[d]:
-            bits.append(f"busy in slot(s) {_slot_list(booked[d])}")
+            bits.append(f"busy in {_slots(booked[d])}")
         if crowded[d]:
-            bits.append(f"no table free in slot(s) {_slot_list(crowded[d])}")
+            bits.append(f"no table free in {_slots(crowded[d])}")
         parts.append(f"{label(d)} {' and '.join(bits)}")
     if full:
         parts.append(f"{_names([label(d) for d in full])} full")

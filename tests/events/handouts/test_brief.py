@@ -114,8 +114,8 @@ def test_a_meeting_with_many_proposals_is_cut_to_fit_and_counts_the_rest(event) 
     )
     schedule = pd.DataFrame([{"donor_id": "NO", "delegation": "SEN", "slot": 1, "table": 3}])
     (text,) = pages_text(donor_brief_pdf(event, "NO", many, schedule))
-    assert "1 meeting(s); 30 proposal(s) on your list." in text
-    assert "more proposal(s) of Senegal: see the event workbook." in text
+    assert "1 meeting; 30 proposals on your list." in text
+    assert "more proposals of Senegal: see the event workbook." in text
 
 
 def test_chinese_arabic_and_russian_titles_print_as_written(event) -> None:
