@@ -18,6 +18,7 @@ import pytest
 
 from matcher.load import load
 from matcher.reference import data_dir
+from tests.e2e.app_idle import wait_until_idle
 from ui.filters import is_closed_status
 
 pytestmark = pytest.mark.browser
@@ -38,13 +39,6 @@ PAGE_TITLES = (
 )
 PHOTOGRAPHED_IN_JOURNEY = {"Matches", "Proposals", "Shortlists"}
 SCREENSHOT_NAMES = {"Co-funding plan": "plan"}
-
-
-def wait_until_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
-    page.wait_for_timeout(300)
 
 
 def open_page(page, title: str) -> None:

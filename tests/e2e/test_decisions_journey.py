@@ -19,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from matcher.reference import data_dir
 from tests.e2e.test_browser import LONG_WAIT_MS, wait_until_idle
@@ -41,7 +40,8 @@ TITLES = dict(zip(_SAMPLE["proposal_id"], _SAMPLE["title"], strict=True))
 
 
 def choose(page, label: str, option: str, *, scope=None) -> None:
-    """Pick ``option`` in the selectbox or multiselect labelled ``label`` by typing it.
+    """Pick ``option`` in the selectbox or multiselect labelled ``label`` by typing it, once the
+    page is idle (a rerun still to come would close the box's list and drop what was typed).
 
     The box is held as an element once found: once open (in a form, at least) it is no longer
     found by its label, so a locator would wait for it in vain.
@@ -50,19 +50,9 @@ def choose(page, label: str, option: str, *, scope=None) -> None:
     locator.wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     box = locator.element_handle()  # held: once open, the box is not found by its label
-    # A rerun that lands while the box opens (an expander, a form) closes its list and drops
-    # what was typed, as it would for a person, who types again: so does the test, up to 3 times.
-    for attempt in range(3):
-        box.click()
-        box.fill(option)
-        try:
-            page.get_by_role("option", name=option).first.wait_for(timeout=LONG_WAIT_MS // 3)
-            break
-        except PlaywrightTimeoutError:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-            wait_until_idle(page)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option).first.wait_for(timeout=LONG_WAIT_MS)
     box.press("Enter")
     page.keyboard.press("Escape")
     wait_until_idle(page)
@@ -95,13 +85,8 @@ def open_shortlists(page) -> None:
 
 
 def fill_when_ready(page, box, text: str) -> None:
-    """Fill a text box once the page's rerun has finished (elements of a stale run are inert)."""
-    for _ in range(20):
-        try:
-            box.fill(text, timeout=5_000)
-            return
-        except Exception:  # Playwright's timeout while the rerun runs
-            wait_until_idle(page)
+    """Fill a text box once the page is idle (a rerun still to come would redraw it empty)."""
+    wait_until_idle(page)
     box.fill(text)
 
 
@@ -117,12 +102,7 @@ def create_list(page, event: str, donor: str) -> None:
     fill_when_ready(page, page.get_by_label("Event", exact=True), event)
     if donor != "all donors":  # the form's default
         form = the_form(page, "Create shortlist")
-        for _ in range(3):  # a pick made while the expander still opens can be lost
-            choose(page, "Donor", donor, scope=form)
-            page.keyboard.press("Escape")
-            page.wait_for_timeout(500)
-            if donor in box_values(form):
-                break
+        choose(page, "Donor", donor, scope=form)
         assert donor in box_values(form), f"could not pick {donor}: {box_values(form)}"
     page.get_by_role("button", name="Create shortlist").click()
     flash(page, f"Created shortlist '{event}'")

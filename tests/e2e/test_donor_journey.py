@@ -28,6 +28,7 @@ import pytest
 
 from matcher import reference
 from matcher.words import country_names
+from tests.e2e.app_idle import new_context
 from tests.e2e.test_browser import LONG_WAIT_MS, choose, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -211,7 +212,9 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     # Copy the link; a colleague's browser opens the same view and the same explanation.
     link = page.url
     assert "donor_id=JBF" in link and "explain=" in link and "min_score=0.25" in link
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=own_app_server)
+    context = new_context(
+        browser, viewport={"width": 1400, "height": 1000}, base_url=own_app_server
+    )
     context.set_default_timeout(30_000)
     try:
         colleague = context.new_page()

@@ -18,19 +18,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from matcher.reference import data_dir
+from tests.e2e.app_idle import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 LONG_WAIT_MS = 180_000
 EVENT = "Andes and Amazon roundtable"
 FIRST_DONOR, SECOND_DONOR = "ES", "NO-NORAD"
-
-
-def wait_until_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
-    page.wait_for_timeout(400)
 
 
 def open_page(page, title: str) -> None:

@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.app_idle import wait_until_idle
+
 pytestmark = pytest.mark.browser
 
 LONG_WAIT_MS = 180_000
 DONOR = "Spain (AECID)"
-
-
-def wait_until_idle(page) -> None:
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG_WAIT_MS)
-    page.wait_for_timeout(400)
 
 
 def test_the_explanation_names_a_phrase_a_label_and_the_missing_targets(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.e2e.app_idle import new_context
 from tests.e2e.test_browser import LONG_WAIT_MS, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,7 @@ def sized(browser, own_app_server) -> Iterator[Callable[[dict[str, int]], object
     contexts = []
 
     def open_tab(viewport: dict[str, int]):
-        context = browser.new_context(viewport=viewport, base_url=own_app_server)
+        context = new_context(browser, viewport=viewport, base_url=own_app_server)
         context.set_default_timeout(60_000)
         contexts.append(context)
         return context.new_page()

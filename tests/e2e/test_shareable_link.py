@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.app_idle import new_context
 from tests.e2e.test_browser import LONG_WAIT_MS, PAGE_TITLES, choose, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,7 @@ ERROR_TEXT = "Something went wrong on this page"
 @contextmanager
 def colleague(browser, base_url: str) -> Iterator[object]:
     """A browser context of its own (no cookies, no session): someone else's browser."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=base_url)
+    context = new_context(browser, viewport={"width": 1400, "height": 1000}, base_url=base_url)
     context.set_default_timeout(30_000)
     try:
         yield context.new_page()
