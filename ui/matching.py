@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from matcher.combine import WEIGHT_PRESETS, parse_weights
+from matcher.combine import WEIGHT_PRESETS, parse_weights, resolve_weights
 from matcher.contract import ECOSYSTEMS
 from matcher.explain import PairExplanation, pair_labels, pair_sentences, with_label
 from matcher.rank import Matcher, ScoreSet
@@ -428,7 +428,9 @@ def _pairs(
     tie_column: str,
 ) -> pd.DataFrame:
     scores = found.scores
-    combined = scores.combine(dict(weights))[p_idx, m_idx].astype(np.float64)
+    w = resolve_weights(dict(weights))
+    # Only the pairs on the page, not every pair (the same numbers as combine(), to the bit).
+    combined = scores.pair_scores(w, p_idx, m_idx).astype(np.float64)
     codes = scores.reason_codes[p_idx, m_idx]
     frame = pd.DataFrame(
         {
@@ -516,7 +518,13 @@ def explanations_for(pairs: pd.DataFrame, weights: Mapping[str, float]) -> list[
     sentences = pair_sentences(
         scores.context, scores.features, p_idx, m_idx, values, w, scores.reason_codes[p_idx, m_idx]
     )
-    labels = pair_labels(scores.combine(dict(weights)), p_idx, m_idx)
+    # A label places the pair among its donor's candidates: those donors' columns only.
+    donors, column = np.unique(m_idx, return_inverse=True)
+    n_proposals = len(scores.proposal_ids)
+    columns = scores.pair_scores(
+        w, np.tile(np.arange(n_proposals), donors.size), np.repeat(donors, n_proposals)
+    ).reshape(donors.size, n_proposals)
+    labels = pair_labels(columns.T, p_idx, column)
     return [with_label(label, s) for label, s in zip(labels, sentences, strict=True)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -87,3 +88,26 @@ def test_the_scoring_status_says_rows_pairs_and_an_estimate():
         "Scoring 5 new or changed proposals against 35 donors (the other 62 keep their "
         "scores): 175 pairs, about 12 s"
     )
+
+
+def test_the_matches_page_combines_only_the_pairs_it_shows(fresh_cache, store, monkeypatch):
+    """A slider release re-weights the donor's pairs and the shown rows' donors, not every
+    pair of the portfolio (ScoreSet.combine), with the numbers combine() gives."""
+    from matcher.scoring.score_set import ScoreSet
+
+    combine = ScoreSet.combine
+    table = ranked(session())
+
+    def every_pair(self, weights=None):
+        raise AssertionError("the Matches page combined every pair")
+
+    monkeypatch.setattr(ScoreSet, "combine", every_pair)
+    pd.testing.assert_frame_equal(ranked(session()), table)  # the same rows, scores, words
+    found = matching.analysis()
+    weights = {"thematic": 0.3, "targets": 0.5, "history": 0.2}
+    for donor in found.scores.donor_ids.astype(str)[:5]:
+        pairs = matching.donor_pairs(donor, weights).set_index("proposal_id")["score"]
+        m = found.donor_position[donor]
+        expected = combine(found.scores, weights)[:, m].astype(float).round(4)
+        ids = found.scores.proposal_ids.astype(str)
+        np.testing.assert_array_equal(pairs.loc[ids].to_numpy(float), expected)
