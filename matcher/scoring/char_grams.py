@@ -69,26 +69,40 @@ def _padded(text: str) -> str:
     return " " + "  ".join(words) + " " if words else ""
 
 
+_OFFSET_BITS = 24  # an n-gram's place in its word; a text this long goes the slow path
+
+
 def _windows(
-    texts: Sequence[str], ngram_range: tuple[int, int]
-) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray]:
-    """Per n: (row, key) of every n-gram of the texts; and which rows need the slow path."""
+    texts: Sequence[str], ngram_range: tuple[int, int], *, with_rank: bool = False
+) -> tuple[dict[int, tuple[np.ndarray, ...]], np.ndarray]:
+    """Per n: (row, key) of every n-gram of the texts; and which rows need the slow path.
+
+    ``with_rank`` adds, per n-gram, its place in scikit-learn's order of cutting (text, word,
+    n, offset in the word) as one int64, so terms can be numbered in the order first seen.
+    """
     padded = [_padded(text) for text in texts]
     lengths = np.fromiter(map(len, padded), np.int64, len(padded))
     codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
     row_of = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)
     unusual = (codes >= 1 << _BITS) | (codes == 0)
-    slow = np.zeros(len(padded), dtype=bool)
+    slow = lengths >= 1 << _OFFSET_BITS
     if unusual.any():
         slow[np.unique(row_of[unusual])] = True
     keys = codes.astype(np.uint64)
     double_space = (codes[:-1] == 32) & (codes[1:] == 32)
-    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     min_n, max_n = ngram_range
+    if with_rank:
+        # A padded word starts at a space followed by a letter; each n-gram lies in one word.
+        word_start = np.r_[(codes[:-1] == 32) & (codes[1:] != 32), False]
+        word_id = np.cumsum(word_start) - 1
+        start_of_word = np.flatnonzero(word_start)
+        per_word = (max_n - min_n + 1) << _OFFSET_BITS
+    found: dict[int, tuple[np.ndarray, ...]] = {}
     for n in range(min_n, max_n + 1):
         count = codes.size - n + 1
         if count <= 0:
-            found[n] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
+            empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
+            found[n] = (*empty, np.zeros(0, dtype=np.int64)) if with_rank else empty
             continue
         key = keys[:count].copy()
         good = np.ones(count, dtype=bool)
@@ -98,7 +112,20 @@ def _windows(
             good &= ~double_space[j - 1 : j - 1 + count]
         rows = row_of[:count]
         good &= ~slow[rows]
-        found[n] = (rows[good], key[good])
+        if not with_rank:
+            found[n] = (rows[good], key[good])
+            continue
+        at = np.flatnonzero(good)
+        word = word_id[at]
+        offset = at - start_of_word[word]
+        rank = word * per_word + ((n - min_n) << _OFFSET_BITS) + offset
+        found[n] = (rows[at], key[at], rank)
+    if with_rank:
+        first_word = np.zeros(len(padded), dtype=np.int64)
+        starts = np.cumsum(lengths) - lengths
+        has_text = lengths > 0
+        first_word[has_text] = word_id[starts[has_text]]
+        found[0] = (first_word * per_word,)  # where a slow-path text's own n-grams rank from
     return found, slow
 
 
@@ -182,12 +209,17 @@ class CharGramVectorizer(TfidfVectorizer):
         texts = [preprocess(self.decode(doc)) for doc in raw_documents]
         windows = _windows(texts, self.ngram_range)
         if fixed_vocab:
+            rows, terms = self.tokens(texts, self.vocabulary_, windows)
             vocabulary = self.vocabulary_
         else:
-            vocabulary = self._block_vocabulary(texts, windows)
+            vocabulary = self._block_vocabulary(texts)
             if not vocabulary:
                 raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        rows, terms = self.tokens(texts, vocabulary, windows)
+            # Not kept: scikit-learn renumbers this dict in place right after (alphabetically).
+            keys = vocabulary_keys(vocabulary, self.ngram_range)
+            rows, terms = char_gram_tokens(
+                texts, self.ngram_range, vocabulary, keys, self._char_wb_ngrams, windows
+            )
         counts = token_counts(rows, terms, (len(texts), len(vocabulary)), np.intc)
         matrix = sparse.csr_array(
             (counts.data, counts.indices.astype(np.int32), counts.indptr.astype(np.int32)),
@@ -205,7 +237,7 @@ class CharGramVectorizer(TfidfVectorizer):
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """:func:`char_gram_tokens` of preprocessed texts, against the fitted vocabulary by default.
 
-        The vocabulary's keys are built once per vocabulary and kept.
+        The vocabulary's keys are built once per fitted vocabulary and kept.
         """
         vocabulary = self.vocabulary_ if vocabulary is None else vocabulary
         cached = getattr(self, "vocabulary_keys_", None)
@@ -216,16 +248,25 @@ class CharGramVectorizer(TfidfVectorizer):
             texts, self.ngram_range, vocabulary, cached[1], self._char_wb_ngrams, windows
         )
 
-    def _block_vocabulary(
-        self,
-        texts: Sequence[str],
-        windows: tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray],
-    ) -> dict[str, int]:
-        """Every n-gram of the texts, numbered in sorted order (scikit-learn sorts them next)."""
-        found, slow = windows
-        terms: set[str] = set()
-        for n, (_, keys) in found.items():
-            terms.update(_key_text(pd.unique(keys), n))
+    def _block_vocabulary(self, texts: Sequence[str]) -> dict[str, int]:
+        """Every n-gram of the texts, numbered in the order scikit-learn first meets them.
+
+        scikit-learn numbers terms as it first sees them and keeps that order inside each
+        fitted row (it renumbers them alphabetically after); numbering them the same way
+        leaves the fitted rows, and so their L2 norms, exactly as its own.
+        """
+        found, slow = _windows(texts, self.ngram_range, with_rank=True)
+        text_rank = found.pop(0)[0]
+        first_seen: dict[str, int] = {}
+        for n, (_, keys, rank) in found.items():
+            # For one n the n-grams come in text order, so a key's first place is its first rank.
+            first = np.flatnonzero(~pd.Series(keys).duplicated().to_numpy())
+            for term, seen in zip(_key_text(keys[first], n), rank[first].tolist(), strict=True):
+                first_seen[term] = seen
         for row in np.flatnonzero(slow).tolist():
-            terms.update(self._char_wb_ngrams(texts[row]))
-        return {term: index for index, term in enumerate(sorted(terms))}
+            base = int(text_rank[row])
+            for j, term in enumerate(self._char_wb_ngrams(texts[row])):
+                if base + j < first_seen.get(term, base + j + 1):
+                    first_seen[term] = base + j
+        ordered = sorted(first_seen, key=first_seen.__getitem__)
+        return {term: index for index, term in enumerate(ordered)}
