@@ -11,6 +11,7 @@ rounded once to float32, the same number on every path (:func:`exact_means`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -226,10 +227,19 @@ def weight_sums(weights: np.ndarray, dtype: type = np.float32) -> np.ndarray:
     whole score set, one chunk, one pair) divides by exactly the same number.
     """
     w = np.asarray(weights, dtype=dtype)
-    patterns = np.arange(2 ** len(w), dtype=np.int64)
-    sums = np.zeros(patterns.size, dtype=dtype)
+    return _weight_sums(w.tobytes(), np.dtype(dtype).str, len(w)).copy()
+
+
+@lru_cache(maxsize=64)
+def _weight_sums(weights: bytes, dtype: str, n: int) -> np.ndarray:
+    """:func:`weight_sums` kept per weighting: every ranking asks for it several times, and
+    it costs more than ranking one new proposal's donors."""
+    w = np.frombuffer(weights, dtype=dtype, count=n)
+    kind = w.dtype.type
+    patterns = np.arange(2**n, dtype=np.int64)
+    sums = np.zeros(patterns.size, dtype=kind)
     for c, weight in enumerate(w):
-        sums += np.where((patterns >> c) & 1 == 0, weight, dtype(0.0)).astype(dtype)
+        sums += np.where((patterns >> c) & 1 == 0, weight, kind(0.0)).astype(kind)
     return sums
 
 
