@@ -51,12 +51,18 @@ class Variant:
     """
 
     weights: str
-    construction: str  # "stated_apart" or "stated_apart+encoder" (see matcher.learn.replay)
+    # "stated_apart", with "+encoder" (sentence encoder beside TF-IDF) and "+calibrated"
+    # (thematic and history as percentiles among the LifeWeb pairs, matcher.scoring.calibration)
+    construction: str
     missing: str  # dropped / neutral / mean (matcher.learn.cases.MISSING_POLICIES)
 
     @property
     def uses_encoder(self) -> bool:
-        return self.construction.endswith("+encoder")
+        return "+encoder" in self.construction
+
+    @property
+    def calibrated(self) -> bool:
+        return self.construction.endswith("+calibrated")
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -67,7 +73,11 @@ class Variant:
         """:class:`matcher.score.ScoringParams` with this variant's missing-part policy."""
         from matcher.score import ScoringParams
 
-        return replace(base or ScoringParams(), missing_stated=self.missing)  # type: ignore[type-var]
+        return replace(  # type: ignore[type-var]
+            base or ScoringParams(),
+            missing_stated=self.missing,
+            calibration="lifeweb" if self.calibrated else "none",
+        )
 
 
 SHIPPED = Variant("balanced", "stated_apart+encoder", "dropped")
@@ -183,7 +193,8 @@ def best_nested(table: pd.DataFrame, *, group: str = "all") -> tuple[str, str, s
         best = candidates[measure].max()
         candidates = candidates[candidates[measure] >= best - TIE_TOLERANCE]
     cheaper = candidates.assign(
-        _cost=candidates["construction"].astype(str).str.endswith("+encoder").astype(int)
+        _cost=candidates["construction"].astype(str).str.contains("+encoder", regex=False)
+        .astype(int)
     ).sort_values("_cost", kind="stable")
     row: Mapping[str, object] = cheaper.iloc[0]
     return (str(row["variant"]), str(row["construction"]), str(row["policy"]), str(row["nested"]))

@@ -67,6 +67,13 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "evaluate") -> No
         "encoder runs)",
     )
     parser.add_argument(
+        "--calibrated",
+        action="store_true",
+        help="with --compare, also each stated-apart construction with thematic and history "
+        "as percentiles among the LifeWeb pairs (+calibrated; the mapping refitted for every "
+        "held-out EOI; slower: one weight fit per EOI)",
+    )
+    parser.add_argument(
         "--no-nested",
         action="store_true",
         help="skip the nested leave-one-out figures (faster; the fixed-weights table only)",
@@ -216,7 +223,9 @@ def _run_comparison(args: argparse.Namespace, choice) -> int:
             proposals, donors, history, constructions=constructions,
             suggested_targets=not args.declared_targets_only, encoder=encoder,
         )  # fmt: skip
-        comparison, _ = compare_variants(replays, presets, learned=not args.no_nested)
+        comparison, _ = compare_variants(
+            replays, presets, learned=not args.no_nested, calibrated_too=args.calibrated
+        )
     except (LifeWebMatchError, ValueError, OSError) as error:
         return _fail(error)
     problem = _write(comparison, args.out) if args.out else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,16 +45,33 @@ def case_metrics(scores: np.ndarray, truth: np.ndarray) -> dict[str, float]:
 
 
 def nested_learned_metrics(
-    cases: Sequence[RankingCase], preset: np.ndarray, *, policy: str = "dropped"
+    cases: Sequence[RankingCase],
+    preset: np.ndarray,
+    *,
+    policy: str = "dropped",
+    calibrate: Callable[[Sequence[RankingCase], int], object] | None = None,
 ) -> pd.DataFrame:
-    """Per case: metrics of weights learned on every OTHER case (the held-out one never seen)."""
+    """Per case: metrics of weights learned on every OTHER case (the held-out one never seen).
+
+    ``calibrate(cases, i)``, when given, fits a score-scale mapping without case ``i``
+    (:func:`matcher.learn.replay.fold_calibration`); every case is re-expressed by it before
+    the weights are learned on the others and case ``i`` is scored.
+    """
+    from matcher.learn.replay import calibrate_case
+
     grid = simplex_grid(len(preset))
-    losses = case_losses(grid, cases, policy)
+    losses = case_losses(grid, cases, policy) if calibrate is None else None
     rows = []
     for i, case in enumerate(cases):
         keep = np.arange(len(cases)) != i
-        others = [c for j, c in enumerate(cases) if j != i]
-        learned = fit_weights(others, preset, policy=policy, losses=losses[:, keep])
+        fold = list(cases)
+        if calibrate is not None:
+            mapping = calibrate(cases, i)
+            fold = [calibrate_case(c, mapping) for c in cases]
+            case = fold[i]
+        others = [c for j, c in enumerate(fold) if j != i]
+        fold_losses = losses[:, keep] if losses is not None else case_losses(grid, others, policy)
+        learned = fit_weights(others, preset, policy=policy, losses=fold_losses)
         metrics = case_metrics(case_scores(case, learned.weights, policy), case.truth)
         rows.append(
             {

@@ -18,6 +18,7 @@ import pandas as pd
 from matcher.learn.cases import MISSING_POLICIES, RankingCase, case_scores
 from matcher.learn.nested import bootstrap_interval, case_metrics, nested_learned_metrics
 from matcher.learn.weights import fit_weights
+from matcher.scoring.calibration import fit_calibration
 
 __all__ = ["ReplayCases", "compare_variants", "replay_cases", "variant_table"]
 
@@ -107,9 +108,13 @@ def replay_cases(
     return ReplayCases(cases, pd.DataFrame(baseline), construction)
 
 
-def _fixed_metrics(cases: Sequence[RankingCase], weights: np.ndarray, policy: str) -> pd.DataFrame:
+def _fixed_metrics(
+    cases: Sequence[RankingCase], weights: np.ndarray, policy: str, *, calibrated: bool = False
+) -> pd.DataFrame:
     rows = []
-    for case in cases:
+    for i, case in enumerate(cases):
+        if calibrated:  # the mapping fitted without the held-out EOI
+            case = calibrate_case(case, fold_calibration(cases, i))
         metrics = case_metrics(case_scores(case, weights, policy), case.truth)
         rows.append({"proposal_id": case.proposal_id, "group": case.group, **metrics})
     return pd.DataFrame(rows)
@@ -140,8 +145,13 @@ def compare_variants(
     *,
     policies: Sequence[str] = MISSING_POLICIES,
     learned: bool = True,
+    calibrated_too: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """Every variant's figures: constructions x (presets LOO, learned nested) x missing policies.
+
+    A raw stated-apart construction also gives its ``+calibrated`` rows (when
+    ``calibrated_too``): the same cases with the similarity parts on the percentile scale, the
+    mapping fitted for each held-out EOI on the other EOIs' pairs.
 
     Returns the table and the learned weights (fitted on all cases) of each construction and
     policy, for shipping the winner.
@@ -152,22 +162,83 @@ def compare_variants(
     fitted: dict[str, object] = {}
     first = next(iter(replays.values()))
     rows += variant_table("popularity", first.popularity, construction="-", policy="-", nested="-")
-    for construction, replay in replays.items():
+    for construction, calibrated, replay in _scales(replays, calibrated_too):
         for policy in policies:
             for name, preset in presets.items():
                 w = np.array([preset[c] for c in COMPONENTS], dtype=np.float64)
-                per_case = _fixed_metrics(replay.cases, w, policy)
+                per_case = _fixed_metrics(replay.cases, w, policy, calibrated=calibrated)
                 rows += variant_table(
                     f"{name}", per_case, construction=construction, policy=policy, nested="no"
                 )
             if learned:
                 prior = np.array([HAND_SET_PRIOR[c] for c in COMPONENTS], dtype=np.float64)
-                per_case = nested_learned_metrics(replay.cases, prior, policy=policy)
+                per_case = nested_learned_metrics(
+                    replay.cases,
+                    prior,
+                    policy=policy,
+                    calibrate=fold_calibration if calibrated else None,
+                )
                 rows += variant_table(
                     "learned", per_case, construction=construction, policy=policy, nested="yes"
                 )
-                fitted[f"{construction}/{policy}"] = fit_weights(replay.cases, prior, policy=policy)
+                cases = replay.cases
+                if calibrated:
+                    everything = fit_calibration(reference_values(cases))
+                    cases = [calibrate_case(case, everything) for case in cases]
+                fitted[f"{construction}/{policy}"] = fit_weights(cases, prior, policy=policy)
     return pd.DataFrame(rows), fitted
+
+
+CALIBRATED_SUFFIX = "+calibrated"
+"""Marks a construction whose similarity parts are on the percentile scale
+(:mod:`matcher.scoring.calibration`), the mapping fitted without the held-out EOI."""
+
+
+def _scales(
+    replays: Mapping[str, ReplayCases], calibrated_too: bool
+) -> list[tuple[str, bool, ReplayCases]]:
+    """``(construction, calibrated, replay)`` rows: a raw stated-apart replay also gives its
+    calibrated rows (the same cases, re-expressed), when ``calibrated_too``."""
+    rows = []
+    for construction, replay in replays.items():
+        calibrated = construction.endswith(CALIBRATED_SUFFIX)
+        rows.append((construction, calibrated, replay))
+        if calibrated_too and not calibrated and construction.startswith("stated_apart"):
+            rows.append((construction + CALIBRATED_SUFFIX, True, replay))
+    return rows
+
+
+def reference_values(cases: Sequence[RankingCase]) -> dict[str, np.ndarray]:
+    """The raw values of the calibrated parts over every pair of ``cases`` (missing left out)."""
+    from matcher.score import COMPONENTS
+    from matcher.scoring.calibration import CALIBRATED
+
+    found: dict[str, np.ndarray] = {}
+    for name in CALIBRATED:
+        c = COMPONENTS.index(name)
+        parts = [case.values[c][case.available[c] > 0] for case in cases]
+        found[name] = np.concatenate(parts) if parts else np.zeros(0)
+    return found
+
+
+def fold_calibration(cases: Sequence[RankingCase], held_out: int):
+    """The percentile mapping fitted on every case but ``held_out`` (its pairs never seen)."""
+    others = [case for j, case in enumerate(cases) if j != held_out]
+    return fit_calibration(reference_values(others))
+
+
+def calibrate_case(case: RankingCase, calibration) -> RankingCase:
+    """``case`` with its calibrated parts re-expressed by ``calibration`` (missing stays 0)."""
+    from dataclasses import replace
+
+    from matcher.score import COMPONENTS
+
+    values = case.values.copy()
+    for name in calibration.knots:
+        c = COMPONENTS.index(name)
+        raw = np.where(case.available[c] > 0, case.values[c], np.nan)
+        values[c] = np.nan_to_num(calibration.transform(name, raw), nan=0.0)
+    return replace(case, values=values.astype(np.float32))
 
 
 def replays_for(
@@ -182,14 +253,16 @@ def replays_for(
     """The replay under each engine construction (``+encoder`` adds sentence embeddings)."""
     from matcher.score import ScoringParams
 
+    # The similarity parts stay raw: a ``+calibrated`` variant fits its scale per held-out EOI
+    # (compare_variants), so the mapping fitted on every EOI never scores the replay.
     built = {
-        "stated_apart": ScoringParams(),
-        "mixed": ScoringParams(stated_apart=False, history_when_none=None),
+        "stated_apart": ScoringParams(calibration="none"),
+        "mixed": ScoringParams(stated_apart=False, history_when_none=None, calibration="none"),
     }
     replays = {}
     for name in constructions:
-        base, _, extra = name.partition("+")
-        options = {"encoder": encoder} if extra == "encoder" else {}
+        base, *flags = name.split("+")
+        options = {"encoder": encoder} if "encoder" in flags else {}
         replays[name] = replay_cases(
             proposals,
             donors,

@@ -56,6 +56,10 @@ class ScoringParams:
     missing_stated: str = "dropped"
     # With sentence embeddings (matcher.text): share of the text similarity they give.
     encoder_share: float = 0.5
+    # The scale of thematic and history (matcher.scoring.calibration): "lifeweb" re-expresses
+    # them as percentiles among the LifeWeb pairs (the text route's mapping); "none", the
+    # shipped default, keeps the raw curves (the percentile scale lost nested, README).
+    calibration: str = "none"
 
 
 def _dense(matrix: sparse.spmatrix | np.ndarray) -> np.ndarray:
@@ -275,5 +279,23 @@ def component_scores(
         "history": history_scores(features, profiles, donors, params),
     }
     leave_own_funding_out(components, features, profiles, donors, params)
+    calibrate_components(components, features, donors, params)
     fill_stated_missing(components, params.missing_stated)
     return components
+
+
+def calibrate_components(
+    components: dict[str, np.ndarray],
+    features: ProposalFeatures,
+    donors: DonorVectors,
+    params: ScoringParams,
+) -> None:
+    """Put thematic and history on the percentile scale when ``params.calibration`` asks, in
+    place (its own step, after every raw part is final and before a missing stated part is
+    filled)."""
+    from matcher.scoring.calibration import calibration_for
+
+    with_encoder = features.embeddings is not None and donors.stated_embeddings is not None
+    calibration = calibration_for(params.calibration, with_encoder=with_encoder)
+    if calibration is not None:
+        calibration.apply(components)

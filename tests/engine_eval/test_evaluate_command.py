@@ -200,3 +200,26 @@ def test_out_naming_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(argv) == 2
     assert "is the same file as --donors" in capsys.readouterr().err
     assert (tmp_path / "donors.csv").read_text(encoding="utf-8") == TINY_DONORS
+
+
+def test_compare_calibrated_adds_the_percentile_scale_rows_nested(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["evaluate", "--compare", "--calibrated", "--json", "--text", "tfidf"]
+    for name, text in (
+        ("proposals", TINY_PROPOSALS),
+        ("donors", TINY_DONORS),
+        ("history", TINY_HISTORY),
+    ):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        argv += [f"--{name}", str(path)]
+    assert main(argv) == 0
+    rows = [row for row in json.loads(capsys.readouterr().out) if row["group"] == "all"]
+    variants = {(r["variant"], r["construction"], r["policy"], r["nested"]) for r in rows}
+    for policy in ("dropped", "neutral", "mean"):
+        assert ("learned", "stated_apart+calibrated", policy, "yes") in variants
+        assert ("balanced", "stated_apart+calibrated", policy, "no") in variants
+    assert not any(r["construction"] == "mixed+calibrated" for r in rows)  # a head start
+    for row in rows:
+        assert row["MRR_low"] <= row["MRR"] <= row["MRR_high"]

@@ -15,10 +15,13 @@ import pytest
 
 from matcher.combine import WEIGHT_PRESETS
 from matcher.evaluate import DEFAULT_DONORS, DEFAULT_HISTORY, DEFAULT_PROPOSALS, _read_files
-from matcher.learn.replay import compare_variants, format_variants, replays_for
+from matcher.learn.replay import compare_variants, format_variants, reference_values, replays_for
 from matcher.score import COMPONENTS
+from matcher.scoring.calibration import LIFEWEB_CALIBRATIONS, fit_calibration
 from matcher.shipped import SHIPPED, best_nested
 from matcher.text import DiskCache, SentenceEncoder, encoder_available
+
+ROUTES = {"stated_apart": "tfidf", "stated_apart+encoder": "encoder"}
 
 pytestmark = [
     pytest.mark.slow,
@@ -27,15 +30,32 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def comparison(tmp_path_factory):
+def replays(tmp_path_factory):
     proposals, donors, history = _read_files(DEFAULT_PROPOSALS, DEFAULT_DONORS, DEFAULT_HISTORY)
     encoder = SentenceEncoder(DiskCache(tmp_path_factory.mktemp("embeddings")))
-    replays = replays_for(
+    return replays_for(
         proposals, donors, history,
         constructions=("stated_apart", "stated_apart+encoder"), encoder=encoder,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def comparison(replays):
+    """Raw and calibrated (the scale's mapping refitted per held-out EOI) rows of both routes."""
     presets = {SHIPPED.weights: WEIGHT_PRESETS[SHIPPED.weights]}
     return compare_variants(replays, presets)
+
+
+@pytest.mark.parametrize(("construction", "route"), ROUTES.items())
+def test_the_shipped_score_scale_is_the_one_fitted_on_every_replay_pair(
+    replays, construction: str, route: str
+) -> None:
+    """The knots in matcher/scoring/calibration.py are the refit's (scripts/fit_score_calibration.py)."""
+    refit = fit_calibration(reference_values(replays[construction].cases))
+    shipped = LIFEWEB_CALIBRATIONS[route]
+    assert dict(shipped.sizes) == dict(refit.sizes)
+    for name, knots in refit.knots.items():
+        np.testing.assert_allclose(shipped.knots[name], knots, atol=2e-5, err_msg=name)
 
 
 def test_the_shipped_default_is_the_best_nested_row(comparison) -> None:
