@@ -314,7 +314,10 @@ def _render_plan(plan: AllocationPlan) -> None:
                 _status_first(table),
                 hide_index=True,
                 width="stretch",
-                column_config={"status": st.column_config.TextColumn("status", width="large")},
+                column_config={
+                    **_headers(table),
+                    "status": st.column_config.TextColumn("status", width="large"),
+                },
             )
             st.download_button(
                 label,
@@ -367,7 +370,9 @@ def _render_what_if(problem: AllocationProblem, plan: AllocationPlan) -> None:
     new_checks = [c for c in change.problem.checks if c not in problem.checks]
     _show_lines(new_checks, kind="warning")
     if not change.diff.empty:
-        st.dataframe(change.diff, hide_index=True, width="stretch")
+        st.dataframe(
+            change.diff, hide_index=True, width="stretch", column_config=_headers(change.diff)
+        )
         st.download_button(
             "Download what moved (CSV)",
             data=export_csv(change.diff),
@@ -424,6 +429,27 @@ def render() -> None:
     _show_lines(plan.checks[len(problem.checks) :], kind="warning")
     _render_plan(plan)
     _render_what_if(problem, plan)
+
+
+# The plan's columns as the page heads them; the CSV keeps the engine's names (README).
+PLAN_HEADERS = {
+    "proposal_id": "proposal id",
+    "donor_id": "donor id",
+    "proposal_title": "proposal",
+    "donor_name": "donor",
+    "n_grants": "grants",
+    "n_donors": "donors",
+    "share_of_gap": "share of the gap",
+    "in_plan": "in the plan",
+}
+
+
+def _headers(table: pd.DataFrame) -> dict[str, object]:
+    """Column labels in words ("share of the gap", "budget left"), never snake_case."""
+    return {
+        str(c): st.column_config.Column(PLAN_HEADERS.get(str(c), str(c).replace("_", " ")))
+        for c in table.columns
+    }
 
 
 def _status_first(table: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,8 @@ Walked in Chromium: the Matches table said "TLS" for Timor-Leste, the evidence s
 
 from __future__ import annotations
 
+import json
+
 from tests.app.test_pages import assert_clean, open_page
 
 
@@ -81,3 +83,16 @@ def test_the_schedule_counts_one_meeting_in_the_singular(app, store):
     said = [str(c.value).replace("\\", "") for c in at.caption]
     assert "1 meeting; 1 of 1 invited delegation has at least one." in said, said
     assert not [s for s in said if "(s)" in s]
+
+
+def test_the_plan_tables_are_headed_in_words(app):
+    at = open_page(app, "app_pages/plan.py")
+    next(b for b in at.button if b.label == "Plan").click().run()
+    assert_clean(at)
+    grants = next(d for d in at.dataframe if "share_of_gap" in d.value.columns)
+    config = json.loads(grants.proto.columns)
+    labels = {column: spec.get("label") for column, spec in config.items()}
+    assert labels["share_of_gap"] == "share of the gap"
+    assert labels["proposal_title"] == "proposal"
+    assert labels["donor_budget_left"] == "donor budget left"
+    assert not [label for label in labels.values() if label and "_" in label]
