@@ -53,6 +53,25 @@ def token_counts(
     )
 
 
+_BLOCK_CHARACTERS = 2_000_000
+"""Texts are cut into n-grams this many characters at a time: bounds the arrays (about 60
+bytes a character) while fitting on thousands of funded proposals."""
+_BLOCK_RANK_BITS = 52  # ranks inside one block stay below 2**52 (words x n x offset)
+
+
+def _blocks(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of consecutive runs of texts of about :data:`_BLOCK_CHARACTERS` in all."""
+    blocks, start, size = [], 0, 0
+    for end, text in enumerate(texts, start=1):
+        size += len(text)
+        if size >= _BLOCK_CHARACTERS:
+            blocks.append((start, end))
+            start, size = end, 0
+    if start < len(texts):
+        blocks.append((start, len(texts)))
+    return blocks
+
+
 def _align_sparse(matrix: sparse.csr_array) -> object:
     """The matrix as scikit-learn's own counting returns it (array or matrix, per its settings)."""
     align = getattr(sklearn_text, "_align_api_if_sparse", None)
@@ -207,20 +226,32 @@ class CharGramVectorizer(TfidfVectorizer):
             return super()._count_vocab(raw_documents, fixed_vocab)
         preprocess = self.build_preprocessor()
         texts = [preprocess(self.decode(doc)) for doc in raw_documents]
-        windows = _windows(texts, self.ngram_range)
+        blocks = _blocks(texts)
         if fixed_vocab:
-            rows, terms = self.tokens(texts, self.vocabulary_, windows)
             vocabulary = self.vocabulary_
+            keys = None  # the fitted vocabulary's, kept by tokens()
         else:
-            vocabulary = self._block_vocabulary(texts)
+            vocabulary = self._block_vocabulary(texts, blocks)
             if not vocabulary:
                 raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
             # Not kept: scikit-learn renumbers this dict in place right after (alphabetically).
             keys = vocabulary_keys(vocabulary, self.ngram_range)
-            rows, terms = char_gram_tokens(
-                texts, self.ngram_range, vocabulary, keys, self._char_wb_ngrams, windows
-            )
-        counts = token_counts(rows, terms, (len(texts), len(vocabulary)), np.intc)
+        parts = []
+        for start, end in blocks:
+            block = texts[start:end]
+            if keys is None:
+                rows, terms = self.tokens(block, vocabulary)
+            else:
+                rows, terms = char_gram_tokens(
+                    block, self.ngram_range, vocabulary, keys, self._char_wb_ngrams
+                )
+            parts.append(token_counts(rows, terms, (len(block), len(vocabulary)), np.intc))
+        if len(parts) == 1:
+            counts = parts[0]
+        elif parts:
+            counts = sparse.vstack(parts, format="csr")
+        else:
+            counts = sparse.csr_matrix((0, len(vocabulary)), dtype=np.intc)
         matrix = sparse.csr_array(
             (counts.data, counts.indices.astype(np.int32), counts.indptr.astype(np.int32)),
             shape=counts.shape,
@@ -248,25 +279,36 @@ class CharGramVectorizer(TfidfVectorizer):
             texts, self.ngram_range, vocabulary, cached[1], self._char_wb_ngrams, windows
         )
 
-    def _block_vocabulary(self, texts: Sequence[str]) -> dict[str, int]:
+    def _block_vocabulary(
+        self, texts: Sequence[str], blocks: Sequence[tuple[int, int]]
+    ) -> dict[str, int]:
         """Every n-gram of the texts, numbered in the order scikit-learn first meets them.
 
         scikit-learn numbers terms as it first sees them and keeps that order inside each
         fitted row (it renumbers them alphabetically after); numbering them the same way
         leaves the fitted rows, and so their L2 norms, exactly as its own.
         """
-        found, slow = _windows(texts, self.ngram_range, with_rank=True)
-        text_rank = found.pop(0)[0]
         first_seen: dict[str, int] = {}
+        for number, (start, end) in enumerate(blocks):
+            # Blocks in text order: a later block's ranks all come after an earlier one's.
+            block = texts[start:end]
+            self._first_seen(block, number << _BLOCK_RANK_BITS, first_seen)
+        ordered = sorted(first_seen, key=first_seen.__getitem__)
+        return {term: index for index, term in enumerate(ordered)}
+
+    def _first_seen(self, texts: Sequence[str], base: int, first_seen: dict[str, int]) -> None:
+        """Each n-gram's first rank in ``texts`` (plus ``base``) into ``first_seen``, if earlier."""
+        found, slow = _windows(texts, self.ngram_range, with_rank=True)
+        text_rank = found.pop(0)[0] + base
         for n, (_, keys, rank) in found.items():
             # For one n the n-grams come in text order, so a key's first place is its first rank.
             first = np.flatnonzero(~pd.Series(keys).duplicated().to_numpy())
-            for term, seen in zip(_key_text(keys[first], n), rank[first].tolist(), strict=True):
-                first_seen[term] = seen
+            seen_at = (rank[first] + base).tolist()
+            for term, seen in zip(_key_text(keys[first], n), seen_at, strict=True):
+                if seen < first_seen.get(term, seen + 1):
+                    first_seen[term] = seen
         for row in np.flatnonzero(slow).tolist():
-            base = int(text_rank[row])
+            at = int(text_rank[row])
             for j, term in enumerate(self._char_wb_ngrams(texts[row])):
-                if base + j < first_seen.get(term, base + j + 1):
-                    first_seen[term] = base + j
-        ordered = sorted(first_seen, key=first_seen.__getitem__)
-        return {term: index for index, term in enumerate(ordered)}
+                if at + j < first_seen.get(term, at + j + 1):
+                    first_seen[term] = at + j

@@ -10,6 +10,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from benchmarks.generate import write_dataset
 from matcher.load import load_proposals
 from matcher.score import _fold_text, proposal_texts
+from matcher.scoring import char_grams
 from matcher.scoring.char_grams import CharGramVectorizer
 
 EDGE_TEXTS = [
@@ -34,10 +35,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return [*(text[:1000] for text in texts), *EDGE_TEXTS]
 
 
+@pytest.mark.parametrize("block_characters", [2_000_000, 5_000])
 @pytest.mark.parametrize("ngram_range", [(2, 4), (1, 3), (3, 3), (2, 6)])
 def test_fit_and_transform_equal_scikit_learn_bit_for_bit(
-    corpus: list[str], ngram_range: tuple[int, int]
+    corpus: list[str],
+    ngram_range: tuple[int, int],
+    block_characters: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """In one block and in many (texts are cut a block of characters at a time)."""
+    monkeypatch.setattr(char_grams, "_BLOCK_CHARACTERS", block_characters)
     options = dict(
         analyzer="char_wb",
         ngram_range=ngram_range,
