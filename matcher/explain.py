@@ -226,7 +226,7 @@ def standing_words(label: str, position: int, n: int, donor: str = "this donor")
         return "No part of the score can be compared, so there is no fit to speak of."
     if n < _FEW_CANDIDATES:
         return (
-            f"{_ordinal(position)} of the {n} proposals scored for {donor}; too few to rank "
+            f"{_ordinal(position)} of the {counted(n, 'proposal')} scored for {donor}; too few to rank "
             f"by, so the score decides: a {label} (0.70 or more is strong, 0.50 or more good)."
         )
     where = {
@@ -234,7 +234,7 @@ def standing_words(label: str, position: int, n: int, donor: str = "this donor")
         "good fit": "among its best third, not its best 10%",
         "weak fit": "below its best third",
     }[label]
-    return f"{_ordinal(position)} of the {n} proposals scored for {donor}: {where}, a {label}."
+    return f"{_ordinal(position)} of the {counted(n, 'proposal')} scored for {donor}: {where}, a {label}."
 
 
 def pair_labels(combined: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> list[str]:

@@ -697,7 +697,7 @@ def _keep_explained(
         reason = "which is not in the database any more (it was deleted, or the link comes "
         reason += "from another database)"
     else:
-        reason = f"which is not among the {len(labels)} rows these filters show"
+        reason = f"which is not among the {counted(len(labels), 'row')} these filters show"
     st.warning(
         escape_markdown(f"{source} {what} {wanted}, {reason}; explaining {labels[first]} instead."),
         icon=":material/link_off:",

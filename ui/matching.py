@@ -32,6 +32,7 @@ from matcher.tagger import proposal_target_weights, suggest_targets
 from ui import services, text_features
 from ui.filters import is_closed_status
 from ui.warmup import freeze_heap
+from ui.words import counted
 
 __all__ = [
     "COMPONENT_LABELS",
@@ -170,10 +171,11 @@ def status_label(n_proposals: int, n_new: int, n_donors: int, seconds: float) ->
     ``n_new`` of the ``n_proposals`` are scored (all of them unless an upload kept the rest).
     """
     if n_new == n_proposals:
-        what = f"Scoring {n_proposals:,} proposals against {n_donors:,} donors"
+        what = f"Scoring {counted(n_proposals, 'proposal')} against {counted(n_donors, 'donor')}"
     else:
         what = (
-            f"Scoring {n_new:,} new or changed proposals against {n_donors:,} donors "
+            f"Scoring {counted(n_new, 'new or changed proposal')} against "
+            f"{counted(n_donors, 'donor')} "
             f"(the other {n_proposals - n_new:,} keep their scores)"
         )
     return (
@@ -238,7 +240,7 @@ def _score(
     keep = _reusable(data, base)
     new_rows = np.arange(n_proposals) if keep is None else np.flatnonzero(keep < 0)
     n_new = len(new_rows)
-    progress(0.0, f"Suggesting targets from {n_new:,} proposals' text…")
+    progress(0.0, f"Suggesting targets from the text of {counted(n_new, 'proposal')}…")
     tagged_at = time.perf_counter()
     # The shipped variant (matcher.shipped): its encoder reads vectors from the store and embeds
     # (without Streamlit) only texts not stored yet; on a page, _compute has embedded those.

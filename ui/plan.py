@@ -34,7 +34,7 @@ from matcher.export import to_csv_bytes
 from ui import matching, services
 from ui.pages import linked_tabs
 from ui.safe import escape_markdown
-from ui.words import noun
+from ui.words import counted, noun
 
 __all__ = [
     "export_csv",
@@ -268,8 +268,8 @@ def _make_plan(
     )
     n_pairs = len(problem.eligible)
     with st.status(
-        f"Solving the plan: {len(problem.proposals):,} proposals, {len(problem.donors):,} "
-        f"donors, {n_pairs:,} eligible pairs; at most {PAGE_TIME_LIMIT:.0f} s (kept afterwards "
+        f"Solving the plan: {counted(len(problem.proposals), 'proposal')}, "
+        f"{counted(len(problem.donors), 'donor')}, {counted(n_pairs, 'eligible pair')}; at most {PAGE_TIME_LIMIT:.0f} s (kept afterwards "
         "for every session until the data, the weights or the options change)…",
         expanded=False,
     ) as status:

@@ -21,7 +21,7 @@ from matcher.normalise import parse_amount, parse_countries, parse_regions, sugg
 from ui import services
 from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
-from ui.words import country_list, ecosystem_list, key_words
+from ui.words import counted, country_list, ecosystem_list, key_words
 
 __all__ = [
     "TABLE_HEADERS",
@@ -248,7 +248,7 @@ def render_proposal_browser() -> None:
         query,
         ("proposal_id", "title", "countries", "country_names", "summary", "status"),
     )
-    st.caption(f"{len(found)} of {len(proposals)} proposals")
+    st.caption(f"{len(found)} of {counted(len(proposals), 'proposal')}")
     shown = [c for c in PROPOSAL_TABLE_COLUMNS if c in found.columns]
     st.dataframe(
         readable_table(found[shown]),
@@ -404,7 +404,7 @@ def render_donor_browser() -> None:
     found = search_frame(
         searchable, query, ("donor_id", "name", "aliases", "donor_type", "type_words", "priorities")
     )
-    st.caption(f"{len(found)} of {len(donors)} donors")
+    st.caption(f"{len(found)} of {counted(len(donors), 'donor')}")
     shown = [c for c in DONOR_TABLE_COLUMNS if c in found.columns]
     st.dataframe(
         readable_table(found[shown]),

@@ -18,6 +18,7 @@ import streamlit as st
 from matcher.score import proposal_texts
 from matcher.shipped import TextChoice, choose_variant
 from ui import services
+from ui.words import counted
 
 __all__ = [
     "embed_missing",
@@ -68,7 +69,7 @@ def embed_missing(encoder, texts: list[str]) -> int:
             done = min(start + BATCH, len(todo))
             bar.progress(done / len(todo), text=f"{done:,} of {len(todo):,} texts embedded")
         status.update(
-            label=f"Embedded {len(todo):,} texts in {time.perf_counter() - started:,.1f} s "
+            label=f"Embedded {counted(len(todo), 'text')} in {time.perf_counter() - started:,.1f} s "
             "and stored them: later starts read them back.",
             state="complete",
             expanded=False,

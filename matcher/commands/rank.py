@@ -169,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
     from matcher.errors import LifeWebMatchError
     from matcher.export import write_table
     from matcher.rank import Matcher
+    from matcher.words import counted
 
     if args.top < 1:
         return _fail("--top must be at least 1")
@@ -236,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"cannot write {args.out}: {error}")
     with_weights = f"; weights: {about}" if about else ""
     print(
-        f"{len(ranking)} rows ({_ranked_counts(ranking, args.by)}) written to {args.out}"
+        f"{counted(len(ranking), 'row')} ({_ranked_counts(ranking, args.by)}) written to {args.out}"
         f"{with_weights}"
     )
     return EXIT_OK

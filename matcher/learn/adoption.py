@@ -25,6 +25,7 @@ import pandas as pd
 from matcher.learn.cases import RankingCase, case_scores, fill_missing
 from matcher.learn.nested import Interval, bootstrap_interval, case_metrics
 from matcher.learn.weights import PRIOR_STRENGTH, case_losses, fit_weights, simplex_grid
+from matcher.words import counted, noun
 
 __all__ = ["MIN_PROPOSALS", "Assessment", "assess_learned", "filled_cases", "pairwise_agreement"]
 
@@ -114,7 +115,8 @@ def _verdict(n_proposals: int, gain: Interval, moved: bool, min_proposals: int) 
         )
     if n_proposals < min_proposals:
         return (
-            f"Not adopted: only {n_proposals} proposals have a decision or funding record; "
+            f"Not adopted: only {counted(n_proposals, 'proposal')} "
+            f"{noun(n_proposals, 'has', 'have')} a decision or funding record; "
             f"at least {min_proposals} are needed before learned weights can replace the preset."
         )
     if not moved:

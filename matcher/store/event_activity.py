@@ -200,7 +200,11 @@ class EventActivityMixin:
                     f"{counted(int(event['n_tables']), 'table')}"
                 )
             version = self._bump_event(
-                connection, event_id, expected_version, who_, f"schedule of {len(frame)} meetings"
+                connection,
+                event_id,
+                expected_version,
+                who_,
+                f"schedule of {counted(len(frame), 'meeting')}",
             )
             connection.execute(sa.delete(_meetings).where(_meetings.c.event_id == event_id))
             for row in frame.itertuples(index=False):

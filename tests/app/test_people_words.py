@@ -83,6 +83,11 @@ def test_the_schedule_counts_one_meeting_in_the_singular(app, store):
     said = [str(c.value).replace("\\", "") for c in at.caption]
     assert "1 meeting; 1 of 1 invited delegation has at least one." in said, said
     assert not [s for s in said if "(s)" in s]
+    at.session_state["event_tab"] = "History"
+    at.run()
+    assert_clean(at)
+    history = " ".join(d.value.to_csv() for d in at.dataframe)
+    assert "schedule of 1 meeting" in history and "1 meetings" not in history
 
 
 def test_the_plan_tables_are_headed_in_words(app):

@@ -88,6 +88,9 @@ def test_the_scoring_status_says_rows_pairs_and_an_estimate():
         "Scoring 5 new or changed proposals against 35 donors (the other 62 keep their "
         "scores): 175 pairs, about 12 s"
     )
+    assert matching.status_label(63, 1, 35, 0.2).startswith(
+        "Scoring 1 new or changed proposal against 35 donors (the other 62 keep their scores)"
+    )
 
 
 def test_the_matches_page_combines_only_the_pairs_it_shows(fresh_cache, store, monkeypatch):
