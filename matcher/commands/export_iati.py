@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
             proposals = store.proposals()
             if args.kind == "history":
                 funding = funding_from_history(store.history())
-                what = "funding records"
+                what = ("funding record", "funding records")
+                what_of = ""
             else:
                 event = store.event(event_id)
                 funding = funding_from_pledges(
@@ -56,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
                     store.donors(),
                     event_name=str(event.get("name", "")),
                 )
-                what = f"pledges of event {event_id}"
+                what = ("pledge", "pledges")
+                what_of = f" of event {event_id}"
             database = store.url
         export = activities_xml(proposals, funding, org=org)
         out = Path(args.out)
@@ -72,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(f"cannot write {args.out}: {error}")
     print(
-        f"{export.n_transactions} {what} in {export.n_activities} IATI activities from "
+        f"{counted(export.n_transactions, *what)}{what_of} in "
+        f"{counted(export.n_activities, 'IATI activity', 'IATI activities')} from "
         f"{database} written to {args.out} (valid IATI 2.03)"
     )
     if export.skipped:

@@ -610,7 +610,10 @@ def read_iati(
     del data
     if not seen:
         raise UnreadableFileError("The IATI file holds no <iati-activity>")
-    notes = [f"IATI activity XML{f' {version}' if version else ''}, {len(seen)} activities"]
+    notes = [
+        f"IATI activity XML{f' {version}' if version else ''}, "
+        f"{counted(len(seen), 'activity', 'activities')}"
+    ]
     if version and not version.startswith("2."):
         notes.append(f"IATI version {version}: read as 2.03 where the elements agree")
     if kind is None:

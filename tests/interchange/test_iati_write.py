@@ -225,7 +225,7 @@ def test_an_events_pledges_export_as_iati_commitments(data_dir, tmp_path, schema
          "--out", str(out), "--db", str(db)]
     )  # fmt: skip
     assert status == 0
-    assert f"1 pledges of event {event} in 1 IATI activities" in capsys.readouterr().out
+    assert f"1 pledge of event {event} in 1 IATI activity" in capsys.readouterr().out
     schema.validate(str(out))
     back = load(out, "history").frame
     assert back[HISTORY].values.tolist() == [["23236", donor_name, 750_000.0, "EUR", 2026]]
