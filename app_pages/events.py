@@ -3,7 +3,7 @@
 import streamlit as st
 
 from matcher.events.pipeline import event_summary
-from ui import event_plan_panel, events_panel, services
+from ui import event_plan_panel, event_schedule_panel, events_panel, services
 from ui.pages import linked_tabs
 
 st.title("Events")
@@ -30,7 +30,7 @@ if event is not None:
             events_panel.render_pipeline_form(event, table)
     if schedule_tab.open:
         with schedule_tab:
-            events_panel.render_schedule(event, table)
+            event_schedule_panel.render_schedule(event, table)
     if pledges_tab.open:
         with pledges_tab:
             events_panel.render_pledges(event, table)

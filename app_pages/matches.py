@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import events_panel, match_view, matching
+from ui import events_panel, match_view, match_view_panel, matching
 
 st.title("Matches")
 st.caption(
@@ -26,9 +26,9 @@ if analysis.text_notice:
 # browser loads the table's code before any widget's.
 view, link_notes = match_view.current_view(analysis)
 controls = st.container()
-shown = match_view.render_ranking(analysis, view)
+shown = match_view_panel.render_ranking(analysis, view)
 with controls:
-    match_view.render_controls(analysis, link_notes)
-match_view.render_filters(analysis)
+    match_view_panel.render_controls(analysis, link_notes)
+match_view_panel.render_filters(analysis)
 events_panel.render_add_to_event(view, shown)
-match_view.render_pair_detail(analysis, view, shown)
+match_view_panel.render_pair_detail(analysis, view, shown)

@@ -40,7 +40,7 @@ def warm_up() -> float:
     """
     started = time.perf_counter()
     try:
-        from ui import events_panel, match_view, matching  # noqa: F401  (the Matches page)
+        from ui import events_panel, match_view, match_view_panel, matching  # noqa: F401  (Matches)
 
         matching.warm()
     except Exception:
