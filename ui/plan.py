@@ -32,7 +32,7 @@ from matcher.currency import load_rate_table
 from matcher.errors import LifeWebMatchError
 from matcher.export import to_csv_bytes
 from ui import matching, services
-from ui.pages import linked_tabs
+from ui.pages import display_currency, linked_tabs
 from ui.safe import escape_markdown
 from ui.words import counted, noun
 
@@ -162,7 +162,10 @@ def _options_form(found: matching.Analysis) -> dict[str, object]:
         currency = right.selectbox(
             "Plan currency",
             rates.currencies,
-            index=rates.currencies.index("USD"),
+            # Opens in the app-wide display currency; a plan may still be made in another.
+            index=rates.currencies.index(
+                display_currency() if display_currency() in rates.currencies else "USD"
+            ),
             key="plan_currency",
         )
         rate_date = right.selectbox("Exchange rates of", dates, index=0, key="plan_rate_date")

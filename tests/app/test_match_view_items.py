@@ -102,3 +102,12 @@ def test_a_link_keeps_the_explained_proposal_and_no_stale_id(app):
     assert_clean(colleague)
     assert colleague.selectbox(key="mv_explain_proposal").value == third
     assert colleague.selectbox(key="mv_donor_id").value == "ES"
+
+
+def test_the_co_funding_plan_opens_in_the_currency_chosen_for_the_whole_app(app):
+    app.query_params.update({"currency": "EUR"})
+    at = app.run()
+    at.switch_page("app_pages/plan.py").run()
+    assert_clean(at)
+    assert at.segmented_control(key="display_currency").value == "EUR"
+    assert at.selectbox(key="plan_currency").value == "EUR"
