@@ -22,7 +22,7 @@ from typing import Any
 RERUN_TAG = (11 << 3) | 2
 # ForwardMsg fields: new_session starts every run, script_finished ends it.
 NEW_SESSION_FIELD, SCRIPT_FINISHED_FIELD = 4, 6
-SETTLE_MS = 250
+SETTLE_MS = 500
 IDLE_INIT_SCRIPT = """
 (() => {
   if (window.__lwIdle) return;
