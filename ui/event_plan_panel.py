@@ -13,6 +13,7 @@ from matcher.errors import LifeWebMatchError
 from matcher.events.plan import EventPlan, event_budgets, plan_event
 from ui import event_plan, matching, services
 from ui.events import money
+from ui.layout import WRAPPED_ROW_PX
 from ui.pages import linked_tabs
 from ui.plan import scored_pairs
 from ui.safe import escape_markdown
@@ -77,9 +78,9 @@ def _render_result(result: EventPlan, event_id: int) -> None:
         st.info(escape_markdown(line), icon=":material/account_balance:")
     grants_tab, requests_tab = linked_tabs(["Grants", "Open requests"], name="plan_table")
     with grants_tab:
-        st.dataframe(event_plan.grants_table(result), hide_index=True, width="stretch")
+        _plan_table(event_plan.grants_table(result), ("Proposal", "Title", "Donor", "Amount"))
     with requests_tab:
-        st.dataframe(event_plan.requests_table(result), hide_index=True, width="stretch")
+        _plan_table(event_plan.requests_table(result), ("Proposal", "Status", "Title", "Still"))
     donors = result.problem.donors[result.problem.donors["in_plan"]]
     names = dict(zip(donors["donor_id"], donors["name"], strict=True))
     with st.form(f"event_what_if_{event_id}"):
@@ -121,6 +122,27 @@ def _render_result(result: EventPlan, event_id: int) -> None:
                 hide_index=True,
                 width="stretch",
             )
+
+
+def _plan_table(table: pd.DataFrame, lead: tuple[str, ...]) -> None:
+    """A plan table with the columns a person decides on first (named by how they start).
+
+    At 1280x800 the lead columns fit beside the sidebar; on a 390 px phone the first two do.
+    """
+    first = [c for start in lead for c in table.columns if c.startswith(start)]
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        row_height=WRAPPED_ROW_PX,
+        column_order=[*dict.fromkeys(first), *[c for c in table.columns if c not in first]],
+        column_config={
+            "Proposal": st.column_config.TextColumn(width=90),
+            "Title": st.column_config.TextColumn(width=200),
+            "Donor": st.column_config.TextColumn(width=150),
+            "Status": st.column_config.TextColumn(width=250),
+        },
+    )
 
 
 def render_plan(event: dict[str, Any], table: pd.DataFrame) -> EventPlan | None:

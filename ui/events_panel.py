@@ -21,7 +21,7 @@ from matcher.errors import LifeWebMatchError
 from matcher.events.pipeline import STAGES, event_list, event_summary
 from ui import events as tables
 from ui import matching, services
-from ui.layout import WRAPPED_ROW_PX
+from ui.layout import titles_cut_to_fit
 from ui.overview import country_names
 from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.records import FormProblem, parse_money_field
@@ -39,6 +39,8 @@ __all__ = [
     "render_pipeline_form",
     "render_pledges",
 ]
+
+EVENT_TITLE_PX = 210  # the event list's title column
 
 PICK_KEY = "event_pick"
 NEXT_PICK_KEY = "event_pick_next"
@@ -264,11 +266,12 @@ def render_list(event: dict[str, Any], table: pd.DataFrame) -> None:
         )
         # Who, what, then where it stands (stage, pledge, decision): 695 of 818 px at 1280x800.
         lead = ["Donor", "Title", "Stage", "Pledged", "Decision", "Score"]
+        drawn, row_height = titles_cut_to_fit(shown, "Title", EVENT_TITLE_PX)
         st.dataframe(
-            shown,
+            drawn,
             hide_index=True,
             width="stretch",
-            row_height=WRAPPED_ROW_PX,
+            row_height=row_height,
             key=f"event_list_{event['event_id']}",
             column_order=[*lead, *[c for c in shown.columns if c not in lead]],
             column_config={
@@ -276,7 +279,7 @@ def render_list(event: dict[str, Any], table: pd.DataFrame) -> None:
                     "Score", min_value=0.0, max_value=1.0, format="%.2f", width=75
                 ),
                 "Donor": st.column_config.TextColumn("Donor", width=130),
-                "Title": st.column_config.TextColumn("Title", width=210),
+                "Title": st.column_config.TextColumn("Title", width=EVENT_TITLE_PX),
                 "Stage": st.column_config.TextColumn("Stage", width=85),
                 "Pledged": st.column_config.TextColumn("Pledged", width=110),
                 "Decision": st.column_config.TextColumn("Decision", width=85),

@@ -20,7 +20,7 @@ from ui import matching, services, weights_panel
 from ui import weights as weight_sets
 from ui.display import money_text, rate_note
 from ui.filters import ORDERS, SORTS, MatchView
-from ui.layout import WRAPPED_ROW_PX
+from ui.layout import titles_cut_to_fit
 from ui.match_view import (
     _ECOSYSTEM_LABELS,
     SAVED_VIEW_KEY,
@@ -50,6 +50,8 @@ __all__ = [
     "render_pair_detail",
     "render_ranking",
 ]
+
+TITLE_PX = 185  # the proposal (or donor) column of the match table
 
 
 ROWS_SHOWN = 50
@@ -322,10 +324,10 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
         ),
         "proposal_title": st.column_config.TextColumn(
             "proposal",
-            width=185,
+            width=TITLE_PX,
             help="Click a row to read its full title and why it fits, below the table.",
         ),
-        "donor_name": st.column_config.TextColumn("donor", width=185),
+        "donor_name": st.column_config.TextColumn("donor", width=TITLE_PX),
         "explanation": st.column_config.TextColumn(
             "why", width=240, help="The score in words; click the row for all of it."
         ),
@@ -352,12 +354,14 @@ def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:
             for c in COMPONENTS
         },
     }
+    name_column = "proposal_title" if view.view == "donor" else "donor_name"
+    drawn, row_height = titles_cut_to_fit(table, name_column, TITLE_PX)
     event = st.dataframe(
-        table,
+        drawn,
         hide_index=True,
         column_config=config,
         key="match_table",
-        row_height=WRAPPED_ROW_PX,
+        row_height=row_height,
         on_select="rerun",
         selection_mode="single-row",
     )

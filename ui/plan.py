@@ -32,6 +32,7 @@ from matcher.currency import load_rate_table
 from matcher.errors import LifeWebMatchError
 from matcher.export import to_csv_bytes
 from ui import matching, services
+from ui.layout import WRAPPED_ROW_PX
 from ui.pages import display_currency, linked_tabs
 from ui.safe import escape_markdown
 from ui.words import counted, noun
@@ -314,13 +315,12 @@ def _render_plan(plan: AllocationPlan) -> None:
     ):
         with tab:
             st.dataframe(
-                _status_first(table),
+                table,
                 hide_index=True,
                 width="stretch",
-                column_config={
-                    **_headers(table),
-                    "status": st.column_config.TextColumn("status", width="large"),
-                },
+                row_height=WRAPPED_ROW_PX,
+                column_order=_deciding_first(table),
+                column_config=_headers(table),
             )
             st.download_button(
                 label,
@@ -434,6 +434,31 @@ def render() -> None:
     _render_what_if(problem, plan)
 
 
+# Who or what the row is, then where it stands (its status, the amount): at 1280x800 these
+# fit beside the sidebar, and on a 390 px phone the first two do (an id and the status, or the
+# proposal and its donor). Long titles and statuses wrap in four-line rows.
+_PLAN_LEAD = {
+    "grants": ("proposal_id", "proposal_title", "donor_name", "amount", "share_of_gap", "score"),
+    "proposals": ("proposal_id", "status", "title", "gap_left", "allocated"),
+    "donors": ("donor_id", "status", "name", "allocated", "budget_left"),
+}
+_PLAN_WIDTHS = {
+    "proposal_id": 90,
+    "donor_id": 90,
+    "proposal_title": 200,
+    "title": 200,
+    "donor_name": 150,
+    "name": 150,
+    "status": 250,
+}
+
+
+def _deciding_first(table: pd.DataFrame) -> list[str]:
+    """The table's columns with the ones a person decides on first (see ``_PLAN_LEAD``)."""
+    lead = next((cols for cols in _PLAN_LEAD.values() if all(c in table.columns for c in cols)), ())
+    return [*lead, *[c for c in table.columns if c not in lead]]
+
+
 # The plan's columns as the page heads them; the CSV keeps the engine's names (README).
 PLAN_HEADERS = {
     "proposal_id": "proposal id",
@@ -450,13 +475,8 @@ PLAN_HEADERS = {
 def _headers(table: pd.DataFrame) -> dict[str, object]:
     """Column labels in words ("share of the gap", "budget left"), never snake_case."""
     return {
-        str(c): st.column_config.Column(PLAN_HEADERS.get(str(c), str(c).replace("_", " ")))
+        str(c): st.column_config.Column(
+            PLAN_HEADERS.get(str(c), str(c).replace("_", " ")), width=_PLAN_WIDTHS.get(str(c))
+        )
         for c in table.columns
     }
-
-
-def _status_first(table: pd.DataFrame) -> pd.DataFrame:
-    """Who or what the row is, then its status: the column a person decides on stays on screen."""
-    names = [c for c in ("proposal_id", "proposal_title", "donor_id", "donor_name") if c in table]
-    lead = [*names[:2], "status"] if "status" in table else names[:2]
-    return table[[*lead, *[c for c in table.columns if c not in lead]]]

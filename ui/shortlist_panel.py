@@ -16,6 +16,7 @@ import streamlit as st
 from matcher.errors import LifeWebMatchError
 from matcher.store import DECISION_STATUSES, DuplicateShortlistError
 from ui import matching, services
+from ui.layout import titles_cut_to_fit
 from ui.pages import keep_in_link, linked_pick
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, flatten_for_display, one_line
@@ -40,6 +41,8 @@ __all__ = [
     "render_items",
     "render_picker",
 ]
+
+SHORTLIST_TITLE_PX = 200  # the list's title column
 
 ALL_DONORS = ""
 UNDO_KEY = "shortlist_undo"
@@ -240,10 +243,12 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
             "proposal_id",
         ]
     ]
+    drawn, row_height = titles_cut_to_fit(shown, "title", SHORTLIST_TITLE_PX)
     st.dataframe(
-        shown,
+        drawn,
         hide_index=True,
         key="shortlist_table",
+        row_height=row_height,
         column_config={
             "score": st.column_config.ProgressColumn(
                 "score", min_value=0.0, max_value=1.0, format="%.2f"
@@ -252,7 +257,7 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
             "aichi_targets": st.column_config.TextColumn(
                 "Aichi targets", help="Declared, else suggested from the text"
             ),
-            "title": st.column_config.TextColumn("title", width="medium"),
+            "title": st.column_config.TextColumn("title", width=SHORTLIST_TITLE_PX),
             "note": st.column_config.TextColumn("note", width="medium"),
             "proposal_id": st.column_config.TextColumn("id"),
         },
