@@ -8,6 +8,7 @@ Stored data and machine formats keep codes and keys (``CPV``, ``marine_coastal``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from typing import Final
@@ -20,6 +21,7 @@ __all__ = [
     "country_list",
     "country_name",
     "country_names",
+    "country_search_text",
     "ecosystem_list",
     "key_words",
     "noun",
@@ -56,12 +58,35 @@ def counted(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {noun(n, word, plural)}"
 
 
+# UNTERM's short names end in "(the)" (and "*" for a non-member); a sentence drops both.
+_UNTERM_MARKS: Final = re.compile(r"\s*(\(the\))?[\s*]*$")
+
+
+def _short_name(unterm: object, display: object, english: object) -> str:
+    """UNTERM's English short name ("Cabo Verde", "Saint Kitts and Nevis"): the names the CBD
+    and its Parties write, not CLDR's "Cape Verde" or "St. Kitts & Nevis"; CLDR's name, then
+    M49's, where UNTERM has none."""
+    for name in (unterm, display, english):
+        text = _UNTERM_MARKS.sub("", "" if name is None else str(name)).strip()
+        if text:
+            return text
+    return ""
+
+
 @cache
 def country_names() -> dict[str, str]:
-    """ISO alpha-3 to the short English name a person knows ("CPV": "Cabo Verde")."""
+    """ISO alpha-3 to the short English name the UN uses ("CPV": "Cabo Verde")."""
     table = reference.countries()
-    shown = table["display_name"].where(table["display_name"] != "", table["name_en"])
-    return dict(zip(table["iso3"].astype(str), shown.astype(str), strict=True))
+    return {
+        str(iso3): _short_name(unterm, display, english)
+        for iso3, unterm, display, english in zip(
+            table["iso3"],
+            table["unterm_en_short"],
+            table["display_name"],
+            table["name_en"],
+            strict=True,
+        )
+    }
 
 
 @cache
@@ -93,6 +118,27 @@ def country_list(codes: object) -> str:
     A code the reference does not know is shown as it is, so nothing typed disappears.
     """
     return ", ".join(country_name(c) for c in _items(codes))
+
+
+@cache
+def _other_names() -> dict[str, str]:
+    """Each code's other English names (CLDR's "Laos", M49's), for a search to find them."""
+    table = reference.countries()
+    names = country_names()
+    other: dict[str, str] = {}
+    for iso3, display, english in zip(
+        table["iso3"], table["display_name"], table["name_en"], strict=True
+    ):
+        extra = {str(n).strip() for n in (display, english) if str(n).strip()} - {names[str(iso3)]}
+        other[str(iso3)] = " ".join(sorted(extra))
+    return other
+
+
+def country_search_text(codes: object) -> str:
+    """Every English name of the codes ("Lao People's Democratic Republic Laos"): what a search
+    box matches, so a person finds a country by the name they know, UN or common."""
+    other = _other_names()
+    return " ".join(f"{country_name(c)} {other.get(c.upper(), '')}".strip() for c in _items(codes))
 
 
 def ecosystem_list(keys: object) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 import matcher
-from matcher import reference
+from matcher import reference, words
 from matcher.words import key_words
 
 __all__ = [
@@ -246,9 +246,7 @@ def country_label(iso3: str) -> str:
     table = _country_table()
     if iso3 not in table.index:
         return iso3
-    row = table.loc[iso3]
-    name = str(row["display_name"] or row["name_en"])
-    return f"{name} ({iso3})"
+    return f"{words.country_name(iso3)} ({iso3})"
 
 
 def region_options() -> list[str]:

@@ -18,6 +18,7 @@ import streamlit as st
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.errors import LifeWebMatchError
 from matcher.normalise import parse_amount, parse_countries, parse_regions, suggest_countries
+from matcher.words import country_search_text
 from ui import services
 from ui.pages import keep_in_link, linked_pick, linked_tabs
 from ui.safe import escape_markdown, flatten_for_display, join_values, one_line
@@ -242,7 +243,9 @@ def render_proposal_browser() -> None:
         key="proposal_search",
         placeholder="id, title, country, words of the summary",
     )
-    searchable = proposals.assign(country_names=proposals["countries"].map(country_list))
+    searchable = proposals.assign(
+        country_names=proposals["countries"].map(country_search_text)
+    )
     found = search_frame(
         searchable,
         query,

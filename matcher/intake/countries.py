@@ -14,6 +14,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from matcher import words
 from matcher.contract import REGION_GROUPS
 from matcher.intake.text import CACHE_SIZE as _CACHE_SIZE
 from matcher.intake.text import ListParse, name_key, split_list
@@ -226,7 +227,7 @@ def _country_table() -> _CountryTable:
         iso3 = row.iso3
         by_code[iso3] = iso3
         by_code[row.iso2] = iso3
-        english[iso3] = row.display_name or row.name_en
+        english[iso3] = words.country_name(iso3)
         for column in _NAME_COLUMNS:
             raw = str(getattr(row, column)).replace("*", "").strip()
             if not raw:

@@ -67,7 +67,7 @@ def test_table_follows_shortlist_order_with_scores_and_this_donors_decision(item
     table = build(items, scores, latest)
     assert table["proposal_id"].tolist() == ["MSY-02", "MSY-03"]
     assert table["position"].tolist() == [1, 2]
-    assert table["countries"].tolist() == ["Colombia, Ecuador", "Vietnam"]
+    assert table["countries"].tolist() == ["Colombia, Ecuador", "Viet Nam"]
     assert table["country_codes"].tolist() == ["COL; ECU", "VNM"]
     assert table["score"].tolist() == [0.71, 0.42]
     assert table["reasons"].tolist() == ["", "outside eligible regions"]

@@ -80,7 +80,7 @@ def test_the_shortlists_table_names_countries(app, store):
     store.add_to_shortlist(shortlist, "23300")  # stored as LAO
     at = open_page(app, "app_pages/shortlists.py")
     shown = frame_with(at, "countries", "decision")
-    assert shown["countries"].tolist() == ["Laos"]
+    assert shown["countries"].tolist() == ["Lao People's Democratic Republic"]
 
 
 def test_the_donor_form_names_excluded_countries_and_saves_them_back(app, store):

@@ -77,7 +77,7 @@ def test_unknown_country_is_reported_with_nearest_suggestions() -> None:
     assert result.codes == ("KEN",)
     assert result.unknown == ("Keyna",)
     assert suggest_countries("Keyna")[0] == "Kenya (KEN)"
-    assert suggest_countries("Tanzanya")[0] == "Tanzania (TZA)"
+    assert suggest_countries("Tanzanya")[0] == "United Republic of Tanzania (TZA)"
 
 
 @pytest.mark.parametrize(
