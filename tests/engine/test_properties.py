@@ -20,7 +20,11 @@ component_values = arrays(np.float32, (N_COMPONENTS, 3, 4), elements=unit_or_mis
 weight_vectors = arrays(
     np.float32,
     (N_COMPONENTS,),
-    elements=st.floats(min_value=0.0, max_value=10.0, allow_nan=False, width=32),
+    # No subnormal weights (below 1.2e-38): no slider makes one, and the float32 sum of six of
+    # them is not the float64 mean's denominator (Hypothesis found 2e-44 in a full run).
+    elements=st.floats(
+        min_value=0.0, max_value=10.0, allow_nan=False, allow_subnormal=False, width=32
+    ),
 )
 
 
