@@ -23,7 +23,7 @@ from ui import events as tables
 from ui import matching, services
 from ui.layout import titles_cut_to_fit
 from ui.overview import country_names
-from ui.pages import keep_in_link, linked_pick, linked_tabs
+from ui.pages import fresh_label, keep_in_link, linked_pick, linked_tabs
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, one_line
 from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, OPEN_NEXT_KEY
@@ -148,6 +148,7 @@ def render_picker() -> dict[str, Any] | None:
         st.session_state[PICK_KEY] = st.session_state.pop(NEXT_PICK_KEY)
     if st.session_state.get(PICK_KEY) not in ids:
         st.session_state[PICK_KEY] = ids[-1]
+    fresh_label(PICK_KEY)  # the label's row count changes as the event grows
     chosen = st.selectbox("Event", ids, key=PICK_KEY, format_func=labels.get)
     keep_in_link("event", str(chosen))
     return services.get_store().event(int(chosen))

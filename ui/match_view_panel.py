@@ -39,7 +39,7 @@ from ui.match_view import (
 from ui.matching import COMPONENT_LABELS, Analysis
 from ui.national_targets_panel import render_nbsap_alignment
 from ui.overview import country_names
-from ui.pages import display_currency
+from ui.pages import display_currency, fresh_label
 from ui.safe import escape_markdown, flatten_for_display, one_line
 from ui.upload import round_words
 from ui.words import counted, country_list
@@ -442,6 +442,7 @@ def _keep_explained(
         state[key] = first
         return
     if state.get(key) in labels:
+        fresh_label(key)  # its rank in the label moves with the weights
         return
     source = "The link explains" if key not in state else "The page explained"
     state[key] = wanted if wanted in labels else first

@@ -171,6 +171,17 @@ def linked_pick(name: str, key: str, ids: Sequence[Hashable], what: str) -> None
     )
 
 
+def fresh_label(key: str) -> None:
+    """Make the picker ``key`` draw its chosen option's label as it reads now.
+
+    Streamlit 1.67 keeps the label a select box showed when its option's label changes and its
+    value does not (streamlit#13788): after a removal the shortlist picker still read "(4)"
+    over three rows. Setting the value again before the box is drawn makes it redraw.
+    """
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def tab_slug(label: str) -> str:
     """A tab's label as it reads in a link: "Funding history" is ``funding-history``."""
     return re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-")

@@ -17,7 +17,7 @@ from matcher.errors import LifeWebMatchError
 from matcher.store import DECISION_STATUSES, DuplicateShortlistError
 from ui import matching, services
 from ui.layout import titles_cut_to_fit
-from ui.pages import keep_in_link, linked_pick
+from ui.pages import fresh_label, keep_in_link, linked_pick
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, flatten_for_display, one_line
 from ui.shortlists import (
@@ -156,6 +156,7 @@ def render_picker() -> ShortlistChoice | None:
         st.session_state["shortlist_pick"] = st.session_state.pop(OPEN_NEXT_KEY)
     if st.session_state.get("shortlist_pick") not in ids:
         st.session_state["shortlist_pick"] = ids[-1]
+    fresh_label("shortlist_pick")  # the label's count changes as items come and go
     chosen = st.selectbox("Shortlist", ids, key="shortlist_pick", format_func=labels.get)
     keep_in_link("shortlist", str(chosen))
     row = lists[lists["shortlist_id"] == chosen].iloc[0]
@@ -295,7 +296,7 @@ def render_items(choice: ShortlistChoice) -> tuple[pd.DataFrame, pd.DataFrame]:
         max_value=len(order),
         value=order.index(picked) + 1,
         step=1,
-        key=f"shortlist_position_{choice.shortlist_id}_{picked}",
+        key=f"shortlist_position_{choice.shortlist_id}_{picked}_{order.index(picked)}",  # where it is now,
     )
     if go.button("Move there", icon=":material/low_priority:") and _act(
         "move it",

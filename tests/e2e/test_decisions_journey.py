@@ -325,3 +325,43 @@ def test_a_donors_budget_for_the_event_is_typed_in_the_grid_saved_and_shown_agai
     # The grid's accessible copy holds the raw figure (100000000 before the edit).
     assert " | 1500000 | EUR" in cells, cells
     no_error(page)
+
+
+def picked_list(page) -> str:
+    """The shortlist picker as it reads: event, donor and how many proposals."""
+    return page.get_by_role("combobox", name="Shortlist", exact=True).input_value().strip()
+
+
+def test_remove_then_undo_the_picker_counts_and_the_list_show_what_is_on_it(
+    own_page, screenshot_dir
+):
+    """Item 11's Remove with undo, walked: the picker's count follows each step (Streamlit
+    1.67 kept "(2)" over one row until ui.pages.fresh_label), and Undo puts the proposal back
+    in its place."""
+    page = own_page
+    page.goto("/shortlists")
+    page.get_by_role("heading", name="Shortlists", exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    first, second = "23300", "23298"
+    create_list(page, "Lisbon side event", SPAIN)
+    add_to_list(page, first)
+    add_to_list(page, second)
+    assert picked_list(page) == f"Lisbon side event · {SPAIN} (2)"
+
+    choose(page, "Proposal on this list", first)
+    page.get_by_role("button", name="Remove from list").click()
+    flash(page, f"Removed {first} from the shortlist.")
+    assert picked_list(page) == f"Lisbon side event · {SPAIN} (1)"
+    shown = grid_text(page)
+    assert TITLES[second] in shown and TITLES[first] not in shown
+    shot(page, screenshot_dir, "removed")
+
+    page.get_by_role("button", name=f"Undo: put {first} back").click()
+    flash(page, f"Put {first} back on the shortlist.")
+    assert picked_list(page) == f"Lisbon side event · {SPAIN} (2)"
+    shown = grid_text(page)
+    assert shown.index(TITLES[first]) < shown.index(TITLES[second])  # back in its place
+    # The box under the list offers the picked proposal's position as it is now (it said 1
+    # while 23298 was back at 2).
+    assert page.get_by_label("Move to position").input_value() == "2"
+    shot(page, screenshot_dir, "undone")
