@@ -218,6 +218,40 @@ def test_keyboard_focus_is_visible_on_links_inputs_switches_and_the_grid(sized, 
     assert not unringed, f"no visible focus ring on: {unringed}"
 
 
+def open_page(page, path: str, heading: str) -> None:
+    page.goto(path)
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def test_keyboard_focus_is_visible_on_slider_radio_text_area_and_date(sized, screenshot_dir):
+    """Item 11's focus, for the inputs the first focus test does not reach: Matches' score
+    slider, the Plan options' radio and text area, the new shortlist's date and notes."""
+    page = sized(DESKTOP)
+    unringed = []
+
+    def check(name: str, target) -> None:
+        target.scroll_into_view_if_needed()
+        focus_by_keyboard(page, target)
+        page.screenshot(path=str(screenshot_dir / f"layout-focus-{name.replace(' ', '-')}.png"))
+        if not page.evaluate(f"({RING})(document.activeElement)"):
+            unringed.append(name)
+
+    open_matches(page)
+    check("slider", page.get_by_role("slider", name="Minimum score"))
+    open_page(page, "/plan", "Co-funding plan")
+    check("radio", page.get_by_role("radio", name="Close as many gaps as possible"))
+    check("text area", page.get_by_role("textbox", name="Forced pairs", exact=False))
+    open_page(page, "/shortlists", "Shortlists")
+    if not page.get_by_role("textbox", name="Notes").is_visible():
+        page.get_by_text("New shortlist", exact=True).click()
+        wait_until_idle(page)
+    # Streamlit 1.67's date is a group of year/month/day fields (react-aria), not a text box.
+    check("date", page.get_by_role("spinbutton", name="year, Event date"))
+    check("shortlist notes", page.get_by_role("textbox", name="Notes"))
+    assert not unringed, f"no visible focus ring on: {unringed}"
+
+
 def test_upload_rejected_rows_show_reason_and_suggestion_on_a_laptop(sized):
     from tests.e2e.test_browser import MESSY_FILE
 
