@@ -68,30 +68,57 @@ def no_error(page) -> None:
 
 
 def ranked_table(page) -> list[dict[str, str]]:
-    """The ranked table as the person reads it, every column, scrolling the grid sideways.
+    """The ranked table as the person reads it, every row and column, scrolling the grid.
 
-    The grid draws on a canvas; its accessible table holds the cells in view, so the grid
-    is scrolled to the right until no new column appears.
+    The grid draws on a canvas; its accessible table holds the cells in view, so the grid is
+    scrolled to the right until no new column appears, then down (rows are up to ten lines
+    tall, so a few fit at once) until no new row appears.
     """
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
     grid.scroll_into_view_if_needed()
     headers: dict[str, str] = {}
     cells: dict[tuple[str, str], str] = {}
-    for _ in range(12):
-        before = len(headers)
-        for header in grid.locator('thead [role="columnheader"]').all():
-            headers[header.get_attribute("aria-colindex")] = header.inner_text().strip()
-        for cell in grid.locator('tbody [role="gridcell"]').all():
-            row = cell.locator("xpath=..").get_attribute("aria-rowindex")
-            cells[(row, cell.get_attribute("aria-colindex"))] = cell.inner_text().strip()
-        if len(headers) == before:
-            break
+
+    def collect() -> None:
+        # One read of the accessible table, so a redraw cannot take a cell away mid-read.
+        seen = grid.evaluate(
+            """g => ({
+                headers: [...g.querySelectorAll('thead [role="columnheader"]')].map(
+                    h => [h.getAttribute("aria-colindex"), h.innerText.trim()]),
+                cells: [...g.querySelectorAll('tbody [role="gridcell"]')].map(c => [
+                    c.parentElement.getAttribute("aria-rowindex"),
+                    c.getAttribute("aria-colindex"), c.innerText.trim()]),
+            })"""
+        )
+        headers.update(dict(seen["headers"]))
+        for row, col, text in seen["cells"]:
+            cells[(row, col)] = text
+
+    sweeps = 0  # steps right until no new column: learnt on the first pass, kept after
+    for down in range(40):
+        rows_before = {row for row, _ in cells}
+        for step in range(12):
+            before = len(headers)
+            collect()
+            if (down == 0 and len(headers) == before) or (down > 0 and step >= sweeps):
+                break
+            grid.hover()
+            page.mouse.wheel(600, 0)
+            page.wait_for_timeout(300)
+            if down == 0:
+                sweeps = step + 1
         grid.hover()
-        page.mouse.wheel(600, 0)
+        page.mouse.wheel(-10_000, 0)
+        page.wait_for_timeout(200)
+        collect()
+        if {row for row, _ in cells} == rows_before:
+            break
+        page.mouse.wheel(0, 300)
         page.wait_for_timeout(300)
     grid.hover()
-    page.mouse.wheel(-10_000, 0)
+    page.mouse.wheel(-10_000, -100_000)
+    page.wait_for_timeout(300)
     rows = sorted({row for row, _ in cells}, key=int)
     return [{name: cells.get((row, col), "") for col, name in headers.items()} for row in rows]
 
