@@ -193,7 +193,9 @@ def best_nested(table: pd.DataFrame, *, group: str = "all") -> tuple[str, str, s
         best = candidates[measure].max()
         candidates = candidates[candidates[measure] >= best - TIE_TOLERANCE]
     cheaper = candidates.assign(
-        _cost=candidates["construction"].astype(str).str.contains("+encoder", regex=False)
+        _cost=candidates["construction"]
+        .astype(str)
+        .str.contains("+encoder", regex=False)
         .astype(int)
     ).sort_values("_cost", kind="stable")
     row: Mapping[str, object] = cheaper.iloc[0]

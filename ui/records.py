@@ -243,9 +243,7 @@ def render_proposal_browser() -> None:
         key="proposal_search",
         placeholder="id, title, country, words of the summary",
     )
-    searchable = proposals.assign(
-        country_names=proposals["countries"].map(country_search_text)
-    )
+    searchable = proposals.assign(country_names=proposals["countries"].map(country_search_text))
     found = search_frame(
         searchable,
         query,
