@@ -26,6 +26,7 @@ from scipy import sparse
 from matcher import reference
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.interchange.iati_prior import cold_start_prior, split_iati_portfolio
+from matcher.words import unterm_plain
 
 __all__ = [
     "APPROX_USD_PER_UNIT",
@@ -281,8 +282,7 @@ def _place_pattern() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     places: dict[str, set[str]] = {}
     for column in ("name_en", "display_name", "unterm_en_short"):
         for name, code in zip(frame[column], frame["iso3"], strict=True):
-            name = re.sub(r"\s*\(the\)$", "", str(name)).strip()
-            key = _fold(name)
+            key = _fold(unterm_plain(name))
             if len(key) >= 4 and code in table.index:
                 places.setdefault(key, set()).add(code)
     for key, codes in PLACE_GROUPS.items():

@@ -25,6 +25,7 @@ __all__ = [
     "ecosystem_list",
     "key_words",
     "noun",
+    "unterm_plain",
 ]
 
 # The contract's ecosystem keys (matcher.contract.ECOSYSTEMS) as a sentence says them.
@@ -58,8 +59,22 @@ def counted(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {noun(n, word, plural)}"
 
 
-# UNTERM's short names end in "(the)" (and "*" for a non-member); a sentence drops both.
-_UNTERM_MARKS: Final = re.compile(r"\s*(\(the\))?[\s*]*$")
+# UNTERM writes a bracketed article after a name ("Bahamas (the)", "Afghanistan (l')",
+# "Argentina (la)") and "*" or "**" after a non-member or an associated state ("Cook Islands
+# (the) **", "the Holy See *"); neither is part of the name a sentence or a lookup uses.
+_UNTERM_MARKS: Final = re.compile(
+    r"(?:\s*(?:\((?:the|le|la|l'|l’|les|el|los|las)\)|\*+))*\s*$", re.IGNORECASE
+)
+
+
+def unterm_plain(name: object) -> str:
+    """A UN country name without UNTERM's marks: "Cook Islands (the) **" is "Cook Islands",
+    "Afghanistan (l')" is "Afghanistan"; any other name is returned stripped.
+
+    The one rule for the sentences (:func:`country_names`), the place names a text is read for
+    (:mod:`matcher.profile`) and the names an upload may write (:mod:`matcher.intake.countries`).
+    """
+    return _UNTERM_MARKS.sub("", "" if name is None else str(name)).strip()
 
 
 def _short_name(unterm: object, display: object, english: object) -> str:
@@ -67,7 +82,7 @@ def _short_name(unterm: object, display: object, english: object) -> str:
     and its Parties write, not CLDR's "Cape Verde" or "St. Kitts & Nevis"; CLDR's name, then
     M49's, where UNTERM has none."""
     for name in (unterm, display, english):
-        text = _UNTERM_MARKS.sub("", "" if name is None else str(name)).strip()
+        text = unterm_plain(name)
         if text:
             return text
     return ""

@@ -205,7 +205,6 @@ _NAME_COLUMNS = (
     "unterm_ru_short",
     "unterm_ar_short",
 )
-_ARTICLE = re.compile(r"\s*\((?:the|le|la|l'|l’|les|el|los|las)\)\s*$", re.I)
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*$")
 
 
@@ -229,16 +228,15 @@ def _country_table() -> _CountryTable:
         by_code[row.iso2] = iso3
         english[iso3] = words.country_name(iso3)
         for column in _NAME_COLUMNS:
-            raw = str(getattr(row, column)).replace("*", "").strip()
-            if not raw:
+            plain = words.unterm_plain(getattr(row, column))
+            if not plain:
                 continue
-            without_article = _ARTICLE.sub("", raw)
-            exact.setdefault(name_key(without_article), iso3)
-            stripped = _PARENTHETICAL.sub("", without_article)
-            if stripped and stripped != without_article:
+            exact.setdefault(name_key(plain), iso3)
+            stripped = _PARENTHETICAL.sub("", plain)
+            if stripped and stripped != plain:
                 derived.setdefault(name_key(stripped), set()).add(iso3)
                 # "Venezuela (República Bolivariana de)" is also written "República Bolivariana de Venezuela".
-                qualifier = without_article[len(stripped) :].strip(" ()")
+                qualifier = plain[len(stripped) :].strip(" ()")
                 derived.setdefault(name_key(f"{qualifier} {stripped}"), set()).add(iso3)
     by_key = dict(exact)
     for key, codes in derived.items():
