@@ -16,9 +16,10 @@ from matcher.errors import LifeWebMatchError
 from ui import events as tables
 from ui import services
 from ui.event_schedule import _as_solver, _meeting_label
-from ui.events_panel import _act, donor_names, flash
+from ui.events_panel import donor_names, flash
 from ui.overview import country_names
 from ui.safe import escape_markdown
+from ui.store_write_panel import store_write
 from ui.words import counted, noun
 
 __all__ = ["render_schedule"]
@@ -31,7 +32,7 @@ SCHEDULE_REPORT_KEY = "event_schedule_report"
 
 def _save_result(event: dict[str, Any], result: Any) -> bool:
     schedule = result.schedule.rename(columns={"donor": "donor_id"})
-    if not _act(
+    if not store_write(
         "save the schedule",
         services.get_store().save_meetings,
         int(event["event_id"]),
@@ -54,7 +55,7 @@ def _render_frame_form(event: dict[str, Any]) -> int | None:
             "Most meetings per donor (0: no cap)", 0, 40, 0, key=f"event_cap_{event['event_id']}"
         )
         saved = st.form_submit_button("Save the room plan")
-    if saved and _act(
+    if saved and store_write(
         "save the room plan",
         services.get_store().update_event,
         int(event["event_id"]),
@@ -174,7 +175,7 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
     chosen = (meetings["donor_id"] == donor_id) & (meetings["delegation"] == delegation)
     if lock or unlock:
         changed = meetings.assign(locked=np.where(chosen, bool(lock), meetings["locked"]))
-        if _act("save the schedule", store.save_meetings, event_id, changed):
+        if store_write("save the schedule", store.save_meetings, event_id, changed):
             flash(f"{'Locked' if lock else 'Unlocked'} {labels[picked]}.")
             st.rerun()
         return meetings

@@ -9,7 +9,6 @@ download from the formula-safe exports. User text is shown as text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from ui.pages import fresh_label, keep_in_link, linked_pick, linked_tabs
 from ui.records import FormProblem, parse_money_field
 from ui.safe import escape_markdown, one_line
 from ui.shortlists import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, OPEN_NEXT_KEY
+from ui.store_write_panel import store_write as _act
 from ui.words import counted
 
 __all__ = [
@@ -47,17 +47,6 @@ NEXT_PICK_KEY = "event_pick_next"
 """Set by a write that should open an event; applied before the picker is drawn."""
 FLASH_KEY = "event_flash"
 ALL_DONORS = ""
-
-
-def _act(action: str, run: Callable[..., object], *args: object, **kwargs: object) -> bool:
-    """Run a store write; show its error as text (never a traceback); bump the revision."""
-    try:
-        run(*args, by=services.current_user(), **kwargs)
-    except (LifeWebMatchError, ValueError) as error:
-        st.error(f"Could not {action}: {escape_markdown(str(error))}", icon=":material/error:")
-        return False
-    services.mark_changed()
-    return True
 
 
 def flash(message: str) -> None:

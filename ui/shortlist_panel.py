@@ -7,7 +7,6 @@ bytes from :mod:`ui.shortlists`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,6 +28,7 @@ from ui.shortlists import (
     shortlist_export,
     shortlist_table,
 )
+from ui.store_write_panel import store_write as _act
 from ui.words import counted
 
 __all__ = [
@@ -58,17 +58,6 @@ class ShortlistChoice:
     donor_id: str
     donor_name: str
     version: int
-
-
-def _act(action: str, run: Callable[..., object], *args: object, **kwargs: object) -> bool:
-    """Run a store write; show its error as text (never a traceback); bump the revision."""
-    try:
-        run(*args, by=services.current_user(), **kwargs)
-    except (LifeWebMatchError, ValueError) as error:
-        st.error(f"Could not {action}: {escape_markdown(str(error))}", icon=":material/error:")
-        return False
-    services.mark_changed()
-    return True
 
 
 def _flash(message: str) -> None:
