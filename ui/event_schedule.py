@@ -1,4 +1,4 @@
-"""The Event page's meeting schedule, as data: the room plan and the meetings in words.
+"""The Event page's meeting schedule, as data: the meetings in words and in the solver's terms.
 
 :mod:`ui.event_schedule_panel` draws the schedule from these.
 """
@@ -9,19 +9,15 @@ from typing import Any
 
 import pandas as pd
 
-from matcher.store.events import SCHEDULE_DEFAULTS
 from ui import events as tables
 from ui.overview import country_names
 
-__all__ = ["schedule_frame"]
+__all__ = ["as_solver_meetings", "meeting_label"]
 
 
-def schedule_frame(event: dict[str, Any]) -> dict[str, Any]:
-    """The event's slots, tables and times (the defaults for an event made by a migration)."""
-    return {key: event.get(key, default) for key, default in SCHEDULE_DEFAULTS.items()}
-
-
-def _meeting_label(row: Any, event: dict[str, Any], names: dict[str, str]) -> str:
+def meeting_label(row: Any, event: dict[str, Any], names: dict[str, str]) -> str:
+    """One stored meeting as a person picks it: "09:30–10:00 · table 2: Germany (IKI) · Peru
+    (locked)"."""
     countries = country_names()
     when = tables.slot_label(row.slot, str(event["first_slot"]), int(event["slot_minutes"]))
     lock = " (locked)" if bool(row.locked) else ""
@@ -31,5 +27,7 @@ def _meeting_label(row: Any, event: dict[str, Any], names: dict[str, str]) -> st
     )
 
 
-def _as_solver(meetings: pd.DataFrame) -> pd.DataFrame:
+def as_solver_meetings(meetings: pd.DataFrame) -> pd.DataFrame:
+    """Stored meetings (``donor_id``) as :func:`matcher.events.schedule.schedule_meetings` reads
+    them (``donor``): its ``locked`` and ``previous`` schedules."""
     return meetings.rename(columns={"donor_id": "donor"})

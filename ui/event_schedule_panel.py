@@ -15,7 +15,7 @@ import streamlit as st
 from matcher.errors import LifeWebMatchError
 from ui import events as tables
 from ui import services
-from ui.event_schedule import _as_solver, _meeting_label
+from ui.event_schedule import as_solver_meetings, meeting_label
 from ui.events_panel import donor_names, flash
 from ui.overview import country_names
 from ui.safe import escape_markdown
@@ -101,13 +101,13 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
         icon=":material/calendar_month:",
         key=f"event_solve_{event_id}",
     ):
-        locked = _as_solver(meetings[meetings["locked"]]) if not meetings.empty else None
+        locked = as_solver_meetings(meetings[meetings["locked"]]) if not meetings.empty else None
         try:
             with st.spinner("Placing the meetings…"):
                 result = schedule_meetings(
                     pairs,
                     locked=locked,
-                    previous=_as_solver(meetings) if not meetings.empty else None,
+                    previous=as_solver_meetings(meetings) if not meetings.empty else None,
                     **settings,
                 )
         except (ScheduleInputError, LifeWebMatchError) as error:
@@ -149,7 +149,7 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
     )
     keys = [f"{r.donor_id}\x1f{r.delegation}" for r in meetings.itertuples(index=False)]
     labels = {
-        k: _meeting_label(r, event, names)
+        k: meeting_label(r, event, names)
         for k, r in zip(keys, meetings.itertuples(index=False), strict=True)
     }
     with st.form(f"event_move_{event_id}"):
@@ -183,12 +183,12 @@ def render_schedule(event: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
         with st.spinner("Moving the meeting…"):
             result = move_meeting(
                 pairs,
-                _as_solver(meetings),
+                as_solver_meetings(meetings),
                 donor=donor_id,
                 delegation=delegation,
                 slot=int(slot),
                 table=int(table_no),
-                locked=_as_solver(meetings[meetings["locked"]]),
+                locked=as_solver_meetings(meetings[meetings["locked"]]),
                 **settings,
             )
     except (ScheduleInputError, LifeWebMatchError) as error:
