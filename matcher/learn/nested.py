@@ -50,17 +50,25 @@ def nested_learned_metrics(
     *,
     policy: str = "dropped",
     calibrate: Callable[[Sequence[RankingCase], int], object] | None = None,
+    losses: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per case: metrics of weights learned on every OTHER case (the held-out one never seen).
 
     ``calibrate(cases, i)``, when given, fits a score-scale mapping without case ``i``
     (:func:`matcher.learn.replay.fold_calibration`); every case is re-expressed by it before
     the weights are learned on the others and case ``i`` is scored.
+
+    ``losses`` (:func:`case_losses` of ``cases`` on the 0.05 grid, with ``policy``) spares
+    computing them here, for a caller that also fits on every case; not with ``calibrate``,
+    whose folds each have losses of their own.
     """
     from matcher.learn.replay import calibrate_case
 
     grid = simplex_grid(len(preset))
-    losses = case_losses(grid, cases, policy) if calibrate is None else None
+    if calibrate is not None and losses is not None:
+        raise ValueError("losses are computed per fold when calibrate is given; pass one")
+    if losses is None and calibrate is None:
+        losses = case_losses(grid, cases, policy)
     rows = []
     for i, case in enumerate(cases):
         keep = np.arange(len(cases)) != i

@@ -17,7 +17,7 @@ import pandas as pd
 
 from matcher.learn.cases import MISSING_POLICIES, RankingCase, case_scores
 from matcher.learn.nested import bootstrap_interval, case_metrics, nested_learned_metrics
-from matcher.learn.weights import fit_weights
+from matcher.learn.weights import case_losses, fit_weights, simplex_grid
 from matcher.scoring.calibration import fit_calibration
 
 __all__ = ["ReplayCases", "compare_variants", "replay_cases", "variant_table"]
@@ -172,20 +172,27 @@ def compare_variants(
                 )
             if learned:
                 prior = np.array([HAND_SET_PRIOR[c] for c in COMPONENTS], dtype=np.float64)
+                cases = replay.cases
+                # One loss matrix (grid x cases) serves the nested folds and the fit on every
+                # case; calibrated cases differ per fold, so each fold computes its own.
+                grid = simplex_grid(len(prior))
+                losses = None if calibrated else case_losses(grid, cases, policy)
                 per_case = nested_learned_metrics(
-                    replay.cases,
+                    cases,
                     prior,
                     policy=policy,
                     calibrate=fold_calibration if calibrated else None,
+                    losses=losses,
                 )
                 rows += variant_table(
                     "learned", per_case, construction=construction, policy=policy, nested="yes"
                 )
-                cases = replay.cases
                 if calibrated:
                     everything = fit_calibration(reference_values(cases))
                     cases = [calibrate_case(case, everything) for case in cases]
-                fitted[f"{construction}/{policy}"] = fit_weights(cases, prior, policy=policy)
+                fitted[f"{construction}/{policy}"] = fit_weights(
+                    cases, prior, policy=policy, losses=losses
+                )
     return pd.DataFrame(rows), fitted
 
 

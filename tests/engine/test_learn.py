@@ -84,6 +84,22 @@ def test_nested_figures_come_from_weights_fitted_without_the_case() -> None:
     assert all(abs(sum(w) - 1) < 0.02 for w in per_case["weights"])
 
 
+def test_one_loss_matrix_serves_the_nested_folds_and_the_fit_on_every_case() -> None:
+    """compare_variants computes the grid x cases losses once; the figures are the same."""
+    from matcher.learn.replay import fold_calibration
+    from matcher.learn.weights import case_losses
+
+    cases = _cases(12)
+    losses = case_losses(simplex_grid(6), cases, "neutral")
+    shared = nested_learned_metrics(cases, PRESET, policy="neutral", losses=losses)
+    alone = nested_learned_metrics(cases, PRESET, policy="neutral")
+    assert shared.equals(alone)
+    fitted = fit_weights(cases, PRESET, policy="neutral", losses=losses)
+    assert np.array_equal(fitted.weights, fit_weights(cases, PRESET, policy="neutral").weights)
+    with pytest.raises(ValueError, match="per fold"):
+        nested_learned_metrics(cases, PRESET, calibrate=fold_calibration, losses=losses)
+
+
 def test_bootstrap_interval_holds_the_mean() -> None:
     interval = bootstrap_interval([0, 1] * 20)
     assert interval.low < interval.mean < interval.high
