@@ -10,7 +10,7 @@ then ``donor_id`` (or ``proposal_id``) in ascending order.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -151,6 +151,14 @@ class ScoreSet:
                 cache[name] = missing_patterns(self.available)
             elif name == "pair_codes":
                 cache[name] = pair_codes(self._cached("missing_bits"), self.reason_codes)
+            elif name == "unit_values":  # what the fused kernel's float32 margin holds for
+                values = self.values
+                cache[name] = (
+                    values.shape[0] == len(COMPONENTS)
+                    and values.size > 0
+                    and bool(values.min() >= 0.0)
+                    and bool(values.max() <= 1.0)
+                )
             else:
                 cache[name] = pd.array(getattr(self, name).astype(str), dtype="str")
         return cache[name]
@@ -218,8 +226,24 @@ class ScoreSet:
         """
         tie_proposal, tie_donor = self._tie_order("proposal"), self._tie_order("donor")
         codes = self._cached("pair_codes")  # built once, before the threads
+        fused = _fused_ranking() if self._cached("unit_values") else None
 
         def rank_part(rows: tuple[int, int]) -> TileRanking:
+            if fused is not None:
+                return TileRanking(
+                    *fused(
+                        self.values,
+                        codes,
+                        w,
+                        k,
+                        rows=rows,
+                        by_proposal="proposal" in directions,
+                        by_donor="donor" in directions,
+                        tie_proposal=tie_proposal,
+                        tie_donor=tie_donor,
+                        eligible_only=eligible_only,
+                    )
+                )
             return rank_tiles(
                 self.values,
                 codes,
@@ -331,6 +355,17 @@ class RankedPairs:
 
 
 _POOL: dict[int, ThreadPoolExecutor] = {}
+
+
+def _fused_ranking() -> Callable[..., tuple] | None:
+    """:func:`matcher.scoring.fused_rank.rank_rows_fused` when numba is installed, else None
+    (the numpy path of :mod:`matcher.scoring.reweight` ranks the same pairs, slower).
+    Imported on first use: numba takes a second or two to import."""
+    try:
+        from matcher.scoring.fused_rank import rank_rows_fused
+    except ImportError:
+        return None
+    return rank_rows_fused
 
 
 def _pool() -> ThreadPoolExecutor:

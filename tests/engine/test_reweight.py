@@ -1,12 +1,16 @@
-"""The tiled re-weighting ranks exactly as a full sort of the combined scores, ties included.
+"""Both re-weighting paths rank exactly as a full sort of the combined scores, ties included.
 
 The reference is written out plainly: every pair combined (:meth:`ScoreSet.combine`), the
 ranking key (the score in float64, -1 where there is none, minus 2 when ineligible), and a
-full sort per proposal and per donor, ties by id. Tiles are made a few rows high so that
-every bound the fast path keeps from tile to tile is exercised.
+full sort per proposal and per donor, ties by id. The fused kernel
+(:mod:`matcher.scoring.fused_rank`) runs on rows cut into three parts, so each donor's lists
+are merged across parts; the numpy path (:mod:`matcher.scoring.reweight`) on tiles a few
+rows high, so that every bound it keeps from tile to tile is exercised.
 """
 
 from __future__ import annotations
+
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -14,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import matcher.scoring.reweight as reweight
+import matcher.scoring.score_set as score_set_module
 from matcher.combine import COMPONENTS, missing_patterns, resolve_weights
 from matcher.scoring.score_set import ScoreSet
 
@@ -53,28 +58,42 @@ def _full_sort(key: np.ndarray, ids: np.ndarray, k: int) -> list[list[int]]:
     ]
 
 
+def _thirds(self: ScoreSet) -> list[tuple[int, int]]:
+    n = self.shape[0]
+    return [(0, n // 3), (n // 3, 2 * n // 3), (2 * n // 3, n)]
+
+
+def _ranked_by(ranking: str, scores: ScoreSet, k: int, **options: object) -> list:
+    """``scores.ranked(k, by="both")`` on one path, in parts small enough to test its bounds."""
+    if ranking == "fused":
+        assert score_set_module._fused_ranking() is not None  # numba is installed
+        with mock.patch.object(ScoreSet, "_parts", _thirds):
+            return scores.ranked(k, by="both", **options)
+    with (
+        mock.patch.object(score_set_module, "_fused_ranking", lambda: None),
+        mock.patch.object(reweight, "TILE_PAIRS", 3 * scores.shape[1]),  # tiles of a few rows
+    ):
+        return scores.ranked(k, by="both", **options)
+
+
+@pytest.mark.parametrize("ranking", ["fused", "numpy"])
 @settings(deadline=None, max_examples=40)
 @given(
     seed=st.integers(0, 2**31),
     n_proposals=st.integers(1, 60),
-    n_donors=st.integers(1, 12),
-    k=st.integers(1, 8),
+    n_donors=st.integers(1, 40),
+    k=st.integers(1, 12),
     weights=st.sampled_from(["balanced", "thematic=1", "targets=1,geography=1", "history=0.5"]),
     continuous=st.booleans(),
     eligible_only=st.booleans(),
 )
-def test_tiles_rank_as_a_full_sort_of_the_combined_scores(
-    seed, n_proposals, n_donors, k, weights, continuous, eligible_only
+def test_ranking_is_a_full_sort_of_the_combined_scores(
+    ranking, seed, n_proposals, n_donors, k, weights, continuous, eligible_only
 ) -> None:
     scores = _score_set(seed, n_proposals, n_donors, continuous)
-    original = reweight.TILE_PAIRS
-    reweight.TILE_PAIRS = 3 * n_donors  # tiles of a few rows
-    try:
-        by_proposal, by_donor = scores.ranked(
-            k, by="both", weights=weights, eligible_only=eligible_only
-        )
-    finally:
-        reweight.TILE_PAIRS = original
+    by_proposal, by_donor = _ranked_by(
+        ranking, scores, k, weights=weights, eligible_only=eligible_only
+    )
     combined = scores.combine(weights)
     eligible = scores.reason_codes == 0
     key = np.fmax(combined.astype(np.float64), -1.0) + np.where(eligible, 0.0, -2.0)
@@ -101,15 +120,18 @@ def test_scores_are_the_nearest_float32_to_the_real_weighted_mean() -> None:
     np.testing.assert_array_equal(scores.combine("balanced"), exact.astype(np.float32))
 
 
+@pytest.mark.parametrize("ranking", ["fused", "numpy"])
 @pytest.mark.parametrize("eligible_only", [False, True])
 def test_a_weighting_with_nothing_present_ranks_the_pairs_without_a_score_last(
-    eligible_only: bool,
+    ranking: str, eligible_only: bool
 ) -> None:
     scores = _score_set(1, 30, 6, continuous=True)
     scores.available[2] = 0.0  # geography missing everywhere: "geography=1" scores nothing
     scores.values[2] = 0.0
     scores.__dict__.pop("_cache", None)
-    by_proposal, by_donor = scores.ranked(3, by="both", weights="geography=1")
+    by_proposal, by_donor = _ranked_by(
+        ranking, scores, 3, weights="geography=1", eligible_only=eligible_only
+    )
     assert np.isnan(by_proposal.score).all() and np.isnan(by_donor.score).all()
     assert (missing_patterns(scores.available) & 4).all()
     eligible = scores.reason_codes == 0

@@ -1,0 +1,263 @@
+"""Re-weighting and ranking both ways, one proposal row at a time, compiled (numba).
+
+The numpy path (:mod:`matcher.scoring.reweight`) makes a dozen passes over each tile (the
+weighted sum, a table gather, a multiply, an add, a partition, comparisons, gathers for the
+exact scores), each costing about as much as reading the stack once. Here each row is read
+once, while it is in the core's cache: a vectorised loop gives every pair a float32 key and
+each block of columns its maximum; the k-th highest block maximum bounds the row's k-th key
+from below, and each donor's k-th exact key so far bounds its list; only the pairs within
+:data:`MARGIN32` of a bound (some 30 of a row's 500) get their exact key, the float64
+operations of :func:`matcher.combine.exact_means` in the same order (the same bits), and go
+into best-first lists of k. The result is the same top k as a full sort of exact keys.
+
+Ties as everywhere: a higher key first, then a lower tie order (donor id for a proposal's
+list, proposal id for a donor's). The caller (:class:`matcher.scoring.score_set.ScoreSet`)
+imports this module on first use and keeps the numpy path where numba is not installed.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from matcher.combine import weight_sums
+
+__all__ = ["MARGIN32", "N_COMPONENTS", "rank_rows_fused"]
+
+N_COMPONENTS = 6
+MARGIN32 = np.float32(1e-5)
+"""How far below a bound a float32 key still makes its pair a candidate. The float32 key (six
+products and sums of values in [0, 1], times a rounded reciprocal, plus an offset of at most
+3) is within about 1e-6 of the exact one, a pair of the top k can be no further than twice
+that below the bound, and a bound kept in float32 is off by at most 2.4e-7; 1e-5 leaves
+room."""
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _before(key_a: float, tie_a: int, key_b: float, tie_b: int) -> bool:
+    return key_a > key_b or (key_a == key_b and tie_a < tie_b)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _insert(
+    keys: np.ndarray,
+    ties: np.ndarray,
+    items: np.ndarray,
+    scores: np.ndarray,
+    at_row: int,
+    filled: int,
+    key: float,
+    tie: int,
+    item: int,
+    score: float,
+) -> int:
+    """Put one entry into row ``at_row`` of best-first lists of at most ``keys.shape[1]``;
+    the row's new length. Indexed in place: a view per call would cost more than the move."""
+    size = keys.shape[1]
+    at = filled if filled < size else size - 1
+    while at > 0 and _before(key, tie, keys[at_row, at - 1], ties[at_row, at - 1]):
+        keys[at_row, at] = keys[at_row, at - 1]
+        ties[at_row, at] = ties[at_row, at - 1]
+        items[at_row, at] = items[at_row, at - 1]
+        scores[at_row, at] = scores[at_row, at - 1]
+        at -= 1
+    keys[at_row, at] = key
+    ties[at_row, at] = tie
+    items[at_row, at] = item
+    scores[at_row, at] = score
+    return filled + 1 if filled < size else size
+
+
+@numba.njit(cache=True, nogil=True)
+def _rank_kernel(
+    values: np.ndarray, codes: np.ndarray, weights: np.ndarray, divisors: np.ndarray,
+    offsets: np.ndarray, offsets32: np.ndarray, scales: np.ndarray, unscored: np.ndarray,
+    row_k: int, donor_k: int, start: int, stop: int,
+    by_proposal: bool, by_donor: bool, skip_ineligible: bool,
+    tie_proposal: np.ndarray, tie_donor: np.ndarray,
+    row_keys: np.ndarray, row_ties: np.ndarray, row_cols: np.ndarray, row_scores: np.ndarray,
+    row_counts: np.ndarray, donor_keys: np.ndarray, donor_ties: np.ndarray,
+    donor_rows: np.ndarray, donor_scores: np.ndarray, donor_counts: np.ndarray,
+) -> None:  # fmt: skip
+    """Rows ``start:stop`` into the lists given (row lists by ``row - start``, donor lists
+    by donor), ``weights`` in float64 and every table indexed by pair code."""
+    n_donors = values.shape[2]
+    approx = np.empty(n_donors, dtype=np.float32)
+    # blocks of every n_blocks-th column (a multiple of 16 lanes, at least 2k columns apart)
+    n_blocks = min(-(-2 * row_k // 16) * 16, n_donors)
+    whole = n_donors - n_donors % n_blocks
+    block_max = np.empty(n_blocks, dtype=np.float32)
+    highest = np.empty(row_k, dtype=np.float32)
+    # each donor's k-th exact key so far, less the margin (-inf until it holds k)
+    donor_cut = np.full(n_donors, -np.inf if by_donor else np.inf, dtype=np.float32)
+    w0, w1, w2 = np.float32(weights[0]), np.float32(weights[1]), np.float32(weights[2])
+    w3, w4, w5 = np.float32(weights[3]), np.float32(weights[4]), np.float32(weights[5])
+    for row in range(start, stop):
+        v0, v1, v2 = values[0, row], values[1, row], values[2, row]
+        v3, v4, v5 = values[3, row], values[4, row], values[5, row]
+        row_codes = codes[row]
+        # 1. float32 keys, within MARGIN32 / 2 of the exact ones, and each block's maximum:
+        # a loop the compiler vectorises
+        block_max[:] = -np.inf
+        for first in range(0, whole, n_blocks):
+            for j in range(n_blocks):
+                m = first + j
+                code = row_codes[m]
+                numerator = v0[m] * w0 + v1[m] * w1 + v2[m] * w2 + v3[m] * w3 + v4[m] * w4
+                near = (numerator + v5[m] * w5) * scales[code] + offsets32[code]
+                approx[m] = near
+                block_max[j] = max(block_max[j], near)
+        for m in range(whole, n_donors):
+            code = row_codes[m]
+            numerator = v0[m] * w0 + v1[m] * w1 + v2[m] * w2 + v3[m] * w3 + v4[m] * w4
+            approx[m] = (numerator + v5[m] * w5) * scales[code] + offsets32[code]
+        # 2. a bound at or below the row's k-th float32 key: the k-th highest block maximum
+        # (each block's maximum is a different pair)
+        cut = np.float32(np.inf)
+        if by_proposal:
+            cut = np.float32(-np.inf)
+            if row_k < n_donors:
+                highest[:] = -np.inf
+                for j in range(n_blocks):
+                    value = block_max[j]
+                    if value > highest[row_k - 1]:
+                        at = row_k - 1
+                        while at > 0 and value > highest[at - 1]:
+                            highest[at] = highest[at - 1]
+                            at -= 1
+                        highest[at] = value
+                cut = highest[row_k - 1] - MARGIN32
+        # 3. exact keys for the pairs that pass either bound, kept best first
+        filled = 0
+        out = row - start
+        tie_row = tie_donor[row]
+        for m in range(n_donors):
+            near = approx[m]
+            if near < cut and near < donor_cut[m]:
+                continue
+            to_row = near >= cut
+            to_donor = by_donor and near >= donor_cut[m]
+            code = row_codes[m]
+            if skip_ineligible and code & 64:
+                continue
+            numerator = _numerator(v0, v1, v2, v3, v4, v5, m, weights)
+            score = np.float32(numerator / divisors[code & 63])
+            key = np.float64(score) + offsets[code]
+            if unscored[code & 63]:
+                score = np.float32(np.nan)
+            tie = tie_proposal[m]
+            if to_row and (
+                filled < row_k
+                or _before(key, tie, row_keys[out, row_k - 1], row_ties[out, row_k - 1])
+            ):
+                filled = _insert(
+                    row_keys, row_ties, row_cols, row_scores, out, filled, key, tie, m, score
+                )
+            held = donor_counts[m]
+            if to_donor and (
+                held < donor_k
+                or _before(key, tie_row, donor_keys[m, held - 1], donor_ties[m, held - 1])
+            ):
+                held = _insert(
+                    donor_keys, donor_ties, donor_rows, donor_scores, m, held,
+                    key, tie_row, row, score,
+                )  # fmt: skip
+                donor_counts[m] = held
+                if held == donor_k:
+                    donor_cut[m] = np.float32(donor_keys[m, donor_k - 1]) - MARGIN32
+        row_counts[out] = filled
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _numerator(
+    v0: np.ndarray, v1: np.ndarray, v2: np.ndarray, v3: np.ndarray, v4: np.ndarray,
+    v5: np.ndarray, m: int, weights: np.ndarray,
+) -> float:  # fmt: skip
+    """:func:`matcher.combine.exact_means`' float64 sum, in component order (a component of
+    weight 0 adds an exact 0 there, so adding it here changes no bit)."""
+    numerator = np.float64(v0[m]) * weights[0]
+    numerator += np.float64(v1[m]) * weights[1]
+    numerator += np.float64(v2[m]) * weights[2]
+    numerator += np.float64(v3[m]) * weights[3]
+    numerator += np.float64(v4[m]) * weights[4]
+    numerator += np.float64(v5[m]) * weights[5]
+    return numerator
+
+
+def rank_rows_fused(
+    values: np.ndarray,
+    codes: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    *,
+    rows: tuple[int, int],
+    by_proposal: bool,
+    by_donor: bool,
+    tie_proposal: np.ndarray,
+    tie_donor: np.ndarray,
+    eligible_only: bool = False,
+) -> tuple[tuple[np.ndarray, ...] | None, tuple[np.ndarray, ...] | None]:
+    """Proposal rows ``rows[0]:rows[1]`` of a ``C x P x M`` stack ranked both ways, exactly.
+
+    Returns each proposal's top k as ``(rows, columns, ranks, scores)`` by row then rank, and
+    each donor's k best rows of this range as ``(rows, columns, keys, scores)`` (to be merged
+    with other ranges'), or None for a direction not asked for. Scores are
+    :func:`matcher.combine.mean_scores`' numbers (NaN where nothing weighted is present).
+    """
+    start, stop = rows
+    n_components, _, n_donors = values.shape
+    if n_components != N_COMPONENTS:
+        raise ValueError(f"the fused kernel takes {N_COMPONENTS} components, got {n_components}")
+    k = max(int(k), 0)
+    w32 = np.asarray(weights, dtype=np.float32)
+    weights64 = w32.astype(np.float64)  # what exact_means multiplies by
+    sums = weight_sums(w32, np.float64)
+    divisors = np.where(sums > 0, sums, 1.0)
+    offsets = np.where(sums > 0, 0.0, -1.0)
+    ineligible = np.full_like(offsets, -np.inf) if eligible_only else offsets - 2.0
+    offsets = np.concatenate([offsets, ineligible])  # by pair code: bit 64 is ineligible
+    scales = np.tile(1.0 / divisors, 2).astype(np.float32)
+    n_rows = max(stop - start, 0)
+    row_k, donor_k = min(k, n_donors), min(k, n_rows)
+    row_keys = np.full((n_rows if by_proposal else 0, row_k), -np.inf)
+    row_ties = np.zeros(row_keys.shape, dtype=np.int64)
+    row_cols = np.zeros(row_keys.shape, dtype=np.int64)
+    row_scores = np.zeros(row_cols.shape, dtype=np.float32)
+    row_counts = np.zeros(n_rows, dtype=np.int64)
+    donor_shape = (n_donors if by_donor else 0, donor_k)
+    donor_keys = np.full(donor_shape, -np.inf)
+    donor_ties = np.zeros(donor_shape, dtype=np.int64)
+    donor_rows = np.zeros(donor_shape, dtype=np.int64)
+    donor_scores = np.zeros(donor_shape, dtype=np.float32)
+    donor_counts = np.zeros(n_donors, dtype=np.int64)
+    if n_rows and n_donors and row_k and (by_proposal or by_donor):
+        _rank_kernel(
+            np.ascontiguousarray(values, dtype=np.float32),
+            np.ascontiguousarray(codes, dtype=np.uint8),
+            weights64, divisors, offsets, offsets.astype(np.float32), scales, sums <= 0, row_k, donor_k,
+            start, stop, by_proposal, by_donor and donor_k > 0, eligible_only,
+            np.ascontiguousarray(tie_proposal, dtype=np.int64),
+            np.ascontiguousarray(tie_donor, dtype=np.int64),
+            row_keys, row_ties, row_cols, row_scores, row_counts,
+            donor_keys, donor_ties, donor_rows, donor_scores, donor_counts,
+        )  # fmt: skip
+    by_row = None
+    if by_proposal:
+        held = np.arange(row_k)[None, :] < row_counts[:, None]
+        ranks = np.broadcast_to(np.arange(1, row_k + 1), held.shape)
+        by_row = (
+            np.repeat(np.arange(start, stop), row_counts),
+            row_cols[held],
+            ranks[held],
+            row_scores[held],
+        )
+    by_col = None
+    if by_donor:
+        held = np.arange(donor_k)[None, :] < donor_counts[:, None]
+        by_col = (
+            donor_rows[held],
+            np.repeat(np.arange(n_donors), donor_counts),
+            donor_keys[held],
+            donor_scores[held],
+        )
+    return by_row, by_col
