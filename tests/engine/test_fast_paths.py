@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy import sparse
 
 import matcher.scoring.score_set as score_set_module
 from benchmarks.generate import write_dataset
@@ -208,3 +209,25 @@ def test_best_per_group_equals_a_lexsort(entries, k) -> None:
     assert found.tolist() == expected
     assert found_groups.tolist() == groups[expected].tolist()
     assert all(r >= 1 for r in ranks)
+
+
+def test_a_proposal_text_product_alone_is_its_row_of_the_batch_to_the_bit(generated) -> None:
+    """One new proposal's thematic product (its own CSR parts) is the same number as its row in
+    a block of proposals: an upload scored alone ranks as a full re-score does."""
+    matcher, proposals = generated
+    product = matcher.donor_vectors_.text_product
+    words = proposal_features(proposals.iloc[:25], matcher.text_model_, matcher.table_).words
+    batch = product.multiply(words)
+    for i in range(words.shape[0]):
+        alone = product.multiply(words[i])
+        for part, whole in zip(alone, batch, strict=True):
+            np.testing.assert_array_equal(part[0], whole[i])
+    dense = (
+        words.toarray()
+        @ sparse.vstack(
+            [matcher.donor_vectors_.profile_words, matcher.donor_vectors_.funded_sum_words]
+        ).T.toarray()
+    )
+    n_donors = product.n_donors
+    np.testing.assert_allclose(batch[0], dense[:, :n_donors], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(batch[1], dense[:, n_donors:], rtol=1e-5, atol=1e-6)
