@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from matcher.learn import (
+    LearnedWeights,
     RankingCase,
     bootstrap_interval,
     case_scores,
@@ -41,16 +42,22 @@ def test_the_weight_grid_is_every_non_negative_vector_summing_to_one() -> None:
     np.testing.assert_allclose(grid.sum(axis=1), 1.0)
 
 
-def test_learned_weights_move_to_the_component_that_finds_the_funder() -> None:
-    learned = fit_weights(_cases(60), PRESET)
+@pytest.fixture(scope="module")
+def learned_on_60() -> LearnedWeights:
+    """The fit on 60 cases, shared by the tests that read it (a few seconds each time)."""
+    return fit_weights(_cases(60), PRESET)
+
+
+def test_learned_weights_move_to_the_component_that_finds_the_funder(learned_on_60) -> None:
+    learned = learned_on_60
     assert learned.weights[5] > 0.3 > PRESET[5]
     assert (learned.weights >= 0).all() and learned.weights.sum() == pytest.approx(1.0)
     assert learned.loss < learned.preset_loss
 
 
-def test_a_few_decisions_cannot_swing_the_weights_far_from_the_preset() -> None:
+def test_a_few_decisions_cannot_swing_the_weights_far_from_the_preset(learned_on_60) -> None:
     few = fit_weights(_cases(2), PRESET)
-    many = fit_weights(_cases(60), PRESET)
+    many = learned_on_60
     assert np.abs(few.weights - PRESET).sum() < np.abs(many.weights - PRESET).sum()
 
 
