@@ -3,10 +3,10 @@
 The numpy path (:mod:`matcher.scoring.reweight`) makes a dozen passes over each tile (the
 weighted sum, a table gather, a multiply, an add, a partition, comparisons, gathers for the
 exact scores), each costing about as much as reading the stack once. Here each row is read
-once, while it is in the core's cache: a vectorised loop gives every pair a float32 key and
-each block of columns its maximum; the k-th highest block maximum bounds the row's k-th key
-from below, and each donor's k-th exact key so far bounds its list; only the pairs within
-:data:`MARGIN32` of a bound (some 30 of a row's 500) get their exact key, the float64
+once, while it is in the core's cache: a vectorised loop gives every pair a float32 key; a
+few vectorised counts halve [-3, 1] to a bound with at least k keys above it (at or below
+the row's k-th key), and each donor's k-th exact key so far bounds its list; only the pairs
+within :data:`MARGIN32` of a bound (some 30 of a row's 500) get their exact key, the float64
 operations of :func:`matcher.combine.exact_means` in the same order (the same bits), and go
 into best-first lists of k. The result is the same top k as a full sort of exact keys.
 
@@ -25,6 +25,8 @@ from matcher.combine import weight_sums
 __all__ = ["MARGIN32", "N_COMPONENTS", "rank_rows_fused"]
 
 N_COMPONENTS = 6
+BISECTIONS = 16
+"""At most this many halvings of [-3, 1] for a row's bound (to within 6e-5)."""
 MARGIN32 = np.float32(1e-5)
 """How far below a bound a float32 key still makes its pair a candidate. The float32 key (six
 products and sums of values in [0, 1], times a rounded reciprocal, plus an offset of at most
@@ -83,11 +85,7 @@ def _rank_kernel(
     by donor), ``weights`` in float64 and every table indexed by pair code."""
     n_donors = values.shape[2]
     approx = np.empty(n_donors, dtype=np.float32)
-    # blocks of every n_blocks-th column (a multiple of 16 lanes, at least 2k columns apart)
-    n_blocks = min(-(-2 * row_k // 16) * 16, n_donors)
-    whole = n_donors - n_donors % n_blocks
-    block_max = np.empty(n_blocks, dtype=np.float32)
-    highest = np.empty(row_k, dtype=np.float32)
+    candidates = np.empty(n_donors, dtype=np.int64)
     # each donor's k-th exact key so far, less the margin (-inf until it holds k)
     donor_cut = np.full(n_donors, -np.inf if by_donor else np.inf, dtype=np.float32)
     w0, w1, w2 = np.float32(weights[0]), np.float32(weights[1]), np.float32(weights[2])
@@ -96,45 +94,43 @@ def _rank_kernel(
         v0, v1, v2 = values[0, row], values[1, row], values[2, row]
         v3, v4, v5 = values[3, row], values[4, row], values[5, row]
         row_codes = codes[row]
-        # 1. float32 keys, within MARGIN32 / 2 of the exact ones, and each block's maximum:
-        # a loop the compiler vectorises
-        block_max[:] = -np.inf
-        for first in range(0, whole, n_blocks):
-            for j in range(n_blocks):
-                m = first + j
-                code = row_codes[m]
-                numerator = v0[m] * w0 + v1[m] * w1 + v2[m] * w2 + v3[m] * w3 + v4[m] * w4
-                near = (numerator + v5[m] * w5) * scales[code] + offsets32[code]
-                approx[m] = near
-                block_max[j] = max(block_max[j], near)
-        for m in range(whole, n_donors):
+        # 1. float32 keys, within MARGIN32 / 2 of the exact ones: a loop that vectorises
+        for m in range(n_donors):
             code = row_codes[m]
             numerator = v0[m] * w0 + v1[m] * w1 + v2[m] * w2 + v3[m] * w3 + v4[m] * w4
             approx[m] = (numerator + v5[m] * w5) * scales[code] + offsets32[code]
-        # 2. a bound at or below the row's k-th float32 key: the k-th highest block maximum
-        # (each block's maximum is a different pair)
+        # 2. a bound at or below the row's k-th float32 key: halve [-3, 1] (where every key
+        # lies) while at least k keys stay at or above its low end, until few more than k do
         cut = np.float32(np.inf)
         if by_proposal:
             cut = np.float32(-np.inf)
             if row_k < n_donors:
-                highest[:] = -np.inf
-                for j in range(n_blocks):
-                    value = block_max[j]
-                    if value > highest[row_k - 1]:
-                        at = row_k - 1
-                        while at > 0 and value > highest[at - 1]:
-                            highest[at] = highest[at - 1]
-                            at -= 1
-                        highest[at] = value
-                cut = highest[row_k - 1] - MARGIN32
+                low, high = np.float32(-3.0001), np.float32(1.0001)
+                at_low = _count_at_least(approx, low)
+                if at_low >= row_k:
+                    for _ in range(BISECTIONS):
+                        if at_low <= row_k + (row_k >> 2) + 1:
+                            break
+                        middle = np.float32((low + high) * np.float32(0.5))
+                        at_middle = _count_at_least(approx, middle)
+                        if at_middle >= row_k:
+                            low, at_low = middle, at_middle
+                        else:
+                            high = middle
+                    cut = low - MARGIN32
+        # 3. the pairs that pass either bound, gathered without a branch per pair
+        n_candidates = 0
+        for m in range(n_donors):
+            near = approx[m]
+            candidates[n_candidates] = m
+            n_candidates += (near >= cut) | (near >= donor_cut[m])
         # 3. exact keys for the pairs that pass either bound, kept best first
         filled = 0
         out = row - start
         tie_row = tie_donor[row]
-        for m in range(n_donors):
+        for at in range(n_candidates):
+            m = candidates[at]
             near = approx[m]
-            if near < cut and near < donor_cut[m]:
-                continue
             to_row = near >= cut
             to_donor = by_donor and near >= donor_cut[m]
             code = row_codes[m]
@@ -166,6 +162,14 @@ def _rank_kernel(
                 if held == donor_k:
                     donor_cut[m] = np.float32(donor_keys[m, donor_k - 1]) - MARGIN32
         row_counts[out] = filled
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _count_at_least(keys: np.ndarray, bound: float) -> int:
+    count = 0
+    for m in range(keys.size):
+        count += keys[m] >= bound
+    return count
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
