@@ -17,12 +17,14 @@ imports this module on first use and keeps the numpy path where numba is not ins
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import numba
 import numpy as np
 
 from matcher.combine import weight_sums
 
-__all__ = ["MARGIN32", "N_COMPONENTS", "rank_rows_fused"]
+__all__ = ["MARGIN32", "N_COMPONENTS", "rank_fused"]
 
 N_COMPONENTS = 6
 BISECTIONS = 16
@@ -126,7 +128,7 @@ def _rank_kernel(
             n_candidates += (near >= cut) | (near >= donor_cut[m])
         # 3. exact keys for the pairs that pass either bound, kept best first
         filled = 0
-        out = row - start
+        out = row  # the row lists cover every row; parts write their own rows
         tie_row = tie_donor[row]
         for at in range(n_candidates):
             m = candidates[at]
@@ -188,30 +190,77 @@ def _numerator(
     return numerator
 
 
-def rank_rows_fused(
+@numba.njit(cache=True, nogil=True)
+def _merge_donor_lists(
+    keys: np.ndarray,
+    ties: np.ndarray,
+    rows: np.ndarray,
+    scores: np.ndarray,
+    counts: np.ndarray,
+    k: int,
+    out_rows: np.ndarray,
+    out_scores: np.ndarray,
+    out_counts: np.ndarray,
+) -> None:
+    """Each donor's k best of the parts' best-first lists (``parts x donors x k``)."""
+    n_parts, n_donors, _ = keys.shape
+    at = np.zeros(n_parts, dtype=np.int64)
+    for m in range(n_donors):
+        at[:] = 0
+        taken = 0
+        while taken < k:
+            best = -1
+            for part in range(n_parts):
+                i = at[part]
+                if i < counts[part, m] and (
+                    best < 0
+                    or _before(
+                        keys[part, m, i],
+                        ties[part, m, i],
+                        keys[best, m, at[best]],
+                        ties[best, m, at[best]],
+                    )
+                ):
+                    best = part
+            if best < 0:
+                break
+            out_rows[m, taken] = rows[best, m, at[best]]
+            out_scores[m, taken] = scores[best, m, at[best]]
+            at[best] += 1
+            taken += 1
+        out_counts[m] = taken
+
+
+def rank_fused(
     values: np.ndarray,
     codes: np.ndarray,
     weights: np.ndarray,
     k: int,
     *,
-    rows: tuple[int, int],
+    parts: list[tuple[int, int]],
     by_proposal: bool,
     by_donor: bool,
     tie_proposal: np.ndarray,
     tie_donor: np.ndarray,
     eligible_only: bool = False,
-) -> tuple[tuple[np.ndarray, ...] | None, tuple[np.ndarray, ...] | None]:
-    """Proposal rows ``rows[0]:rows[1]`` of a ``C x P x M`` stack ranked both ways, exactly.
+    run: Callable[..., Iterable[object]] = map,
+) -> list[tuple[np.ndarray, ...]]:
+    """The top k of a ``C x P x M`` stack for each proposal and/or each donor, exactly.
 
-    Returns each proposal's top k as ``(rows, columns, ranks, scores)`` by row then rank, and
-    each donor's k best rows of this range as ``(rows, columns, keys, scores)`` (to be merged
-    with other ranges'), or None for a direction not asked for. Scores are
-    :func:`matcher.combine.mean_scores`' numbers (NaN where nothing weighted is present).
+    ``parts`` are row ranges covering every row, ranked by ``run`` (``map``, or a thread
+    pool's, since the kernel releases the GIL); each writes its own rows of the proposals'
+    lists and its own donor lists, merged at the end. Returns ``(proposal, donor, rank,
+    score)`` per direction asked for (proposals first), by proposal (or donor) then rank;
+    scores are :func:`matcher.combine.mean_scores`' numbers (NaN where nothing weighted is
+    present).
     """
-    start, stop = rows
-    n_components, _, n_donors = values.shape
+    n_components, n_rows, n_donors = values.shape
     if n_components != N_COMPONENTS:
         raise ValueError(f"the fused kernel takes {N_COMPONENTS} components, got {n_components}")
+    values = np.ascontiguousarray(values, dtype=np.float32)
+    codes = np.ascontiguousarray(codes, dtype=np.uint8)
+    tie_proposal = np.ascontiguousarray(tie_proposal, dtype=np.int64)
+    tie_donor = np.ascontiguousarray(tie_donor, dtype=np.int64)
     k = max(int(k), 0)
     w32 = np.asarray(weights, dtype=np.float32)
     weights64 = w32.astype(np.float64)  # what exact_means multiplies by
@@ -220,48 +269,66 @@ def rank_rows_fused(
     offsets = np.where(sums > 0, 0.0, -1.0)
     ineligible = np.full_like(offsets, -np.inf) if eligible_only else offsets - 2.0
     offsets = np.concatenate([offsets, ineligible])  # by pair code: bit 64 is ineligible
+    offsets32 = offsets.astype(np.float32)
     scales = np.tile(1.0 / divisors, 2).astype(np.float32)
-    n_rows = max(stop - start, 0)
-    row_k, donor_k = min(k, n_donors), min(k, n_rows)
-    row_keys = np.full((n_rows if by_proposal else 0, row_k), -np.inf)
-    row_ties = np.zeros(row_keys.shape, dtype=np.int64)
-    row_cols = np.zeros(row_keys.shape, dtype=np.int64)
-    row_scores = np.zeros(row_cols.shape, dtype=np.float32)
+    unscored = sums <= 0
+    row_k = min(k, n_donors)
+    donor_k = min(k, n_rows)
+    wants_donors, by_donor = by_donor, by_donor and donor_k > 0 and n_donors > 0
+    n_parts = len(parts)
+    row_shape = (n_rows if by_proposal else 0, row_k)
+    row_keys, row_ties = np.empty(row_shape), np.empty(row_shape, dtype=np.int64)
+    row_cols = np.empty(row_shape, dtype=np.int64)
+    row_scores = np.empty(row_shape, dtype=np.float32)
     row_counts = np.zeros(n_rows, dtype=np.int64)
-    donor_shape = (n_donors if by_donor else 0, donor_k)
-    donor_keys = np.full(donor_shape, -np.inf)
-    donor_ties = np.zeros(donor_shape, dtype=np.int64)
-    donor_rows = np.zeros(donor_shape, dtype=np.int64)
-    donor_scores = np.zeros(donor_shape, dtype=np.float32)
-    donor_counts = np.zeros(n_donors, dtype=np.int64)
-    if n_rows and n_donors and row_k and (by_proposal or by_donor):
+    donor_shape = (n_parts, n_donors if by_donor else 0, donor_k)
+    donor_keys, donor_ties = np.empty(donor_shape), np.empty(donor_shape, dtype=np.int64)
+    donor_rows = np.empty(donor_shape, dtype=np.int64)
+    donor_scores = np.empty(donor_shape, dtype=np.float32)
+    donor_counts = np.zeros(donor_shape[:2], dtype=np.int64)
+
+    def rank_part(part: int) -> None:
+        start, stop = parts[part]
         _rank_kernel(
-            np.ascontiguousarray(values, dtype=np.float32),
-            np.ascontiguousarray(codes, dtype=np.uint8),
-            weights64, divisors, offsets, offsets.astype(np.float32), scales, sums <= 0, row_k, donor_k,
-            start, stop, by_proposal, by_donor and donor_k > 0, eligible_only,
-            np.ascontiguousarray(tie_proposal, dtype=np.int64),
-            np.ascontiguousarray(tie_donor, dtype=np.int64),
-            row_keys, row_ties, row_cols, row_scores, row_counts,
-            donor_keys, donor_ties, donor_rows, donor_scores, donor_counts,
+            values, codes, weights64, divisors, offsets, offsets32, scales, unscored,
+            row_k, donor_k, start, stop, by_proposal, by_donor, eligible_only,
+            tie_proposal, tie_donor, row_keys, row_ties, row_cols, row_scores, row_counts,
+            donor_keys[part], donor_ties[part], donor_rows[part], donor_scores[part],
+            donor_counts[part],
         )  # fmt: skip
-    by_row = None
+
+    if n_rows and n_donors and row_k and (by_proposal or by_donor):
+        list(run(rank_part, range(n_parts)))
+    picks = []
     if by_proposal:
-        held = np.arange(row_k)[None, :] < row_counts[:, None]
-        ranks = np.broadcast_to(np.arange(1, row_k + 1), held.shape)
-        by_row = (
-            np.repeat(np.arange(start, stop), row_counts),
-            row_cols[held],
-            ranks[held],
-            row_scores[held],
+        picks.append(_flattened(row_cols, row_scores, row_counts, row_k, rows_first=True))
+    if wants_donors:
+        merged_rows = np.empty((n_donors, donor_k), dtype=np.int64)
+        merged_scores = np.empty((n_donors, donor_k), dtype=np.float32)
+        merged_counts = np.zeros(n_donors, dtype=np.int64)
+        if by_donor:
+            _merge_donor_lists(
+                donor_keys, donor_ties, donor_rows, donor_scores, donor_counts, donor_k,
+                merged_rows, merged_scores, merged_counts,
+            )  # fmt: skip
+        picks.append(
+            _flattened(merged_rows, merged_scores, merged_counts, donor_k, rows_first=False)
         )
-    by_col = None
-    if by_donor:
-        held = np.arange(donor_k)[None, :] < donor_counts[:, None]
-        by_col = (
-            donor_rows[held],
-            np.repeat(np.arange(n_donors), donor_counts),
-            donor_keys[held],
-            donor_scores[held],
-        )
-    return by_row, by_col
+    return picks
+
+
+def _flattened(
+    items: np.ndarray, scores: np.ndarray, counts: np.ndarray, k: int, *, rows_first: bool
+) -> tuple[np.ndarray, ...]:
+    """``(proposal, donor, rank, score)`` from lists of k per group (views when all are full)."""
+    groups = np.repeat(np.arange(counts.size), counts)
+    if counts.size and bool(np.all(counts == k)):
+        picked, picked_scores = items.reshape(-1), scores.reshape(-1)
+        ranks = np.tile(np.arange(1, k + 1), counts.size)
+    else:
+        held = np.arange(k)[None, :] < counts[:, None]
+        picked, picked_scores = items[held], scores[held]
+        ranks = np.broadcast_to(np.arange(1, k + 1), held.shape)[held]
+    if rows_first:
+        return groups, picked, ranks, picked_scores
+    return picked, groups, ranks, picked_scores

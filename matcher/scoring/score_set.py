@@ -221,29 +221,32 @@ class ScoreSet:
     ) -> list[tuple[np.ndarray, ...]]:
         """``(proposal, donor, rank, score)`` of the top k for each direction.
 
-        The proposal rows are cut in two parts, each ranked tile by tile in its own thread
-        (numpy releases the GIL); the donors' candidates of both parts are merged exactly.
+        The proposal rows are cut in two parts once there are enough, each ranked in its own
+        thread (the compiled kernel and numpy release the GIL), by
+        :func:`matcher.scoring.fused_rank.rank_fused` or else tile by tile by
+        :func:`matcher.scoring.reweight.rank_tiles`; the donors' lists of both parts are
+        merged exactly.
         """
         tie_proposal, tie_donor = self._tie_order("proposal"), self._tie_order("donor")
         codes = self._cached("pair_codes")  # built once, before the threads
+        parts = self._parts()
         fused = _fused_ranking() if self._cached("unit_values") else None
+        if fused is not None:
+            return fused(
+                self.values,
+                codes,
+                w,
+                k,
+                parts=parts,
+                by_proposal="proposal" in directions,
+                by_donor="donor" in directions,
+                tie_proposal=tie_proposal,
+                tie_donor=tie_donor,
+                eligible_only=eligible_only,
+                run=_pool().map if len(parts) > 1 else map,
+            )
 
         def rank_part(rows: tuple[int, int]) -> TileRanking:
-            if fused is not None:
-                return TileRanking(
-                    *fused(
-                        self.values,
-                        codes,
-                        w,
-                        k,
-                        rows=rows,
-                        by_proposal="proposal" in directions,
-                        by_donor="donor" in directions,
-                        tie_proposal=tie_proposal,
-                        tie_donor=tie_donor,
-                        eligible_only=eligible_only,
-                    )
-                )
             return rank_tiles(
                 self.values,
                 codes,
@@ -256,7 +259,6 @@ class ScoreSet:
                 eligible_only=eligible_only,
             )
 
-        parts = self._parts()
         found = [rank_part(parts[0])] if len(parts) == 1 else list(_pool().map(rank_part, parts))
         picks = []
         if "proposal" in directions:
@@ -357,15 +359,15 @@ class RankedPairs:
 _POOL: dict[int, ThreadPoolExecutor] = {}
 
 
-def _fused_ranking() -> Callable[..., tuple] | None:
-    """:func:`matcher.scoring.fused_rank.rank_rows_fused` when numba is installed, else None
+def _fused_ranking() -> Callable[..., list[tuple[np.ndarray, ...]]] | None:
+    """:func:`matcher.scoring.fused_rank.rank_fused` when numba is installed, else None
     (the numpy path of :mod:`matcher.scoring.reweight` ranks the same pairs, slower).
     Imported on first use: numba takes a second or two to import."""
     try:
-        from matcher.scoring.fused_rank import rank_rows_fused
+        from matcher.scoring.fused_rank import rank_fused
     except ImportError:
         return None
-    return rank_rows_fused
+    return rank_fused
 
 
 def _pool() -> ThreadPoolExecutor:
