@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -260,6 +260,15 @@ class TextProduct:
     def multiply(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         words = words.tocsr()
         remapped = self.position[words.indices]
+        m = self.n_donors
+        compiled = _compiled_rows_product() if words.shape[0] <= COMPILED_MAX_ROWS else None
+        if compiled is not None and self.n_dense and self.dense.dtype == np.float32:
+            rest = self.rest
+            product = compiled(
+                words.indptr, remapped, words.data, self.n_dense, self.dense,
+                rest.indptr, rest.indices, rest.data.astype(np.float32, copy=False),
+            )  # fmt: skip
+            return product[:, :m], product[:, m:]
         is_dense = remapped < self.n_dense
         # Each part as CSR from its arrays: a COO matrix, its conversion and its checks cost
         # more than the product of one new proposal's row.
@@ -277,8 +286,20 @@ class TextProduct:
         product = product.toarray() if sparse.issparse(product) else np.asarray(product)
         if self.n_dense:
             product += dense_part @ self.dense
-        m = self.n_donors
         return product[:, :m].astype(np.float32), product[:, m:].astype(np.float32)
+
+
+COMPILED_MAX_ROWS = 8
+"""Up to this many proposals (an upload's new one), the compiled product; SciPy's beyond."""
+
+
+def _compiled_rows_product() -> Callable[..., np.ndarray] | None:
+    """:func:`matcher.scoring.row_products.rows_product` where numba is installed."""
+    try:
+        from matcher.scoring.row_products import rows_product
+    except ImportError:
+        return None
+    return rows_product
 
 
 def _csr_rows(
