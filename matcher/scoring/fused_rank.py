@@ -107,8 +107,12 @@ def _rank_kernel(
         if by_proposal:
             cut = np.float32(-np.inf)
             if row_k < n_donors:
-                low, high = np.float32(-3.0001), np.float32(1.0001)
+                # eligible scored pairs' keys lie in [0, 1]: most rows have k of them
+                low, high = np.float32(0.0), np.float32(1.0001)
                 at_low = _count_at_least(approx, low)
+                if at_low < row_k:
+                    low, high = np.float32(-3.0001), np.float32(0.0)
+                    at_low = _count_at_least(approx, low)
                 if at_low >= row_k:
                     for _ in range(BISECTIONS):
                         if at_low <= row_k + (row_k >> 2) + 1:
