@@ -93,9 +93,20 @@ def open_shortlists(page) -> None:
 
 
 def fill_when_ready(page, box, text: str) -> None:
-    """Fill a text box once the page is idle (a rerun still to come would redraw it empty)."""
+    """Fill a text box once the page is idle (a rerun still to come would redraw it empty),
+    then leave it (``blur``, as a person clicking on the page's background; Tab would open the
+    date field's calendar over the button).
+
+    A text box in a form hands its text to the form when it loses focus, and the form then
+    redraws. Left focused, it loses focus on the next mouse press, and under load that redraw
+    lands between the press and the release: the release meets another element, so the
+    click is lost (a Create shortlist that sent nothing, a Donor list that stayed shut; seen
+    in the browser's event log: mouseup on the select's outer div, no rerun request sent).
+    """
     wait_until_idle(page)
     box.fill(text)
+    box.blur()
+    wait_until_idle(page)
 
 
 def box_values(form) -> str:
@@ -212,7 +223,9 @@ def walk(page, screenshot_dir: Path) -> None:
     steps = the_form(page, "Record")
     choose(page, "Donor and proposal", "23300", scope=steps)
     choose(page, "Stage", "pledged", scope=steps)
-    steps.get_by_role("textbox", name="Pledged amount (for a pledge)").fill("250,000")
+    fill_when_ready(
+        page, steps.get_by_role("textbox", name="Pledged amount (for a pledge)"), "250,000"
+    )
     steps.get_by_role("button", name="Record").click()
     flash(page, "Recorded 'pledged' for 23300")
     shot(page, screenshot_dir, "event-pledge")
