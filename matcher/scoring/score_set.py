@@ -230,34 +230,21 @@ class ScoreSet:
         tie_proposal, tie_donor = self._tie_order("proposal"), self._tie_order("donor")
         codes = self._cached("pair_codes")  # built once, before the threads
         parts = self._parts()
+        asked = {  # what both rankers are asked
+            "by_proposal": "proposal" in directions,
+            "by_donor": "donor" in directions,
+            "tie_proposal": tie_proposal,
+            "eligible_only": eligible_only,
+        }
         fused = _fused_ranking() if self._cached("unit_values") else None
         if fused is not None:
+            run = _pool().map if len(parts) > 1 else map
             return fused(
-                self.values,
-                codes,
-                w,
-                k,
-                parts=parts,
-                by_proposal="proposal" in directions,
-                by_donor="donor" in directions,
-                tie_proposal=tie_proposal,
-                tie_donor=tie_donor,
-                eligible_only=eligible_only,
-                run=_pool().map if len(parts) > 1 else map,
+                self.values, codes, w, k, parts=parts, tie_donor=tie_donor, run=run, **asked
             )
 
         def rank_part(rows: tuple[int, int]) -> TileRanking:
-            return rank_tiles(
-                self.values,
-                codes,
-                w,
-                k,
-                rows=rows,
-                by_proposal="proposal" in directions,
-                by_donor="donor" in directions,
-                tie_proposal=tie_proposal,
-                eligible_only=eligible_only,
-            )
+            return rank_tiles(self.values, codes, w, k, rows=rows, **asked)
 
         found = [rank_part(parts[0])] if len(parts) == 1 else list(_pool().map(rank_part, parts))
         picks = []
