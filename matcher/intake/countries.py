@@ -261,6 +261,9 @@ def _lookup_country(piece: str) -> str | None:
         if code:
             return code
     code = table.by_key.get(name_key(piece))
+    if code is None:
+        # UNTERM's marks as copied from its list: "Cook Islands (the) **".
+        code = table.by_key.get(name_key(words.unterm_plain(piece)))
     if code is None and piece.endswith(")"):
         # "Afghanistan (l')", "Bolivia (Estado Plurinacional de)": the name before the brackets.
         code = table.by_key.get(name_key(_PARENTHETICAL.sub("", piece)))

@@ -58,3 +58,32 @@ def test_rejected_country_row_carries_the_suggestion_and_accepting_it_loads_the_
     again = load(data, "proposals", filename="p.csv", corrections=report.suggested_corrections())
     assert again.frame["countries"].tolist() == [("KEN", "UGA")]
     assert again.rejected["row"].tolist() == [3]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        "unterm_en_short",
+        "unterm_en_formal",
+        "unterm_fr_short",
+        "unterm_es_short",
+        "unterm_zh_short",
+        "unterm_ru_short",
+        "unterm_ar_short",
+    ],
+)
+def test_every_unterm_name_resolves_as_copied_from_unterm_with_its_marks(column: str) -> None:
+    """A focal point pastes the name from UNTERM's list, marks and all ("Cook Islands (the) **")."""
+    from matcher import reference
+
+    table = reference.countries()
+    unresolved = [
+        (written, iso3)
+        for iso3, written in zip(table["iso3"], table[column], strict=True)
+        if isinstance(written, str) and written and parse_countries(written).codes != (iso3,)
+    ]
+    assert unresolved == []
+
+
+def test_a_name_with_unterm_marks_resolves_inside_a_list() -> None:
+    assert parse_countries("Cook Islands (the) **; Niue *").codes == ("COK", "NIU")
