@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from matcher.reference import data_dir
-from tests.e2e.test_browser import LONG_WAIT_MS, wait_until_idle
+from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.person import LONG_WAIT_MS, choose, fill
 
 pytestmark = pytest.mark.browser
 
@@ -38,32 +38,6 @@ LISTS = (
 ERROR_TEXT = "Something went wrong"
 _SAMPLE = pd.read_csv(data_dir() / "proposals.csv", dtype=str, keep_default_na=False)
 TITLES = dict(zip(_SAMPLE["proposal_id"], _SAMPLE["title"], strict=True))
-
-
-def choose(page, label: str, option: str, *, scope=None) -> None:
-    """Pick ``option`` in the selectbox or multiselect labelled ``label`` by typing it, once the
-    page is idle (a rerun still to come would close the box's list and drop what was typed).
-
-    The box is held as an element once found: once open (in a form, at least) it is no longer
-    found by its label, so a locator would wait for it in vain.
-    """
-    locator = (scope or page).get_by_role("combobox", name=label)
-    locator.wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
-    box = locator.element_handle()  # held: once open, the box is not found by its label
-    box.click()
-    box.fill(option)
-    wanted = page.get_by_role("option", name=option).first
-    try:
-        wanted.wait_for(timeout=10_000)
-    except PlaywrightTimeoutError:
-        # The list can stay shut with the text typed (seen in full runs, in a form after the
-        # page's last rerun had ended); a person opens it with the down arrow.
-        box.press("ArrowDown")
-        wanted.wait_for(timeout=LONG_WAIT_MS)
-    box.press("Enter")
-    page.keyboard.press("Escape")
-    wait_until_idle(page)
 
 
 def no_error(page) -> None:
@@ -92,23 +66,6 @@ def open_shortlists(page) -> None:
     wait_until_idle(page)
 
 
-def fill_when_ready(page, box, text: str) -> None:
-    """Fill a text box once the page is idle (a rerun still to come would redraw it empty),
-    then leave it (``blur``, as a person clicking on the page's background; Tab would open the
-    date field's calendar over the button).
-
-    A text box in a form hands its text to the form when it loses focus, and the form then
-    redraws. Left focused, it loses focus on the next mouse press, and under load that redraw
-    lands between the press and the release: the release meets another element, so the
-    click is lost (a Create shortlist that sent nothing, a Donor list that stayed shut; seen
-    in the browser's event log: mouseup on the select's outer div, no rerun request sent).
-    """
-    wait_until_idle(page)
-    box.fill(text)
-    box.blur()
-    wait_until_idle(page)
-
-
 def box_values(form) -> str:
     """What the form's boxes show: a picked option is the value of the box's input."""
     return " | ".join(form.locator("input").evaluate_all("els => els.map(e => e.value)"))
@@ -118,7 +75,7 @@ def create_list(page, event: str, donor: str) -> None:
     wait_until_idle(page)
     if not page.get_by_label("Event", exact=True).is_visible():
         page.get_by_text("New shortlist", exact=True).click()
-    fill_when_ready(page, page.get_by_label("Event", exact=True), event)
+    fill(page, page.get_by_label("Event", exact=True), event)
     if donor != "all donors":  # the form's default
         form = the_form(page, "Create shortlist")
         choose(page, "Donor", donor, scope=form)
@@ -148,7 +105,7 @@ def record_decision(page, status: str) -> None:
 
 def save_note(page, text: str) -> None:
     form = the_form(page, "Save note")
-    fill_when_ready(page, form.get_by_role("textbox", name="Note on this proposal"), text)
+    fill(page, form.get_by_role("textbox", name="Note on this proposal"), text)
     form.get_by_role("button", name="Save note").click()
     flash(page, "Saved the note")
 
@@ -189,9 +146,7 @@ def walk(page, screenshot_dir: Path) -> None:
     wait_until_idle(page)
     page.get_by_text("No shortlist yet").wait_for(timeout=LONG_WAIT_MS)  # its own database
     name = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Your name")
-    name.fill(NAME)
-    name.press("Enter")
-    wait_until_idle(page)
+    fill(page, name, NAME, enter=True)
 
     # 1. Spain's list: contacted, with a note a spreadsheet would run as a formula.
     event, donor, proposal, status = LISTS[0]
@@ -223,9 +178,7 @@ def walk(page, screenshot_dir: Path) -> None:
     steps = the_form(page, "Record")
     choose(page, "Donor and proposal", "23300", scope=steps)
     choose(page, "Stage", "pledged", scope=steps)
-    fill_when_ready(
-        page, steps.get_by_role("textbox", name="Pledged amount (for a pledge)"), "250,000"
-    )
+    fill(page, steps.get_by_role("textbox", name="Pledged amount (for a pledge)"), "250,000")
     steps.get_by_role("button", name="Record").click()
     flash(page, "Recorded 'pledged' for 23300")
     shot(page, screenshot_dir, "event-pledge")

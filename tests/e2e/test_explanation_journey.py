@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.person import choose
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +40,7 @@ def _journey(page, screenshot_dir: Path) -> None:
     page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
 
-    box = page.get_by_role("combobox", name="Donor", exact=True)
-    box.click()
-    box.fill(DONOR)
-    page.get_by_role("option", name=DONOR).first.wait_for(timeout=LONG_WAIT_MS)
-    box.press("Enter")
-    wait_until_idle(page)
+    choose(page, "Donor", DONOR, exact=True)
 
     why = page.get_by_role("heading", name="Why this match")
     why.wait_for(timeout=LONG_WAIT_MS)

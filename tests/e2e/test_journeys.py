@@ -32,7 +32,9 @@ from tests.app.french_workbook import (
     TITLE_HEADER,
     workbook,
 )
-from tests.e2e.test_browser import LONG_WAIT_MS, choose, open_page, wait_until_idle
+from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.person import LONG_WAIT_MS, choose
+from tests.e2e.test_browser import open_page
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.app_idle import new_context
-from tests.e2e.test_browser import LONG_WAIT_MS, PAGE_TITLES, choose, wait_until_idle
+from tests.e2e.app_idle import new_context, wait_until_idle
+from tests.e2e.person import LONG_WAIT_MS, choose, fill
+from tests.e2e.test_browser import PAGE_TITLES
 
 pytestmark = pytest.mark.browser
 
@@ -133,10 +134,7 @@ def test_the_link_keeps_the_shortlist_picked_and_the_tab_open(
         name_box = page.get_by_role("textbox", name="Event", exact=True)
         if not name_box.is_visible():
             page.get_by_text("New shortlist", exact=True).click()
-        wait_until_idle(page)
-        name_box.fill(event)
-        name_box.blur()  # the form takes the text on blur: never mid-click (see
-        wait_until_idle(page)  # test_decisions_journey.fill_when_ready)
+        fill(page, name_box, event)
         page.get_by_role("button", name="Create shortlist").click()
         page.get_by_text(f"Created shortlist '{event}'").wait_for(timeout=LONG_WAIT_MS)
         wait_until_idle(page)
