@@ -19,6 +19,7 @@ import pytest
 from matcher.load import load
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.person import choose, fill
 from ui.filters import is_closed_status
 
 pytestmark = pytest.mark.browser
@@ -44,17 +45,6 @@ SCREENSHOT_NAMES = {"Co-funding plan": "plan"}
 def open_page(page, title: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
-
-
-def choose(page, label: str, option: str, *, scope=None) -> None:
-    """Pick ``option`` in the multiselect or selectbox labelled ``label`` by typing it."""
-    box = (scope or page).get_by_role("combobox", name=label)
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option).first.wait_for()
-    box.press("Enter")
-    box.press("Escape")
     wait_until_idle(page)
 
 
@@ -102,7 +92,7 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
         == "3"
     )
     screenshot(page, screenshot_dir, "proposals")
-    page.get_by_role("textbox", name="Round name").fill("Browser test round")
+    fill(page, page.get_by_role("textbox", name="Round name"), "Browser test round")
     page.get_by_role("button", name="Save 5 rows as this round").click()
     page.get_by_text("5 added").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
@@ -127,7 +117,11 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
     page.get_by_text("Add to an event").click()
     choose(page, "Proposals", "MSY-03")
     choose(page, "Proposals", "MSY-04")
-    page.get_by_role("textbox", name="Name (for a new event)").fill("Pacific and Mekong roundtable")
+    fill(
+        page,
+        page.get_by_role("textbox", name="Name (for a new event)"),
+        "Pacific and Mekong roundtable",
+    )
     page.get_by_role("button", name="Add to event").click()
     page.get_by_text("Added 2 to the event").wait_for(timeout=LONG_WAIT_MS)
 

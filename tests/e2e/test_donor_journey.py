@@ -32,8 +32,8 @@ import pytest
 
 from matcher import reference
 from matcher.words import country_names
-from tests.e2e.app_idle import new_context
-from tests.e2e.test_browser import LONG_WAIT_MS, choose, wait_until_idle
+from tests.e2e.app_idle import new_context, wait_until_idle
+from tests.e2e.person import LONG_WAIT_MS, choose, fill
 
 pytestmark = pytest.mark.browser
 
@@ -183,8 +183,7 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     choose(page, "Country group", "SIDS", scope=sidebar)
     choose(page, "Ecosystem", MARINE, scope=sidebar)
     amount = sidebar.get_by_role("spinbutton", name="Request from (EUR)")
-    amount.fill(str(ABOVE_EUR))
-    amount.press("Enter")
+    fill(page, amount, str(ABOVE_EUR), enter=True)
     page.get_by_text("request EUR 500,000 to any").first.wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     no_error(page)

@@ -19,6 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.person import choose, fill
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +31,6 @@ FIRST_DONOR, SECOND_DONOR = "ES", "NO-NORAD"
 def open_page(page, title: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox or multiselect labelled ``label`` by typing it."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option).first.wait_for(timeout=LONG_WAIT_MS)
-    box.press("Enter")
-    box.press("Escape")
     wait_until_idle(page)
 
 
@@ -59,7 +49,7 @@ def choose_first(page, label: str, count: int) -> list[str]:
     box.press("Escape")
     ids = [text.split(" · ")[0].strip() for text in texts[:count]]
     for proposal_id in ids:
-        choose(page, label, proposal_id)
+        choose(page, label, proposal_id, exact=True)
     return ids
 
 
@@ -126,11 +116,11 @@ def _journey(page, screenshot_dir: Path) -> None:
     if not page.get_by_role("button", name="Create event").is_visible():
         page.get_by_text("New event", exact=True).click()
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Create event"))
-    form.get_by_role("textbox", name="Event name").fill(EVENT)
-    form.get_by_role("textbox", name="Place").fill("Lima, Peru")
-    choose(page, "Currency of the totals", "EUR")
-    choose(page, "Donors taking part", first)
-    choose(page, "Donors taking part", second)
+    fill(page, form.get_by_role("textbox", name="Event name"), EVENT)
+    fill(page, form.get_by_role("textbox", name="Place"), "Lima, Peru")
+    choose(page, "Currency of the totals", "EUR", exact=True)
+    choose(page, "Donors taking part", first, exact=True)
+    choose(page, "Donors taking part", second, exact=True)
     form.get_by_role("button", name="Create event").click()
     flash(page, f"Created the event '{EVENT}'")
     page.get_by_role("heading", name=EVENT).wait_for(timeout=LONG_WAIT_MS)
@@ -138,7 +128,7 @@ def _journey(page, screenshot_dir: Path) -> None:
     # 2. From each donor's view on the Matches page, its two best proposals onto the event.
     for donor in (first, second):
         open_page(page, "Matches")
-        choose(page, "Donor", donor)
+        choose(page, "Donor", donor, exact=True)
         if not page.get_by_role("button", name="Add to event").is_visible():
             page.get_by_text("Add to an event", exact=True).click()
         page.get_by_role("button", name="Add to event").wait_for(timeout=LONG_WAIT_MS)
@@ -146,7 +136,7 @@ def _journey(page, screenshot_dir: Path) -> None:
             has=page.get_by_role("button", name="Add to event")
         )
         choose_first(page, "Proposals", 2)
-        choose(page, "Event", EVENT)
+        choose(page, "Event", EVENT, exact=True)
         adder.get_by_role("button", name="Add to event").click()
         flash(page, f"Added 2 to the event '{EVENT}'")
     shoot(page, screenshot_dir, "matches-add-to-event")
@@ -178,9 +168,9 @@ def _journey(page, screenshot_dir: Path) -> None:
     open_tab(page, "Event list")
     for donor, amount in ((first, "250,000"), (second, "1.2 million")):
         steps = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Record"))
-        choose(page, "Donor and proposal", donor)
-        choose(page, "Stage", "pledged")
-        steps.get_by_role("textbox", name="Pledged amount (for a pledge)").fill(amount)
+        choose(page, "Donor and proposal", donor, exact=True)
+        choose(page, "Stage", "pledged", exact=True)
+        fill(page, steps.get_by_role("textbox", name="Pledged amount (for a pledge)"), amount)
         steps.get_by_role("button", name="Record").click()
         flash(page, "Recorded 'pledged'")
     shoot(page, screenshot_dir, "event-list")
@@ -224,7 +214,7 @@ def _journey(page, screenshot_dir: Path) -> None:
     assert times == sorted(times)
 
     # 8. The first donor's one-page brief: its meetings, in time order.
-    choose(page, "Brief for", first)
+    choose(page, "Brief for", first, exact=True)
     path, filename = download(page, "Donor brief (PDF)")
     assert filename.endswith(".pdf")
     n_pages, words = pdf_text(path)

@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.e2e.app_idle import wait_until_idle
 from tests.e2e.conftest import REQUIRE_BROWSER_ENV, _streamlit_server, require_browser
-from tests.e2e.test_browser import LONG_WAIT_MS, choose, wait_until_idle
+from tests.e2e.person import LONG_WAIT_MS, choose, fill
 from tests.e2e.test_journeys import grid_rows, no_error
 
 pytestmark = pytest.mark.browser
@@ -170,9 +171,7 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
     before = open_matches(page)
     assert "weights in force / In force: balanced preset." in preset_shown(page)
     name = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Your name")
-    name.fill(OFFICER)
-    name.press("Enter")
-    wait_until_idle(page)
+    fill(page, name, OFFICER, enter=True)
 
     # Before today's decisions: the earlier ones are counted.
     dialog = open_panel(page)
