@@ -35,12 +35,15 @@ MAX_TITLE_LINES = 10
 
 # How the grid (glide-data-grid in Streamlit 1.67) draws a wrapped cell: Streamlit's body
 # font ("Source Sans", weight 400) at 14 px, 8 px padding each side, lines 1.4 times the
-# glyphs' height (12.85 px for "ABCi09jgqpy") apart, 3 px padding on top. Advance widths
-# at 14 px are read from the font Streamlit ships (SourceSansVF, wght 400, fontTools);
-# other letters take their base letter's width, East Asian wide ones 14 px.
+# glyphs' height apart, 3 px padding on top. That height is the canvas's measureText of
+# "ABCi09jgqpy": 13 px as Debian's Chromium measures it (the font outlines' 12.85 px made
+# rows of nine or ten lines 1 px short and the grid clipped the last line's descenders;
+# tests/e2e/test_title_rows.py reads it in the page). Advance widths at 14 px are read
+# from the font Streamlit ships (SourceSansVF, wght 400, fontTools); other letters take
+# their base letter's width, East Asian wide ones 14 px.
 _CELL_PADDING_PX = 8
 _TOP_PADDING_PX = 3
-_GLYPH_HEIGHT_PX = 12.85
+_GLYPH_HEIGHT_PX = 13.0
 _LINE_STEP_PX = 1.4 * _GLYPH_HEIGHT_PX
 # Kerning and rounding make the browser's lines up to a few per cent longer than the sum
 # of advances, so lines are filled to this share of the width only.
