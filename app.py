@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.navigation import app_pages
+from ui.page_run import new_page_run
 from ui.pages import (
     keep_app_params,
     render_display_currency,
@@ -26,6 +27,7 @@ st.set_page_config(
     },
 )
 
+new_page_run()  # what this run asks once (the database's content version) starts afresh
 current_page = st.navigation(app_pages(), position="sidebar", expanded=True)
 # The name and currency boxes keep their place at the top of the sidebar but are drawn after
 # the page, so the browser loads the page's main table before their widgets' code.

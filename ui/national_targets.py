@@ -1,7 +1,8 @@
 """Countries' GBF national targets for the pages: stored table, and which proposals serve them.
 
-Cached per database and revision like the portfolio (``ui.services``), so an import shows
-at once; the alignment is recomputed only when the targets or the proposals change.
+Cached per database and content version like the portfolio (``ui.services``), so an import
+by anyone shows at the next page run; the alignment is recomputed only when the targets or
+the proposals change.
 """
 
 from __future__ import annotations
@@ -26,24 +27,28 @@ __all__ = [
 ]
 
 
-@st.cache_resource(ttl=services.PORTFOLIO_TTL_SECONDS, show_spinner=False)
-def _stored(url: str, revision_number: int) -> pd.DataFrame:
+TARGET_KINDS = ("national_targets",)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _stored(url: str, version: str) -> pd.DataFrame:
     return services.get_store().national_targets()
 
 
 def stored_targets() -> pd.DataFrame:
     """Every stored national target (read-only; cached until the next write)."""
-    return _stored(services.database_url(), services.revision())
+    return _stored(services.database_url(), services.content_version(TARGET_KINDS))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _alignment(url: str, revision_number: int, fingerprint: str, _proposals: pd.DataFrame):
+def _alignment(url: str, version: str, fingerprint: str, _proposals: pd.DataFrame):
     return national_alignment(_proposals, stored_targets())
 
 
 def alignment(proposals: pd.DataFrame, fingerprint: str) -> pd.DataFrame:
     """Which stored national targets each proposal serves (``national_alignment`` columns)."""
-    return _alignment(services.database_url(), services.revision(), fingerprint, proposals)
+    version = services.content_version(TARGET_KINDS)
+    return _alignment(services.database_url(), version, fingerprint, proposals)
 
 
 def served_proposal_ids(proposals: pd.DataFrame, fingerprint: str) -> set[str]:

@@ -2,10 +2,12 @@
 
 * The store (one per database URL) is a ``st.cache_resource``: one connection pool for all
   sessions. On a fresh install the empty database is seeded from the shipped sample data.
-* The portfolio (proposals, donors, history frames) is cached per database URL and a
-  revision number the app bumps after each write, so every page sees a save at once; a
-  short TTL picks up writes from other processes (the CLI, a colleague). It is a shared
-  resource, not copied per rerun: pages treat the frames as read-only.
+* The portfolio (proposals, donors, history frames) is a ``st.cache_resource`` keyed by the
+  database URL and its content version (:meth:`matcher.store.Store.content_version`: row
+  counts, version sums and newest stamps, one small query), never by session or by time: a
+  write by any session or process is seen by the next page run, and without a write nothing
+  is read again. The version is asked once per page run (:mod:`ui.page_run`). It is a
+  shared resource, not copied per rerun: pages treat the frames as read-only.
 * The fitted engine and its score matrices are a ``st.cache_resource`` keyed by a
   fingerprint of the portfolio's content: re-weighting reuses them, a new upload refits.
 """
@@ -14,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from threading import Lock
 
 import numpy as np
 import pandas as pd
@@ -26,10 +28,13 @@ from matcher.load import flatten
 from matcher.reference import data_dir
 from matcher.store import Store, open_store
 from matcher.store.config import DB_URL_ENV, resolve_url
+from ui.page_run import forget_this_run, kept_this_run
 
 __all__ = [
+    "PORTFOLIO_KINDS",
     "DatabaseUnavailableError",
     "Portfolio",
+    "content_version",
     "current_user",
     "database_url",
     "get_store",
@@ -37,7 +42,7 @@ __all__ = [
     "portfolio",
 ]
 
-PORTFOLIO_TTL_SECONDS = 60
+PORTFOLIO_KINDS = ("proposals", "donors", "history")
 
 
 class DatabaseUnavailableError(LifeWebMatchError):
@@ -71,28 +76,23 @@ def get_store() -> Store:
     return _store_for(database_url())
 
 
-@dataclass
-class _Revisions:
-    counts: dict[str, int] = field(default_factory=dict)
-    lock: Lock = field(default_factory=Lock)
-
-
-@st.cache_resource
-def _revisions() -> _Revisions:
-    return _Revisions()
-
-
-def revision() -> int:
-    """How many times this process has written to the current database."""
-    return _revisions().counts.get(database_url(), 0)
+def content_version(kinds: Sequence[str] = PORTFOLIO_KINDS) -> str:
+    """The stored content's version for ``kinds``: it changes with every write to them."""
+    # Asked once per page run (ui.page_run): one query, one consistent content per run.
+    kept = kept_this_run()
+    key = f"content_version|{database_url()}|{','.join(kinds)}"
+    if kept is not None and key in kept:
+        return kept[key]
+    version = get_store().content_version(kinds)
+    if kept is not None:
+        kept[key] = version
+    return version
 
 
 def mark_changed() -> None:
-    """Call after any write: every page reloads the portfolio and rescoring follows."""
-    state = _revisions()
-    with state.lock:
-        url = database_url()
-        state.counts[url] = state.counts.get(url, 0) + 1
+    """Call after a write: the rest of this run reads the new content (other sessions and
+    processes see it anyway, through the content version)."""
+    forget_this_run()
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,9 @@ def _fingerprint(*frames: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-@st.cache_resource(ttl=PORTFOLIO_TTL_SECONDS, show_spinner=False)
-def _portfolio(url: str, revision_number: int) -> Portfolio:
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _portfolio(url: str, version: str) -> Portfolio:
+    """Read and fingerprint the stored rows; ``version`` keys the cache (see the module)."""
     store = _store_for(url)
     # ``meta`` adds each row's version, which an edit form must send back.
     proposals = store.proposals(meta=True)
@@ -145,9 +146,8 @@ def _portfolio(url: str, revision_number: int) -> Portfolio:
 
 
 def portfolio() -> Portfolio:
-    """The current proposals, donors and history (cached; refreshed after each write)."""
-    get_store()
-    return _portfolio(database_url(), revision())
+    """The current proposals, donors and history (cached until the next write, by anyone)."""
+    return _portfolio(database_url(), content_version())
 
 
 def current_user() -> str:

@@ -50,8 +50,7 @@ __all__ = [
 
 IN_FORCE = "in_force"
 """The Matches page's preset name for "the weights in force" (its default)."""
-IN_FORCE_TTL_SECONDS = 5
-"""How soon a set adopted in another app process reaches this one's pages."""
+WEIGHT_KINDS = ("weight_sets",)
 _KEEP = 2
 
 
@@ -89,13 +88,14 @@ def shipped_preset() -> dict[str, float]:
     return dict(WEIGHT_PRESETS[DEFAULT_PRESET])
 
 
-@st.cache_data(ttl=IN_FORCE_TTL_SECONDS, show_spinner=False)
-def _log(url: str) -> pd.DataFrame:
+@st.cache_data(max_entries=8, show_spinner=False)
+def _log(url: str, version: str) -> pd.DataFrame:
+    """The weight log, read again only when a set was added (by any session or process)."""
     return weight_history(services.get_store())
 
 
 def _history() -> pd.DataFrame:
-    return _log(services.database_url())
+    return _log(services.database_url(), services.content_version(WEIGHT_KINDS))
 
 
 def in_force() -> InForce:
@@ -258,7 +258,7 @@ def figures_note(found: Assessment) -> str:
 
 
 def _changed() -> None:
-    _log.clear()
+    services.mark_changed()  # this run reads the log again; other sessions see its new version
 
 
 def adopt(found: Assessment, *, by: str) -> int:

@@ -28,6 +28,7 @@ from matcher.store.config import (
     resolve_url,
     with_retries,
 )
+from matcher.store.content_version import ContentVersionMixin
 from matcher.store.contract_frames import ContractFramesMixin
 from matcher.store.decisions import DecisionStoreMixin
 from matcher.store.errors import RecordNotFoundError
@@ -128,6 +129,7 @@ class Store(
     EventStoreMixin,
     DecisionStoreMixin,
     SettingsStoreMixin,
+    ContentVersionMixin,
 ):
     """Proposals, donors, funding history, events, shortlists and decisions in one database.
 

@@ -1,5 +1,7 @@
 """Scores are computed once per database content for every session; an upload scores only
-its new proposals, and the result equals scoring everything again."""
+its new proposals, and the result equals scoring everything again. A write by anyone (here a
+second connection, as the CLI or another app process would make) is seen by the next session
+without any signal, and without a write nothing is read or scored again."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import matching, services
+from matcher.store import Store
+from ui import matching
 from ui.filters import is_closed_status
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
@@ -53,7 +56,6 @@ def test_an_upload_scores_only_its_new_proposals_and_equals_a_full_rescore(fresh
     session()
     n_before = len(store.proposals())
     store.import_file(MESSY_FILE, "proposals", round_name="Speed test round")
-    services.mark_changed()
     added = len(store.proposals()) - n_before
     assert added == 5
     after_upload = session()
@@ -74,9 +76,40 @@ def test_new_funding_history_refits_the_donors(fresh_cache, store, tmp_path):
     history = tmp_path / "more_history.csv"
     history.write_text("proposal_id,donor,amount,currency,year\n23210,Spain,1000,USD,2014\n")
     store.import_file(history, "history")
-    services.mark_changed()
     session()
     assert fresh_cache.full_computations == 2
+
+
+def test_a_write_elsewhere_shows_in_the_next_session_and_nothing_is_read_again_without_one(
+    fresh_cache, store, monkeypatch
+):
+    reads: list[str] = []
+    read_proposals = Store.proposals
+
+    def counted(self: Store, *, meta: bool = False) -> pd.DataFrame:
+        reads.append(self.url)
+        return read_proposals(self, meta=meta)
+
+    monkeypatch.setattr(Store, "proposals", counted)
+    first = session()
+    top = ranked(first).iloc[0]["proposal_id"]
+    for _ in range(3):  # new sessions and reruns of one: the portfolio stays as read once
+        session()
+    first.run()
+    assert len(reads) == 1
+    assert fresh_cache.full_computations == 1
+    record = store.record("proposals", str(top))
+    store.update_proposal(
+        str(top), {"title": "Renamed by a colleague"}, expected_version=record["version"]
+    )
+    after = session()
+    table = after.dataframe[0].value
+    assert table.loc[table["proposal_id"] == str(top), "proposal_title"].tolist() == [
+        "Renamed by a colleague"
+    ]
+    assert len(reads) == 2
+    assert fresh_cache.full_computations == 1  # the edited proposal alone was scored again
+    assert fresh_cache.proposals_scored == len(store.proposals()) + 1
 
 
 def test_the_scoring_status_says_rows_pairs_and_an_estimate():
