@@ -18,6 +18,7 @@ import streamlit as st
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.errors import LifeWebMatchError
 from matcher.normalise import parse_amount, parse_countries, parse_regions, suggest_countries
+from matcher.store.errors import StaleWriteError
 from matcher.words import country_search_text
 from ui import services
 from ui.pages import keep_in_link, linked_pick, linked_tabs
@@ -202,8 +203,20 @@ def _pick_record(
     )
     keep_in_link(kind, chosen)
     row = frame[frame[id_column].astype(str) == chosen].iloc[0]
-    version = row.get("version")
-    return _Record(chosen, None if pd.isna(version) else int(version), row)
+    stored = row.get("version")
+    current = None if pd.isna(stored) else int(stored)
+    # The version the person opened the form at, kept until they save or pick another
+    # record: the portfolio is read again as soon as anyone writes, so re-reading it here
+    # would re-key the form and drop a late edit without a word instead of refusing it.
+    opened = st.session_state.get(_opened_key(kind))
+    if not (isinstance(opened, tuple) and opened[0] == chosen):
+        opened = (chosen, current)
+        st.session_state[_opened_key(kind)] = opened
+    return _Record(chosen, opened[1], row)
+
+
+def _opened_key(kind: str) -> str:
+    return f"{kind}_opened_version"
 
 
 def _save(kind: str, record: _Record, changes: dict[str, object]) -> None:
@@ -215,7 +228,10 @@ def _save(kind: str, record: _Record, changes: dict[str, object]) -> None:
         )
     except LifeWebMatchError as error:
         st.error(escape_markdown(str(error), keep_lines=True), icon=":material/error:")
+        if isinstance(error, StaleWriteError):  # the next run opens the current version
+            st.session_state.pop(_opened_key(kind), None)
         return
+    st.session_state.pop(_opened_key(kind), None)
     services.mark_changed()
     st.session_state[f"{kind}_saved_message"] = f"Saved {kind} {record.record_id}."
     st.rerun()

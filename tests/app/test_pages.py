@@ -207,6 +207,27 @@ def test_a_stale_edit_is_refused_with_a_clear_message(app, store):
     assert store.record("proposals", picked)["title"] != "My late edit"
 
 
+def test_after_a_refused_edit_the_form_opens_the_colleagues_version_and_saves(app, store):
+    at = open_page(app, "app_pages/proposals.py")
+    picked = at.selectbox(key="proposal_pick").value
+    store.update_proposal(picked, {"status": "changed elsewhere"}, expected_version=1, by="b")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert any("changed by someone else" in e for e in texts(at.error))
+    at.run()  # the next run: the form is the one stored now
+    assert any(f"Edit proposal {picked} (version 2)" in c for c in texts(at.caption))
+    next(t for t in at.text_input if t.label == "Title").set_value("My edit, after reading theirs")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert_clean(at)
+    record = store.record("proposals", picked)
+    assert (record["title"], record["status"], record["version"]) == (
+        "My edit, after reading theirs",
+        "changed elsewhere",
+        3,
+    )
+
+
 def test_unknown_country_in_an_edit_is_explained(app, store):
     at = open_page(app, "app_pages/proposals.py")
     picked = at.selectbox(key="proposal_pick").value
