@@ -29,6 +29,7 @@ from matcher.score import (
     _saturate,
     funding_fit_values,
 )
+from matcher.scoring.sparse_rows import row_dots, take_rows
 
 __all__ = ["OwnFundingPairs", "donor_facts_without", "leave_own_funding_out", "own_funding_pairs"]
 
@@ -85,8 +86,9 @@ def _other_rows_with_text(
 
 
 def _row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
-    """Dot product of row i of ``a`` with row i of ``b`` (same shapes)."""
-    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+    """Dot product of row i of ``a`` with row i of ``b`` (same shapes), SciPy's bits
+    (:func:`matcher.scoring.sparse_rows.row_dots`)."""
+    return row_dots(a, b)
 
 
 def _cosine_without(
@@ -134,6 +136,33 @@ class DonorFactsWithout:
     log_grant_spread: np.ndarray
 
 
+_NO_HISTORY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def _history_by_donor(profiles: DonorProfiles) -> dict[int, tuple[np.ndarray, np.ndarray]] | None:
+    """Each donor's funding records (funded position, amount in USD), in history order.
+
+    Built once per profiles (reading frame columns per pair cost more than the rest of a
+    pair); the rows keep their order, so medians and spreads come out exactly as from masks.
+    """
+    history = profiles.funded
+    if not len(history) or "funded_pos" not in history:
+        return None
+    cache = profiles.__dict__.setdefault("_own_funding_cache", {})
+    cached = cache.get("history_by_donor")
+    if cached is None or cached[0] is not history:
+        donor = history["donor_pos"].to_numpy()
+        funded = history["funded_pos"].to_numpy()
+        amount = history["amount_usd"].to_numpy(np.float64)
+        order = np.argsort(donor, kind="stable")
+        starts = np.flatnonzero(np.r_[True, donor[order][1:] != donor[order][:-1]])
+        groups = np.split(order, starts[1:]) if order.size else []
+        by_donor = {int(donor[rows[0]]): (funded[rows], amount[rows]) for rows in groups}
+        cached = (history, by_donor)
+        cache["history_by_donor"] = cached
+    return cached[1]
+
+
 def donor_facts_without(
     profiles: DonorProfiles, donors: DonorVectors, donor_pos: np.ndarray, funded: np.ndarray
 ) -> DonorFactsWithout:
@@ -141,7 +170,7 @@ def donor_facts_without(
     from matcher.profile import country_table
 
     table = country_table()
-    own = donors.funded_country_rows[funded].toarray() > 0  # pairs x C
+    own = take_rows(donors.funded_country_rows, funded).toarray() > 0  # pairs x C
     n_areas, n_regions = len(table.area_names), len(table.region_names)
     own_areas = np.zeros((len(funded), n_areas), dtype=np.float32)
     own_regions = np.zeros((len(funded), n_regions), dtype=np.float32)
@@ -150,15 +179,11 @@ def donor_facts_without(
     own_regions[pair, table.region_of[country]] = 1.0
     typical = profiles.typical_log_grant[donor_pos].astype(np.float64).copy()
     spread = profiles.log_grant_spread[donor_pos].astype(np.float64).copy()
-    history = profiles.funded
-    if len(history) and "funded_pos" in history:
-        # Plain arrays, not frame masks, per pair (pandas cost ~50x more here, once per pair);
-        # the rows keep their order, so median and spread are computed exactly as before.
-        history_donor = history["donor_pos"].to_numpy()
-        history_funded = history["funded_pos"].to_numpy()
-        history_amount = history["amount_usd"].to_numpy(np.float64)
+    by_donor = _history_by_donor(profiles)
+    if by_donor is not None:
         for i, (m, f) in enumerate(zip(donor_pos, funded, strict=True)):
-            amounts = history_amount[(history_donor == m) & (history_funded != f)]
+            donor_funded, donor_amounts = by_donor.get(int(m), _NO_HISTORY)
+            amounts = donor_amounts[donor_funded != f]
             logs = np.log10(amounts[amounts > 0])
             typical[i] = float(np.median(logs)) if logs.size else np.nan
             spread[i] = float(np.std(logs)) if logs.size >= 2 else np.nan
@@ -213,9 +238,13 @@ def remove_own_terms(
         return
     rows = np.array([row for row, _ in found], dtype=np.int64)
     funded = np.array([f for _, f in found], dtype=np.int64)
-    features.words = _without_entries(features.words, rows, donors.funded_only_words[funded])
+    features.words = _without_entries(
+        features.words, rows, take_rows(donors.funded_only_words, funded)
+    )
     if features.chars is not None and donors.funded_only_chars is not None:
-        features.chars = _without_entries(features.chars, rows, donors.funded_only_chars[funded])
+        features.chars = _without_entries(
+            features.chars, rows, take_rows(donors.funded_only_chars, funded)
+        )
     features.text_products = None
 
 
@@ -231,13 +260,13 @@ def leave_own_funding_out(
     if not len(pairs):
         return pairs
     p, m, f = pairs.rows, pairs.donors, pairs.funded
-    x = features.words[p]
+    x = take_rows(features.words, p)
     if "thematic" in components and not params.stated_apart:
         cosine, has_text = _cosine_without(
             x,
-            donors.stated_words[m],
-            donors.funded_sum_words[m],
-            donors.funded_words[f],
+            take_rows(donors.stated_words, m),
+            take_rows(donors.funded_sum_words, m),
+            take_rows(donors.funded_words, f),
             _other_rows_with_text(profiles, donors.funded_words, m, f),
         )
         value = _saturate(cosine, params.thematic_scale).astype(np.float64)
@@ -245,10 +274,10 @@ def leave_own_funding_out(
             needs = features.needs_char[p]
             if needs.any():
                 char_cos, has_chars = _cosine_without(
-                    features.chars[p],
-                    donors.stated_chars[m],
-                    donors.funded_sum_chars[m],
-                    donors.funded_chars[f],
+                    take_rows(features.chars, p),
+                    take_rows(donors.stated_chars, m),
+                    take_rows(donors.funded_sum_chars, m),
+                    take_rows(donors.funded_chars, f),
                     _other_rows_with_text(profiles, donors.funded_chars, m, f),
                 )
                 char_value = np.where(has_chars, _saturate(char_cos, params.char_scale), 0.0)
@@ -257,7 +286,7 @@ def leave_own_funding_out(
         old = components["thematic"][p, m]
         components["thematic"][p, m] = np.where(np.isnan(old) | ~has_text, np.nan, value)
     facts = donor_facts_without(profiles, donors, m, f)
-    countries = features.countries[p].toarray() > 0  # pairs x C
+    countries = take_rows(features.countries, p).toarray() > 0  # pairs x C
     n_countries = countries.sum(axis=1).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan)
@@ -266,7 +295,9 @@ def leave_own_funding_out(
             countries, inv, profiles, donors, m, facts, params
         )
     if "history" in components:
-        text = _row_dots(x, donors.funded_sum_words[m]) - _row_dots(x, donors.funded_words[f])
+        text = _row_dots(x, take_rows(donors.funded_sum_words, m)) - _row_dots(
+            x, take_rows(donors.funded_words, f)
+        )
         if features.embeddings is not None and donors.funded_embeddings is not None:
             from matcher.text.similarity import encoder_history_text, own_history_text
 

@@ -642,8 +642,36 @@ class TextModel:
         return short | non_latin if len(texts) else short
 
     def ecosystems_in(self, word_matrix: sparse.csr_matrix) -> np.ndarray:
-        """Ecosystems whose keywords occur in each text (bool rows x ECOSYSTEMS)."""
-        return np.asarray((word_matrix @ self.ecosystem_terms_).toarray() > 0)
+        """Ecosystems whose keywords occur in each text (bool rows x ECOSYSTEMS).
+
+        A text has an ecosystem when its row and the ecosystem's keyword column share a term.
+        With positive weights (TF-IDF rows) that is a look-up of the row's terms, the same
+        booleans as the product ``> 0`` without building and multiplying sparse matrices
+        (which cost most of this step for one new proposal).
+        """
+        terms = self.ecosystem_terms_
+        if (
+            not sparse.issparse(word_matrix)
+            or word_matrix.format != "csr"
+            or word_matrix.shape[1] != terms.shape[0]
+            or (word_matrix.nnz and not word_matrix.data.min() > 0)
+        ):
+            return np.asarray((word_matrix @ terms).toarray() > 0)
+        cached = getattr(self, "ecosystem_lookup_", None)
+        if cached is None or cached[0] is not terms:
+            lookup = terms.toarray() > 0  # terms x ECOSYSTEMS (entries are 1 or more)
+            cached = (terms, lookup, lookup.any(axis=1))
+            self.ecosystem_lookup_ = cached
+        _, lookup, is_keyword = cached
+        indptr = word_matrix.indptr
+        indices = word_matrix.indices[: indptr[-1]]
+        found = np.zeros((word_matrix.shape[0], terms.shape[1]), dtype=bool)
+        entries = np.flatnonzero(is_keyword[indices])
+        if entries.size:
+            rows = np.searchsorted(indptr, entries, side="right") - 1
+            entry, ecosystem = np.nonzero(lookup[indices[entries]])
+            found[rows[entry], ecosystem] = True
+        return found
 
 
 def detect_ecosystems(texts: Sequence[str], model: TextModel | None = None) -> np.ndarray:

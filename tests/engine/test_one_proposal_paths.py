@@ -1,0 +1,156 @@
+"""The one-proposal shortcuts (countries, ecosystems, own funding) give the plain path's bits.
+
+Each shortcut replaces a SciPy construction or product that cost more in checks than in work
+for one new proposal; each is checked here against that construction or product itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+
+import matcher.own_funding as own_funding
+from benchmarks.generate import write_dataset
+from matcher.load import load_donors, load_history, load_proposals
+from matcher.profile import _as_tuple, country_matrix, country_table
+from matcher.rank import Matcher
+from matcher.score import TextModel
+from matcher.scoring.features import record_features
+
+TEXTS = st.lists(
+    st.sampled_from(
+        [
+            "mangrove",
+            "wetlands",
+            "coral",
+            "reef",
+            "forest",
+            "Forêts",
+            "zones humides",
+            "manglares",
+            "arrecifes",
+            "湿地",
+            "红树林",
+            "peatlands",
+            "savanna",
+            "the",
+            "",
+            " ",
+            "x1",
+        ]
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+def _coo_countries(country_lists: list[object]) -> sparse.csr_matrix:
+    """The COO build country_matrix used before, written out."""
+    table = country_table()
+    rows, cols = [], []
+    for row, codes in enumerate(country_lists):
+        for col in set(table.indices(_as_tuple(codes))):
+            rows.append(row)
+            cols.append(col)
+    return sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+        shape=(len(country_lists), table.n_countries),
+        dtype=np.float32,
+    )
+
+
+CODES = st.sampled_from(["FJI", "BRA", "COL", "PER", "XXX", "fji", "KEN", "CHN"])
+
+
+@settings(deadline=None, max_examples=150)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(CODES, CODES, CODES),
+            st.lists(CODES, max_size=4),
+            st.lists(CODES, max_size=4).map(";".join),
+            st.just(float("nan")),
+            st.none(),
+        ),
+        max_size=6,
+    )
+)
+def test_country_rows_are_the_coo_build_exactly(country_lists) -> None:
+    ours, coo = country_matrix(country_lists, country_table()), _coo_countries(country_lists)
+    assert ours.shape == coo.shape
+    for name in ("data", "indices", "indptr"):
+        assert getattr(ours, name).dtype == getattr(coo, name).dtype
+        np.testing.assert_array_equal(getattr(ours, name), getattr(coo, name))
+
+
+@pytest.fixture(scope="module")
+def text_model() -> TextModel:
+    donors = [
+        "Mangrove and coral reef restoration in small islands.",
+        "Zones humides et forêts du bassin du Congo; savanes.",
+        "Restauración de manglares y humedales andinos.",
+        "湿地保护区 红树林 森林恢复",
+    ]
+    return TextModel().fit(donors, ["Peatlands and savanna grasslands; forest corridors."])
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(TEXTS, min_size=1, max_size=5))
+def test_ecosystems_found_by_look_up_are_the_keyword_product(text_model, texts) -> None:
+    words = text_model.words(texts)
+    product = np.asarray((words @ text_model.ecosystem_terms_).toarray() > 0)
+    np.testing.assert_array_equal(text_model.ecosystems_in(words), product)
+
+
+def test_ecosystems_of_a_row_with_a_zero_weight_follow_the_product(text_model) -> None:
+    words = text_model.words(["mangrove wetlands coral"]).copy()
+    words.data[:] = 0.0  # explicit zeros: no term counts, as the product says
+    product = np.asarray((words @ text_model.ecosystem_terms_).toarray() > 0)
+    np.testing.assert_array_equal(text_model.ecosystems_in(words), product)
+    assert not product.any()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory):
+    paths = write_dataset(tmp_path_factory.mktemp("one"), 300, 40, seed=5)
+    proposals = load_proposals(paths.proposals[0]).frame
+    donors, history = load_donors(paths.donors).frame, load_history(paths.history).frame
+    return Matcher().fit(donors, history, proposals=proposals), proposals
+
+
+def _scipy_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    return matrix[rows]
+
+
+def _scipy_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+
+
+def test_funded_proposals_scored_alone_get_scipys_bits(generated, monkeypatch) -> None:
+    """A proposal the history funded, scored alone (the own-funding pairs recomputed): the
+    same component stack with the shortcuts as with SciPy's indexing and products."""
+    matcher, proposals = generated
+    funded_ids = set(matcher.profiles_.funded_proposals["proposal_id"].astype(str))
+    records = [
+        dict(zip(proposals.columns, row, strict=True))
+        for row in proposals.itertuples(index=False)
+        if str(row.proposal_id) in funded_ids
+    ][:12]
+    assert records
+
+    def stacks() -> list[np.ndarray]:
+        found = []
+        for record in records:
+            features = record_features(record, matcher.text_model_, matcher.table_)
+            scores = matcher._score_set(features)
+            found.append(np.concatenate([scores.values.ravel(), scores.available.ravel()]))
+        return found
+
+    fast = stacks()
+    monkeypatch.setattr(own_funding, "take_rows", _scipy_rows)
+    monkeypatch.setattr(own_funding, "row_dots", _scipy_dots)
+    plain = stacks()
+    for ours, theirs in zip(fast, plain, strict=True):
+        np.testing.assert_array_equal(ours.view(np.uint32), theirs.view(np.uint32))

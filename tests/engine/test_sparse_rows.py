@@ -1,0 +1,89 @@
+"""The row take and row dots of the one-proposal path are SciPy's arrays and bits exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+
+from matcher.scoring.sparse_rows import row_dots, take_rows
+
+
+@st.composite
+def csr_matrices(draw: st.DrawFn, n_rows: int | None = None, n_cols: int | None = None):
+    """A CSR matrix of float32 (or float64), canonical or not, with rows up to 300 entries."""
+    n_rows = draw(st.integers(1, 6)) if n_rows is None else n_rows
+    n_cols = draw(st.integers(1, 400)) if n_cols is None else n_cols
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    density = draw(st.sampled_from([0.0, 0.02, 0.3, 0.9]))
+    rng = np.random.default_rng(seed)
+    dense = rng.random((n_rows, n_cols)).astype(dtype)
+    dense[rng.random((n_rows, n_cols)) > density] = 0
+    if draw(st.booleans()):  # a few values whose products underflow to zero
+        dense[dense > 0.95] = dtype(1e-30)
+    matrix = sparse.csr_matrix(dense)
+    if draw(st.booleans()) and matrix.nnz > 1:  # shuffled columns within rows: not canonical
+        for row in range(n_rows):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            order = rng.permutation(end - start) + start
+            matrix.indices[start:end] = matrix.indices[order]
+            matrix.data[start:end] = matrix.data[order]
+        matrix.has_sorted_indices = False
+    return matrix
+
+
+def _same_matrix(ours: sparse.csr_matrix, theirs: sparse.csr_matrix) -> None:
+    assert type(ours) is type(theirs)
+    assert ours.shape == theirs.shape
+    for name in ("data", "indices", "indptr"):
+        mine, scipy_own = getattr(ours, name), getattr(theirs, name)
+        assert mine.dtype == scipy_own.dtype, name
+        np.testing.assert_array_equal(mine, scipy_own)
+
+
+@settings(deadline=None, max_examples=200)
+@given(csr_matrices(), st.data())
+def test_take_rows_is_scipys_fancy_row_index(matrix, data) -> None:
+    n = matrix.shape[0]
+    rows = np.array(data.draw(st.lists(st.integers(-n, n - 1), max_size=8)), dtype=np.int64)
+    _same_matrix(take_rows(matrix, rows), matrix[rows])
+
+
+def test_take_rows_keeps_the_matrix_class_and_refuses_rows_out_of_range() -> None:
+    array = sparse.csr_array(np.eye(3, dtype=np.float32))
+    _same_matrix(take_rows(array, np.array([2, 0, 2])), array[np.array([2, 0, 2])])
+    with pytest.raises(IndexError):
+        take_rows(array, np.array([3]))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.data())
+def test_row_dots_are_scipys_multiply_and_row_sum_to_the_bit(data) -> None:
+    a = data.draw(csr_matrices())
+    b = data.draw(csr_matrices(*a.shape))
+    b = b.astype(a.dtype)
+    expected = np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+    got = row_dots(a, b)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got.view(np.int64), expected.view(np.int64))
+
+
+def test_row_dots_with_an_infinite_entry_are_scipys() -> None:
+    a = sparse.csr_matrix(np.array([[np.inf, 1.0, 0.0]], dtype=np.float32))
+    b = sparse.csr_matrix(np.array([[0.0, 2.0, 3.0]], dtype=np.float32))
+    expected = np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+    np.testing.assert_array_equal(row_dots(a, b), expected)
+
+
+def test_row_dots_of_long_rows_add_in_scipys_order() -> None:
+    """More than 128 common columns: numpy's pairwise sum, as SciPy's row sum has it."""
+    rng = np.random.default_rng(5)
+    a = sparse.csr_matrix(rng.random((2, 3000), dtype=np.float32))
+    b = sparse.csr_matrix(rng.random((2, 3000), dtype=np.float32))
+    expected = np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+    np.testing.assert_array_equal(row_dots(a, b), expected)
+    sequential = np.cumsum(a.multiply(b).toarray(), axis=1, dtype=np.float32)[:, -1]
+    assert not np.array_equal(sequential.astype(np.float64), expected)  # the order matters
