@@ -260,8 +260,8 @@ def leave_own_funding_out(
     if not len(pairs):
         return pairs
     p, m, f = pairs.rows, pairs.donors, pairs.funded
-    x = take_rows(features.words, p)
     if "thematic" in components and not params.stated_apart:
+        x = take_rows(features.words, p)
         cosine, has_text = _cosine_without(
             x,
             take_rows(donors.stated_words, m),
@@ -295,8 +295,9 @@ def leave_own_funding_out(
             countries, inv, profiles, donors, m, facts, params
         )
     if "history" in components:
-        text = _row_dots(x, take_rows(donors.funded_sum_words, m)) - _row_dots(
-            x, take_rows(donors.funded_words, f)
+        # row p[i] of the proposals' words with donor m[i]'s funded sum and funded row f[i]
+        text = row_dots(features.words, donors.funded_sum_words, p, m) - row_dots(
+            features.words, donors.funded_words, p, f
         )
         if features.embeddings is not None and donors.funded_embeddings is not None:
             from matcher.text.similarity import encoder_history_text, own_history_text

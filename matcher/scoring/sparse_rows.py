@@ -46,21 +46,6 @@ def take_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
     )
 
 
-def _canonical(matrix: sparse.csr_matrix) -> bool:
-    """SciPy's ``csr_has_canonical_format``: columns strictly increasing within every row."""
-    indptr, indices = matrix.indptr, matrix.indices
-    if np.any(np.diff(indptr) < 0):
-        return False
-    if indices.size < 2:
-        return True
-    rising = np.diff(indices[: indptr[-1]].astype(np.int64)) > 0
-    # a fall between two rows is allowed: mask the places where a new row starts
-    row_starts = indptr[1:-1]
-    row_starts = row_starts[(row_starts > 0) & (row_starts < indptr[-1])]
-    rising[row_starts - 1] = True
-    return bool(rising.all())
-
-
 def _common(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions in two strictly increasing arrays of the values both hold, ascending: the
     shorter one looked up in the longer one (a donor row holds thousands of terms, a
@@ -90,12 +75,34 @@ def _common_unsorted(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, n
     return in_left[reverse], in_right[reverse]
 
 
-def row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
-    """Dot product of row i of ``a`` with row i of ``b`` (same shapes), as float64.
+def _scipy_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
 
-    Exactly ``np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()``.
+
+def _segments(matrix: sparse.csr_matrix, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(columns, values) of each of ``rows``, as views."""
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    return [(indices[indptr[r] : indptr[r + 1]], data[indptr[r] : indptr[r + 1]]) for r in rows]
+
+
+def row_dots(
+    a: sparse.csr_matrix,
+    b: sparse.csr_matrix,
+    a_rows: np.ndarray | None = None,
+    b_rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """Dot product of row i of ``a`` with row i of ``b``, as float64; with ``a_rows`` and
+    ``b_rows``, of row ``a_rows[i]`` of ``a`` with row ``b_rows[i]`` of ``b``.
+
+    Exactly ``np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()`` of the
+    matrices (of ``a[a_rows]`` and ``b[b_rows]``), without building the taken rows.
     """
-    if a.shape != b.shape:
+    if a_rows is None:
+        a_rows = np.arange(a.shape[0])
+    if b_rows is None:
+        b_rows = np.arange(b.shape[0])
+    a_rows, b_rows = np.asarray(a_rows, dtype=np.int64), np.asarray(b_rows, dtype=np.int64)
+    if a.shape[1] != b.shape[1] or a_rows.shape != b_rows.shape:
         raise ValueError(f"row_dots needs equal shapes, got {a.shape} and {b.shape}")
     if (
         not sparse.issparse(a)
@@ -104,25 +111,34 @@ def row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
         or b.format != "csr"
         or a.dtype != b.dtype
         or a.dtype.kind != "f"  # SciPy sums integers in a wider type
-        or not (np.isfinite(a.data).all() and np.isfinite(b.data).all())  # inf x 0 is kept
+        or (a_rows.size and (a_rows.min() < 0 or a_rows.max() >= a.shape[0]))
+        or (b_rows.size and (b_rows.min() < 0 or b_rows.max() >= b.shape[0]))
     ):
-        return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
-    canonical = _canonical(a) and _canonical(b)
-    n_rows = a.shape[0]
+        return _scipy_dots(take_rows(a, a_rows), take_rows(b, b_rows))
+    a_parts, b_parts = _segments(a, a_rows), _segments(b, b_rows)
+    parts = a_parts + b_parts
+    if not all(np.isfinite(values).all() for _, values in parts):  # inf x 0 is kept
+        return _scipy_dots(take_rows(a, a_rows), take_rows(b, b_rows))
+    # SciPy's canonical kernel when every taken row's columns strictly increase, else its
+    # general one (the order the products are added in differs)
+    canonical = all(
+        columns.size < 2 or bool(np.all(columns[1:] > columns[:-1])) for columns, _ in parts
+    )
+    n_rows = a_rows.size
     products, counts = [], np.zeros(n_rows, dtype=np.int64)
-    for row in range(n_rows):
-        a_start, a_end = a.indptr[row], a.indptr[row + 1]
-        b_start, b_end = b.indptr[row], b.indptr[row + 1]
-        if a_start == a_end or b_start == b_end:
+    for row, ((a_columns, a_values), (b_columns, b_values)) in enumerate(
+        zip(a_parts, b_parts, strict=True)
+    ):
+        if a_columns.size == 0 or b_columns.size == 0:
             continue
         if canonical:
-            at_a, at_b = _common(a.indices[a_start:a_end], b.indices[b_start:b_end])
+            at_a, at_b = _common(a_columns, b_columns)
         else:
-            found = _common_unsorted(a.indices[a_start:a_end], b.indices[b_start:b_end])
+            found = _common_unsorted(a_columns, b_columns)
             if found is None:  # a column twice in a row: SciPy adds them up first
-                return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+                return _scipy_dots(take_rows(a, a_rows), take_rows(b, b_rows))
             at_a, at_b = found
-        product = a.data[a_start:a_end][at_a] * b.data[b_start:b_end][at_b]
+        product = a_values[at_a] * b_values[at_b]
         product = product[product != 0]  # SciPy's kernel keeps only non-zero results
         products.append(product)
         counts[row] = product.size

@@ -124,7 +124,9 @@ def _scipy_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matri
     return matrix[rows]
 
 
-def _scipy_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+def _scipy_dots(a, b, a_rows=None, b_rows=None) -> np.ndarray:
+    if a_rows is not None:
+        a, b = a[a_rows], b[b_rows]
     return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
 
 

@@ -71,6 +71,24 @@ def test_row_dots_are_scipys_multiply_and_row_sum_to_the_bit(data) -> None:
     np.testing.assert_array_equal(got.view(np.int64), expected.view(np.int64))
 
 
+@settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_row_dots_of_taken_rows_are_scipys_of_the_taken_matrices(data) -> None:
+    a = data.draw(csr_matrices())
+    b = data.draw(csr_matrices(n_cols=a.shape[1])).astype(a.dtype)
+    n_pairs = data.draw(st.integers(0, 6))
+    a_rows = np.array(
+        data.draw(st.lists(st.integers(0, a.shape[0] - 1), min_size=n_pairs, max_size=n_pairs))
+    )
+    b_rows = np.array(
+        data.draw(st.lists(st.integers(0, b.shape[0] - 1), min_size=n_pairs, max_size=n_pairs))
+    )
+    a_rows, b_rows = a_rows.astype(np.int64), b_rows.astype(np.int64)
+    expected = np.asarray(a[a_rows].multiply(b[b_rows]).sum(axis=1), dtype=np.float64).ravel()
+    got = row_dots(a, b, a_rows, b_rows)
+    np.testing.assert_array_equal(got.view(np.int64), expected.view(np.int64))
+
+
 def test_row_dots_with_an_infinite_entry_are_scipys() -> None:
     a = sparse.csr_matrix(np.array([[np.inf, 1.0, 0.0]], dtype=np.float32))
     b = sparse.csr_matrix(np.array([[0.0, 2.0, 3.0]], dtype=np.float32))
