@@ -303,6 +303,15 @@ def _compiled_rows_product() -> Callable[..., np.ndarray] | None:
     return rows_product
 
 
+def _compiled_sparse_product() -> Callable[..., np.ndarray] | None:
+    """:func:`matcher.scoring.row_products.sparse_rows_product` where numba is installed."""
+    try:
+        from matcher.scoring.row_products import sparse_rows_product
+    except ImportError:
+        return None
+    return sparse_rows_product
+
+
 def _csr_rows(
     data: np.ndarray, columns: np.ndarray, indptr: np.ndarray, kept: np.ndarray, n_columns: int
 ) -> sparse.csr_matrix:
@@ -366,7 +375,17 @@ class DonorVectors:
         """
         if self.profile_chars_t is None or self.profile_chars_t[0] is not self.profile_chars:
             self.profile_chars_t = (self.profile_chars, self.profile_chars.T.tocsr())
-        return (chars @ self.profile_chars_t[1]).toarray()
+        transposed = self.profile_chars_t[1]
+        compiled = _compiled_sparse_product() if chars.shape[0] <= COMPILED_MAX_ROWS else None
+        if (
+            compiled is not None
+            and sparse.issparse(chars)
+            and chars.format == "csr"
+            and chars.dtype == np.float32
+            and transposed.dtype == np.float32
+        ):
+            return compiled(chars, transposed)
+        return (chars @ transposed).toarray()
 
     def text_scores(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Proposal x donor dot products with the profile vectors and the funded sums."""

@@ -105,3 +105,24 @@ def test_row_dots_of_long_rows_add_in_scipys_order() -> None:
     np.testing.assert_array_equal(row_dots(a, b), expected)
     sequential = np.cumsum(a.multiply(b).toarray(), axis=1, dtype=np.float32)[:, -1]
     assert not np.array_equal(sequential.astype(np.float64), expected)  # the order matters
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_compiled_rows_product_is_scipys_product_to_the_bit(data) -> None:
+    """The character route's cosines: a few rows (any entry order) times the donors' matrix."""
+    from matcher.scoring.row_products import sparse_rows_product
+
+    rows = data.draw(csr_matrices()).astype(np.float32)
+    other = data.draw(csr_matrices(n_rows=rows.shape[1])).astype(np.float32)
+    expected = (rows @ other).toarray()
+    got = sparse_rows_product(rows, other)
+    assert got.dtype == expected.dtype == np.float32
+    np.testing.assert_array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_compiled_rows_product_refuses_other_dtypes() -> None:
+    from matcher.scoring.row_products import sparse_rows_product
+
+    with pytest.raises(ValueError):
+        sparse_rows_product(sparse.csr_matrix(np.eye(2)), sparse.csr_matrix(np.eye(2)))
