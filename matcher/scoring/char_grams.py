@@ -37,8 +37,19 @@ def token_counts(
     sort of int64 is several times faster than sorting each sparse row after building it.
     """
     n_rows, n_terms = shape
-    row = np.concatenate(row_parts) if len(row_parts) else np.zeros(0, dtype=np.int64)
     term = np.concatenate(term_parts) if len(term_parts) else np.zeros(0, dtype=np.int64)
+    if n_rows == 1:  # one new proposal: its sorted distinct terms and counts are the row
+        distinct, counts = np.unique(term[term >= 0].astype(np.int64), return_counts=True)
+        index_dtype = np.int32 if max(n_terms, distinct.size) < 2**31 else np.int64
+        return sparse.csr_matrix(
+            (
+                counts.astype(dtype),
+                distinct.astype(index_dtype),
+                np.array([0, distinct.size], dtype=index_dtype),
+            ),
+            shape=shape,
+        )
+    row = np.concatenate(row_parts) if len(row_parts) else np.zeros(0, dtype=np.int64)
     known = term >= 0
     pair = np.sort(row[known].astype(np.int64) * n_terms + term[known])
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if pair.size else pair[:0]

@@ -16,6 +16,7 @@ from matcher.profile import (
     DonorProfiles,
 )
 from matcher.scoring.features import DonorVectors, ProposalFeatures
+from matcher.scoring.sparse_rows import few_rows_times_dense
 
 COMPONENTS: tuple[str, ...] = (
     "thematic",
@@ -155,13 +156,13 @@ def geography_scores(
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan).astype(np.float32)[:, None]
     stated, named, focus, has_revealed, count = _geography_weights(profiles, donors, params)
-    total = features.countries @ stated
-    total += features.countries @ named
-    total += features.countries @ focus
+    total = few_rows_times_dense(features.countries, stated)
+    total += few_rows_times_dense(features.countries, named)
+    total += few_rows_times_dense(features.countries, focus)
     if has_revealed.any():
-        country_hit = features.countries @ donors.funded_country_any
-        area_hit = features.countries @ donors.funded_area_any
-        region_hit = features.countries @ donors.funded_region_any
+        country_hit = few_rows_times_dense(features.countries, donors.funded_country_any)
+        area_hit = few_rows_times_dense(features.countries, donors.funded_area_any)
+        region_hit = few_rows_times_dense(features.countries, donors.funded_region_any)
         revealed = np.maximum(
             country_hit,
             np.maximum(

@@ -15,7 +15,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-__all__ = ["row_dots", "take_rows"]
+__all__ = ["few_rows_times_dense", "row_dots", "take_rows"]
+
+FEW_ROWS = 8
+"""Up to this many rows, :func:`few_rows_times_dense` adds the rows itself; SciPy beyond."""
 
 
 def take_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
@@ -150,3 +153,27 @@ def row_dots(
         present = np.flatnonzero(counts)
         total[present] = np.add.reduceat(data, indptr[present])
     return total.astype(np.float64)
+
+
+def few_rows_times_dense(matrix: sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:
+    """``matrix @ dense`` for a CSR matrix of a few rows (one proposal's countries) and a
+    dense matrix, to the bit: SciPy's ``csr_matvecs`` adds ``value * dense_row`` entry by
+    entry in stored order, in the result type, and so does this, without SciPy's dispatch
+    and checks (a one-proposal score takes ten such products)."""
+    dtype = np.result_type(matrix.dtype, dense.dtype) if sparse.issparse(matrix) else None
+    if (
+        dtype is None
+        or matrix.format != "csr"
+        or matrix.shape[0] > FEW_ROWS
+        or not isinstance(dense, np.ndarray)
+        or dense.ndim != 2
+        or matrix.shape[1] != dense.shape[0]
+        or dtype.kind != "f"
+    ):
+        return matrix @ dense
+    out = np.zeros((matrix.shape[0], dense.shape[1]), dtype=dtype)
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data.astype(dtype, copy=False)
+    for row in range(matrix.shape[0]):
+        for at in range(indptr[row], indptr[row + 1]):
+            out[row] += data[at] * dense[indices[at]]
+    return out

@@ -156,3 +156,47 @@ def test_funded_proposals_scored_alone_get_scipys_bits(generated, monkeypatch) -
     plain = stacks()
     for ours, theirs in zip(fast, plain, strict=True):
         np.testing.assert_array_equal(ours.view(np.uint32), theirs.view(np.uint32))
+
+
+WORDS = st.sampled_from(
+    [
+        "mangrove",
+        "Mangroves",
+        "wetlands",
+        "Forêts",
+        "forêts",
+        "zones humides",
+        "aires protégées",
+        "manglares",
+        "Restauración",
+        "arrecifes",
+        "湿地保护区",
+        "红树林",
+        "森林恢复",
+        "l’eau",
+        "REDD+",
+        "2020s",
+        "a1b2",
+        "x",
+        "snake_case",
+        "",
+        "  ",
+        "—",
+    ]
+)
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(WORDS, max_size=40).map(" ".join))
+def test_one_text_alone_gets_scikit_learns_row_to_the_bit(text_model, text) -> None:
+    """One new proposal's words and characters (the one-row counting) against scikit-learn's
+    transform of that text, French, Spanish, Chinese and empty texts included."""
+    for fast, reference in (
+        (text_model.words([text]), text_model.word_.transform([text])),
+        (text_model.chars([text]), text_model.char_.transform([text])),
+    ):
+        reference = reference.astype(np.float32)
+        assert fast.dtype == np.float32 and fast.shape == reference.shape
+        np.testing.assert_array_equal(fast.indptr, reference.indptr)
+        np.testing.assert_array_equal(fast.indices, reference.indices)
+        np.testing.assert_array_equal(fast.data.view(np.uint32), reference.data.view(np.uint32))

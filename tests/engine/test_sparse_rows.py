@@ -126,3 +126,18 @@ def test_compiled_rows_product_refuses_other_dtypes() -> None:
 
     with pytest.raises(ValueError):
         sparse_rows_product(sparse.csr_matrix(np.eye(2)), sparse.csr_matrix(np.eye(2)))
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_few_rows_times_dense_is_scipys_product_to_the_bit(data) -> None:
+    from matcher.scoring.sparse_rows import few_rows_times_dense
+
+    rows = data.draw(csr_matrices())
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    dense_dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    dense = np.random.default_rng(seed).random((rows.shape[1], 7)).astype(dense_dtype)
+    expected = rows @ dense
+    got = few_rows_times_dense(rows, dense)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert got.tobytes() == np.ascontiguousarray(expected).tobytes()  # bit for bit
