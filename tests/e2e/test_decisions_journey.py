@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.grid import grid_text, table
 from tests.e2e.person import LONG_WAIT_MS, choose, fill
 
 pytestmark = pytest.mark.browser
@@ -110,13 +111,6 @@ def save_note(page, text: str) -> None:
     flash(page, "Saved the note")
 
 
-def grid_text(page) -> str:
-    """What the list's table shows (its accessible copy of the visible cells)."""
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
-    return " | ".join(grid.locator('[role="gridcell"]').all_inner_texts())
-
-
 def download(page, button: str) -> tuple[bytes, str]:
     with page.expect_download(timeout=LONG_WAIT_MS) as info:
         page.get_by_role("button", name=button).click()
@@ -154,7 +148,7 @@ def walk(page, screenshot_dir: Path) -> None:
     add_to_list(page, proposal)
     record_decision(page, status)
     save_note(page, FORMULA_NOTE)
-    assert "contacted" in grid_text(page)
+    assert "contacted" in grid_text(table(page))
     shot(page, screenshot_dir, "spain-contacted")
 
     # 2. The Japan Biodiversity Fund's list: declined. Spain's decision is untouched.
@@ -162,7 +156,7 @@ def walk(page, screenshot_dir: Path) -> None:
     create_list(page, event, donor)
     add_to_list(page, proposal)
     record_decision(page, status)
-    assert "declined" in grid_text(page)
+    assert "declined" in grid_text(table(page))
 
     # 3. An all-donors list: decisions are per donor, and the page says so.
     event, donor, proposal, _ = LISTS[2]
@@ -197,7 +191,7 @@ def walk(page, screenshot_dir: Path) -> None:
         wait_until_idle(page)
         no_error(page)
         decision, amount = expected[event]
-        shown = grid_text(page)
+        shown = grid_text(table(page))
         assert TITLES[proposal] in shown  # the id column is off-screen; the title leads
         if decision:
             assert decision in shown
@@ -326,14 +320,14 @@ def test_remove_then_undo_the_picker_counts_and_the_list_show_what_is_on_it(
     page.get_by_role("button", name="Remove from list").click()
     flash(page, f"Removed {first} from the shortlist.")
     assert picked_list(page) == f"Lisbon side event · {SPAIN} (1)"
-    shown = grid_text(page)
+    shown = grid_text(table(page))
     assert TITLES[second] in shown and TITLES[first] not in shown
     shot(page, screenshot_dir, "removed")
 
     page.get_by_role("button", name=f"Undo: put {first} back").click()
     flash(page, f"Put {first} back on the shortlist.")
     assert picked_list(page) == f"Lisbon side event · {SPAIN} (2)"
-    shown = grid_text(page)
+    shown = grid_text(table(page))
     assert shown.index(TITLES[first]) < shown.index(TITLES[second])  # back in its place
     # The box under the list offers the picked proposal's position as it is now (it said 1
     # while 23298 was back at 2).

@@ -33,6 +33,7 @@ import pytest
 from matcher import reference
 from matcher.words import country_names
 from tests.e2e.app_idle import new_context, wait_until_idle
+from tests.e2e.grid import grid_records, table
 from tests.e2e.person import LONG_WAIT_MS, choose, fill
 
 pytestmark = pytest.mark.browser
@@ -65,62 +66,6 @@ def shot(page, folder: Path, name: str, at=None) -> None:
 def no_error(page) -> None:
     assert page.get_by_text(ERROR_TEXT).count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def ranked_table(page) -> list[dict[str, str]]:
-    """The ranked table as the person reads it, every row and column, scrolling the grid.
-
-    The grid draws on a canvas; its accessible table holds the cells in view, so the grid is
-    scrolled to the right until no new column appears, then down (rows are up to ten lines
-    tall, so a few fit at once) until no new row appears.
-    """
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
-    grid.scroll_into_view_if_needed()
-    headers: dict[str, str] = {}
-    cells: dict[tuple[str, str], str] = {}
-
-    def collect() -> None:
-        # One read of the accessible table, so a redraw cannot take a cell away mid-read.
-        seen = grid.evaluate(
-            """g => ({
-                headers: [...g.querySelectorAll('thead [role="columnheader"]')].map(
-                    h => [h.getAttribute("aria-colindex"), h.innerText.trim()]),
-                cells: [...g.querySelectorAll('tbody [role="gridcell"]')].map(c => [
-                    c.parentElement.getAttribute("aria-rowindex"),
-                    c.getAttribute("aria-colindex"), c.innerText.trim()]),
-            })"""
-        )
-        headers.update(dict(seen["headers"]))
-        for row, col, text in seen["cells"]:
-            cells[(row, col)] = text
-
-    sweeps = 0  # steps right until no new column: learnt on the first pass, kept after
-    for down in range(40):
-        rows_before = {row for row, _ in cells}
-        for step in range(12):
-            before = len(headers)
-            collect()
-            if (down == 0 and len(headers) == before) or (down > 0 and step >= sweeps):
-                break
-            grid.hover()
-            page.mouse.wheel(600, 0)
-            page.wait_for_timeout(300)
-            if down == 0:
-                sweeps = step + 1
-        grid.hover()
-        page.mouse.wheel(-10_000, 0)
-        page.wait_for_timeout(200)
-        collect()
-        if {row for row, _ in cells} == rows_before:
-            break
-        page.mouse.wheel(0, 300)
-        page.wait_for_timeout(300)
-    grid.hover()
-    page.mouse.wheel(-10_000, -100_000)
-    page.wait_for_timeout(300)
-    rows = sorted({row for row, _ in cells}, key=int)
-    return [{name: cells.get((row, col), "") for col, name in headers.items()} for row in rows]
 
 
 def euros(cell: str) -> float:
@@ -190,7 +135,7 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     caption = filters_caption(page)
     assert "SIDS" in caption and "ecosystem marine and coastal" in caption
     assert "funded and closed proposals hidden" in caption
-    open_rows = ranked_table(page)
+    open_rows = grid_records(table(page))
     assert open_rows, caption
     assert any(SAMANA in row["proposal"] for row in open_rows)
     assert_marine_sids_above_500k_not_funded_by_jbf(open_rows)
@@ -202,7 +147,7 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     page.get_by_text("Include funded and closed proposals").click()
     page.get_by_text("funded by others").first.wait_for(state="attached", timeout=LONG_WAIT_MS)
     wait_until_idle(page)
-    every_row = ranked_table(page)
+    every_row = grid_records(table(page))
     titles = [row["proposal"] for row in every_row]
     assert any(GUINEA_BISSAU in t for t in titles), titles
     assert any(CORAL_TRIANGLE in t for t in titles), titles
@@ -214,7 +159,7 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     # A minimum score: what is left scores at least that, and is still marine SIDS.
     set_minimum_score(page, MIN_SCORE)
     no_error(page)
-    scored = ranked_table(page)
+    scored = grid_records(table(page))
     assert scored, filters_caption(page)
     assert all(float(row["score"]) >= MIN_SCORE for row in scored), scored
     assert_marine_sids_above_500k_not_funded_by_jbf(scored)
@@ -255,7 +200,7 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
         no_error(colleague)
         assert colleague.get_by_role("combobox", name="Donor", exact=True).input_value() == JBF
         assert filters_caption(colleague) == view_caption
-        assert [row["proposal"] for row in ranked_table(colleague)] == order
+        assert [row["proposal"] for row in grid_records(table(colleague))] == order
         assert explanation(colleague) == (explained_label, explained_score)
         assert colleague.get_by_text("The link explains").count() == 0
         shot(colleague, screenshot_dir, "4-colleague", colleague.get_by_text("Why this match"))

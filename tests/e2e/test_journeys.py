@@ -33,6 +33,7 @@ from tests.app.french_workbook import (
     workbook,
 )
 from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.grid import grid_rows, table
 from tests.e2e.person import LONG_WAIT_MS, choose
 from tests.e2e.test_browser import open_page
 
@@ -56,17 +57,6 @@ def no_error(page) -> None:
 def metric(page, label: str) -> str:
     box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
     return box.locator('[data-testid="stMetricValue"]').inner_text()
-
-
-def grid_rows(page, nth: int = 0) -> list[list[str]]:
-    """The visible cells of the nth table on the page, row by row (the grid's a11y table)."""
-    grid = page.locator('[data-testid="stDataFrame"]').nth(nth)
-    # The grid draws on a canvas; its accessible table (hidden) holds the visible cells.
-    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
-    rows = []
-    for row in grid.locator('tbody [role="row"]').all():
-        rows.append([c.inner_text() for c in row.locator('[role="gridcell"]').all()])
-    return rows
 
 
 def at_least(page, score: float) -> None:
@@ -114,7 +104,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     assert metric(page, "Rows in the file") == "3"
     assert metric(page, "Rows loaded") == "1"
     assert metric(page, "Rows rejected") == "2"
-    rejected = grid_rows(page, 0)
+    rejected = grid_rows(table(page, 0))
     assert rejected[0][:3] == ["4", rejected[0][1], "Restauration des mangroves du Saloum"]
     assert rejected[0][1].startswith("auto-")
     assert rejected[1][1] == "auto-row-5"
@@ -140,7 +130,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     page.get_by_text("2 proposals match").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     assert "/matches" in page.url and "round_id=" in page.url
-    titles = {row[1] for row in grid_rows(page, 0)}
+    titles = {row[1] for row in grid_rows(table(page, 0))}
     assert titles == {"Aires marines protégées des Bijagós", "Restauration des mangroves du Saloum"}
     shot(page, screenshot_dir, "officer-4-ranked")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.app_idle import new_context, wait_until_idle
+from tests.e2e.grid import grid_records, table
 from tests.e2e.person import LONG_WAIT_MS, choose, fill
 from tests.e2e.test_browser import PAGE_TITLES
 
@@ -73,11 +74,8 @@ def open_tab(page) -> str:
 
 
 def first_cells(page, n: int = 3) -> list[str]:
-    """The ``proposal`` cell of the ranked table's first ``n`` rows (the grid's a11y table)."""
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
-    rows = grid.locator('tbody [role="row"]').all()[:n]
-    return [row.locator('[role="gridcell"]').nth(1).inner_text() for row in rows]
+    """The ``proposal`` cell of the ranked table's first ``n`` rows."""
+    return [row["proposal"] for row in grid_records(table(page), first=n)]
 
 
 def test_every_page_opens_at_its_own_path(own_page):
