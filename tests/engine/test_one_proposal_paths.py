@@ -200,3 +200,15 @@ def test_one_text_alone_gets_scikit_learns_row_to_the_bit(text_model, text) -> N
         np.testing.assert_array_equal(fast.indptr, reference.indptr)
         np.testing.assert_array_equal(fast.indices, reference.indices)
         np.testing.assert_array_equal(fast.data.view(np.uint32), reference.data.view(np.uint32))
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(
+        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, width=64), min_size=1, max_size=40
+    )
+)
+def test_median_of_a_donors_grants_is_numpys_to_the_bit(values) -> None:
+    array = np.log10(np.abs(np.asarray(values)) + 1.0)
+    assert own_funding.median_of(array) == float(np.median(array))
+    assert np.float64(own_funding.median_of(array)).tobytes() == np.median(array).tobytes()
