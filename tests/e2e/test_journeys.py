@@ -143,9 +143,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     assert metric(page, "Rows loaded") == "3"
     assert page.get_by_text("1 new row; 2 already stored, of which 1 change").count() == 1
     change_table = page.locator('[data-testid="stDataFrame"]').filter(has_text="Amount requested")
-    # The grid fills its accessible table once it has drawn, after the run has ended.
-    change_table.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=LONG_WAIT_MS)
-    cells = [c.inner_text() for c in change_table.locator('[role="gridcell"]').all()]
+    cells = [cell for row in grid_rows(change_table) for cell in row]
     assert "Restauration des mangroves du Saloum" in cells and "Amount requested" in cells
     shot(page, screenshot_dir, "officer-5-diff")
     page.get_by_role("button", name="Save 3 rows as this round").click()
