@@ -150,7 +150,7 @@ def select_cell(page, grid, found: dict, row: dict) -> str:
     it selected; returns the cell's id.
 
     glide-data-grid takes the pointer's arrival in an animation frame and drops a press
-    that comes before it (5 of 7 immediate clicks in a probe), so the click waits two frames
+    that comes before it (6 of 8 immediate clicks in three probes), so the click waits two frames
     after the pointer arrives; a click still lost on a starved machine is made again.
     """
     cell_id = f"glide-cell-{found['column']}-{row['row']}"
