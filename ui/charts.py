@@ -1,4 +1,4 @@
-"""Altair charts for the Matches and Overview pages.
+"""Altair charts for the Overview page.
 
 Functions here take tidy frames and return ``alt.Chart`` objects; shaping the data lives in
 ``ui.overview`` and ``ui.matches`` so both can be tested without drawing anything. The world
@@ -19,7 +19,6 @@ from matcher import reference
 
 __all__ = [
     "MAP_ATTRIBUTION",
-    "component_chart",
     "crowding_chart",
     "funding_chart",
     "proposal_map",
@@ -41,36 +40,6 @@ def _maps_dir() -> Path:
 def world_topology() -> dict:
     """The shipped world TopoJSON (countries keyed by ISO 3166 numeric ``id``)."""
     return json.loads((_maps_dir() / "countries-110m.json").read_text(encoding="utf-8"))
-
-
-def component_chart(components: pd.DataFrame) -> alt.Chart:
-    """Horizontal bars: each score component's value and its weighted share of the score.
-
-    ``components`` has ``component`` (label), ``value`` (0-1), ``weight`` and
-    ``contribution`` (the part of the final score it accounts for); components missing
-    for the pair have NaN value and are drawn as absent, not as zero.
-    """
-    shown = components.copy()
-    shown["status"] = shown["value"].map(lambda v: "not available" if pd.isna(v) else "scored")
-    base = alt.Chart(shown).encode(
-        y=alt.Y("component:N", sort=None, title=None),
-        tooltip=[
-            alt.Tooltip("component:N", title="component"),
-            alt.Tooltip("value:Q", title="value (0-1)", format=".2f"),
-            alt.Tooltip("weight:Q", title="weight", format=".2f"),
-            alt.Tooltip("contribution:Q", title="share of score", format=".2f"),
-            alt.Tooltip("status:N"),
-        ],
-    )
-    value_bars = base.mark_bar(color="#a5d6a7").encode(
-        x=alt.X(
-            "value:Q",
-            title="value (pale), share of score (dark)",
-            scale=alt.Scale(domain=[0, 1]),
-        ),
-    )
-    contribution_bars = base.mark_bar(color="#2e7d32", height=8).encode(x="contribution:Q")
-    return (value_bars + contribution_bars).properties(height=28 * max(len(shown), 1) + 30)
 
 
 def funding_chart(

@@ -487,16 +487,23 @@ def _render_explanation(detail: PairExplanation) -> None:
     components = detail.components.assign(
         component=detail.components["component"].map(lambda c: COMPONENT_LABELS.get(c, c))
     )
-    chart_col, text_col = st.columns([2, 3])
-    # Altair is imported here, below the ranked table: a first session after a start gets the
-    # table without waiting for the charting library to load.
-    from ui.charts import component_chart
-
-    chart_col.altair_chart(component_chart(components), width="stretch")
-    text_col.dataframe(
-        component_rows(components),
+    # The components are drawn as bars inside their own table (a progress column), not as an
+    # Altair chart: Vega's code is the heaviest a new session loads, and the Matches page's
+    # browser drew nothing, the ranked table included, until it had loaded (issue 13).
+    rows = component_rows(components)
+    rows.insert(1, "bar", components["value"].astype(float).clip(0.0, 1.0).to_numpy())
+    st.dataframe(
+        rows,
         hide_index=True,
         column_config={
+            "bar": st.column_config.ProgressColumn(
+                "as a bar",
+                min_value=0.0,
+                max_value=1.0,
+                format="%.2f",
+                width="small",
+                help="The component's value from 0 to 1; empty where nobody can compare it.",
+            ),
             "weight": st.column_config.NumberColumn(format="%.2f"),
             "contribution": st.column_config.TextColumn("share of score"),
             "sentence": st.column_config.TextColumn("in words", width="large"),

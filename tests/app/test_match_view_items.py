@@ -111,3 +111,20 @@ def test_the_co_funding_plan_opens_in_the_currency_chosen_for_the_whole_app(app)
     assert_clean(at)
     assert at.segmented_control(key="display_currency").value == "EUR"
     assert at.selectbox(key="plan_currency").value == "EUR"
+
+
+def test_the_explained_pair_draws_its_components_as_bars_in_its_table_without_a_chart(app):
+    """The components' bars live in the components table: Matches loads no charting code."""
+    app.query_params.update({"donor_id": "ES"})
+    at = app.run()
+    assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == 0
+    parts = next(d.value for d in at.dataframe if "sentence" in d.value.columns)
+    assert list(parts.columns[:3]) == ["component", "bar", "value"]
+    stated = parts["value"] != "not stated"
+    assert stated.any()
+    assert parts.loc[stated, "bar"].between(0.0, 1.0).all()
+    assert parts.loc[stated, "value"].astype(float).round(2).tolist() == (
+        parts.loc[stated, "bar"].round(2).tolist()
+    )
+    assert parts.loc[~stated, "bar"].isna().all()

@@ -117,19 +117,9 @@ def test_map_embeds_the_shipped_topology_so_it_needs_no_network(proposals):
     assert {"404", "604", "562"} <= world_ids  # Kenya, Peru, Niger
 
 
-def test_funding_and_component_charts_render_to_vega_lite(proposals, history):
+def test_funding_chart_renders_to_vega_lite(proposals, history):
     totals = overview.funding_by_target(proposals, history).table
     spec = charts.funding_chart(
         totals, category="target", category_title="Aichi target", currency="USD"
     ).to_dict()
     assert spec["encoding"]["xOffset"]["field"] == "measure"
-    components = pd.DataFrame(
-        {
-            "component": ["thematic", "targets", "history"],
-            "value": [0.8, 0.5, math.nan],
-            "weight": [1.0, 1.0, 1.0],
-            "contribution": [0.4, 0.25, 0.0],
-        }
-    )
-    layered = charts.component_chart(components).to_dict()
-    assert len(layered["layer"]) == 2
