@@ -471,6 +471,7 @@ def render_csv_downloads(
 # -- "Add to event" from a donor's or a proposal's view on the Matches page ---------------
 
 NEW_EVENT = "new"
+ADD_TO_EVENT_KEY = "mv_add_to_event_open"  # the expander's open state
 
 
 def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
@@ -480,6 +481,13 @@ def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
     on screen (``proposal_id``, ``proposal_title``, ``donor_id``, ``donor_name``).
     """
     if shown.empty:
+        return
+    # Lazy: nothing inside is built or sent until the person opens it, so a new session's
+    # browser draws the ranked table without the form's widgets (a date picker among them).
+    adder = st.expander(
+        "Add to an event", icon=":material/event:", key=ADD_TO_EVENT_KEY, on_change="rerun"
+    )
+    if not adder.open:
         return
     store = services.get_store()
     events = store.events()
@@ -492,10 +500,7 @@ def render_add_to_event(view: Any, shown: pd.DataFrame) -> None:
     else:
         options = dict(zip(shown["donor_id"], shown["donor_name"], strict=True))
         label, placeholder = "Donors", "Pick from the ranked donors"
-    with (
-        st.expander("Add to an event", icon=":material/event:"),
-        st.form(f"mv_add_to_event_{view.view}", clear_on_submit=True),
-    ):
+    with adder, st.form(f"mv_add_to_event_{view.view}", clear_on_submit=True):
         picked = st.multiselect(
             label,
             list(options),

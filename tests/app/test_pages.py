@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from matcher.load import load
 from matcher.store import open_store
+from ui.events_panel import ADD_TO_EVENT_KEY
 from ui.filters import is_closed_status
 from ui.pages import UNEXPECTED_ERROR_MESSAGE
 
@@ -420,6 +421,9 @@ def test_matches_page_adds_ranked_proposals_to_a_new_event_as_the_donors_shortli
     app.query_params.update({"donor_id": "ES"})
     at = app.run()
     at.text_input(key="user_name").set_value("Ana Pérez").run()
+    assert not any(m.label == "Proposals" for m in at.multiselect)  # built once opened
+    at.session_state[ADD_TO_EVENT_KEY] = True  # the person opens "Add to an event"
+    at.run()
     top_two = at.dataframe[0].value["proposal_id"].head(2).tolist()
     box = next(m for m in at.multiselect if m.label == "Proposals")
     box.set_value(top_two)
@@ -449,6 +453,8 @@ def test_matches_page_adds_a_proposals_donors_to_an_existing_event(app, store):
     app.query_params.update({"view": "proposal", "proposal_id": proposal_id})
     at = app.run()
     assert_clean(at)
+    at.session_state[ADD_TO_EVENT_KEY] = True  # the person opens "Add to an event"
+    at.run()
     donors = at.dataframe[0].value["donor_name"].head(2).tolist()
     ids = store.donors().set_index("name").loc[donors, "donor_id"].tolist()
     next(m for m in at.multiselect if m.label == "Donors").set_value(ids)
