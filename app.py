@@ -33,10 +33,14 @@ current_page = st.navigation(app_pages(), position="sidebar", expanded=True)
 # the page, so the browser loads the page's main table before their widgets' code.
 settings = st.sidebar.container()
 seed_display_currency()
+# The hidden "/" page only forwards to Matches: its sidebar would be drawn and at once
+# replaced, in the run every new session starts with.
+forwards_only = current_page.url_path == ""
 try:
     run_guarded(current_page)
 finally:  # also when the page stops early (st.stop)
-    with settings:
-        render_identity()
-        render_display_currency()
+    if not forwards_only:
+        with settings:
+            render_identity()
+            render_display_currency()
 keep_app_params()
