@@ -1,7 +1,7 @@
 """Altair charts for the Overview page.
 
 Functions here take tidy frames and return ``alt.Chart`` objects; shaping the data lives in
-``ui.overview`` and ``ui.matches`` so both can be tested without drawing anything. The world
+``ui.overview`` so it can be tested without drawing anything. The world
 map draws from a TopoJSON file shipped in ``data/maps/`` (Natural Earth via world-atlas),
 embedded in the chart: no tile server, works offline.
 """
