@@ -19,8 +19,9 @@ import pytest
 
 from tests.e2e.app_idle import wait_until_idle
 from tests.e2e.conftest import REQUIRE_BROWSER_ENV, _streamlit_server, require_browser
+from tests.e2e.grid import grid_rows, grid_table, table
 from tests.e2e.person import LONG_WAIT_MS, choose, fill
-from tests.e2e.test_journeys import grid_rows, no_error
+from tests.e2e.test_journeys import no_error
 
 pytestmark = pytest.mark.browser
 
@@ -119,7 +120,7 @@ def open_matches(page) -> list[list[str]]:
     page.get_by_text("proposals match; showing").first.wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     no_error(page)
-    return [row[:2] for row in grid_rows(page, 0)[:8]]
+    return [row[:2] for row in grid_table(table(page, 0), 8)[1]]
 
 
 def preset_shown(page) -> str:
@@ -209,7 +210,9 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
 
     # The log holds the set with who and its figures; one click goes back.
     dialog = open_panel(page)
-    log = grid_rows(dialog, 0) if dialog.locator('[data-testid="stDataFrame"]').count() else []
+    log = (
+        grid_rows(table(dialog, 0)) if dialog.locator('[data-testid="stDataFrame"]').count() else []
+    )
     assert any(OFFICER in cell for row in log for cell in row)
     assert any("learned set adopted" in cell for row in log for cell in row)
     assert dialog.get_by_text("This learned set is the one in force.").count() == 1
