@@ -85,12 +85,6 @@ def _other_rows_with_text(
     return (per_donor[m] - has_text[f]) > 0
 
 
-def _row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
-    """Dot product of row i of ``a`` with row i of ``b`` (same shapes), SciPy's bits
-    (:func:`matcher.scoring.sparse_rows.row_dots`)."""
-    return row_dots(a, b)
-
-
 def _cosine_without(
     x: sparse.csr_matrix,
     stated: sparse.csr_matrix,
@@ -104,13 +98,13 @@ def _cosine_without(
     not by the norm of a difference that float rounding leaves just above zero). Returns the
     cosine and whether the donor still has any text once ``own`` is out.
     """
-    xs, x_sum, x_own = _row_dots(x, stated), _row_dots(x, funded_sum), _row_dots(x, own)
-    ss = _row_dots(stated, stated)
-    s_sum, s_own = _row_dots(stated, funded_sum), _row_dots(stated, own)
+    xs, x_sum, x_own = row_dots(x, stated), row_dots(x, funded_sum), row_dots(x, own)
+    ss = row_dots(stated, stated)
+    s_sum, s_own = row_dots(stated, funded_sum), row_dots(stated, own)
     sum_sum, sum_own, own_own = (
-        _row_dots(funded_sum, funded_sum),
-        _row_dots(funded_sum, own),
-        _row_dots(own, own),
+        row_dots(funded_sum, funded_sum),
+        row_dots(funded_sum, own),
+        row_dots(own, own),
     )
     rest_norm = np.sqrt(np.maximum(sum_sum - 2 * sum_own + own_own, 0.0))
     has_rest = has_rest & (rest_norm > 0)

@@ -262,7 +262,7 @@ class TextProduct:
         words = words.tocsr()
         remapped = self.position[words.indices]
         m = self.n_donors
-        compiled = _compiled_rows_product() if words.shape[0] <= COMPILED_MAX_ROWS else None
+        compiled = _compiled("rows_product") if words.shape[0] <= COMPILED_MAX_ROWS else None
         if compiled is not None and self.n_dense and self.dense.dtype == np.float32:
             rest = self.rest
             product = compiled(
@@ -294,22 +294,14 @@ COMPILED_MAX_ROWS = 8
 """Up to this many proposals (an upload's new one), the compiled product; SciPy's beyond."""
 
 
-def _compiled_rows_product() -> Callable[..., np.ndarray] | None:
-    """:func:`matcher.scoring.row_products.rows_product` where numba is installed."""
+def _compiled(name: str) -> Callable[..., np.ndarray] | None:
+    """The compiled product ``name`` of :mod:`matcher.scoring.row_products` where numba is
+    installed (``rows_product``, ``sparse_rows_product``); ``None`` without numba."""
     try:
-        from matcher.scoring.row_products import rows_product
+        from matcher.scoring import row_products
     except ImportError:
         return None
-    return rows_product
-
-
-def _compiled_sparse_product() -> Callable[..., np.ndarray] | None:
-    """:func:`matcher.scoring.row_products.sparse_rows_product` where numba is installed."""
-    try:
-        from matcher.scoring.row_products import sparse_rows_product
-    except ImportError:
-        return None
-    return sparse_rows_product
+    return getattr(row_products, name)
 
 
 def _csr_rows(
@@ -376,7 +368,7 @@ class DonorVectors:
         if self.profile_chars_t is None or self.profile_chars_t[0] is not self.profile_chars:
             self.profile_chars_t = (self.profile_chars, self.profile_chars.T.tocsr())
         transposed = self.profile_chars_t[1]
-        compiled = _compiled_sparse_product() if chars.shape[0] <= COMPILED_MAX_ROWS else None
+        compiled = _compiled("sparse_rows_product") if chars.shape[0] <= COMPILED_MAX_ROWS else None
         if (
             compiled is not None
             and sparse.issparse(chars)
