@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.intake.countries import _NAME_COLUMNS
 from matcher.load import load
 from matcher.normalise import parse_countries, suggest_countries
 
@@ -60,18 +61,7 @@ def test_rejected_country_row_carries_the_suggestion_and_accepting_it_loads_the_
     assert again.rejected["row"].tolist() == [3]
 
 
-@pytest.mark.parametrize(
-    "column",
-    [
-        "unterm_en_short",
-        "unterm_en_formal",
-        "unterm_fr_short",
-        "unterm_es_short",
-        "unterm_zh_short",
-        "unterm_ru_short",
-        "unterm_ar_short",
-    ],
-)
+@pytest.mark.parametrize("column", _NAME_COLUMNS)
 def test_every_unterm_name_resolves_as_copied_from_unterm_with_its_marks(column: str) -> None:
     """A focal point pastes the name from UNTERM's list, marks and all ("Cook Islands (the) **")."""
     from matcher import reference
