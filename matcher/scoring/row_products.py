@@ -111,3 +111,97 @@ def sparse_rows_product(rows: sparse.csr_matrix, other: sparse.csr_matrix) -> np
     )
     out[out == 0] = 0.0  # SciPy keeps no zero entry, so no -0.0 either
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _strictly_increasing(columns: np.ndarray, start: int, stop: int) -> bool:
+    for at in range(start + 1, stop):  # noqa: SIM110 (numba compiles no generator)
+        if columns[at] <= columns[at - 1]:
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _finite(values: np.ndarray, start: int, stop: int) -> bool:
+    for at in range(start, stop):  # noqa: SIM110 (numba compiles no generator)
+        if not np.isfinite(values[at]):
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _paired_products(
+    a_indptr: np.ndarray, a_indices: np.ndarray, a_data: np.ndarray,
+    b_indptr: np.ndarray, b_indices: np.ndarray, b_data: np.ndarray,
+    a_rows: np.ndarray, b_rows: np.ndarray,
+) -> tuple[int, np.ndarray, np.ndarray]:  # fmt: skip
+    """Status (0 done, 1 a value is not finite, 2 a column twice in an unsorted row), the
+    non-zero products of each row pair's common columns, and their count per pair."""
+    n_pairs = a_rows.size
+    counts = np.zeros(n_pairs, dtype=np.int64)
+    canonical = True
+    bound = 0
+    for i in range(n_pairs):
+        a0, a1 = a_indptr[a_rows[i]], a_indptr[a_rows[i] + 1]
+        b0, b1 = b_indptr[b_rows[i]], b_indptr[b_rows[i] + 1]
+        if not (_finite(a_data, a0, a1) and _finite(b_data, b0, b1)):
+            return 1, np.empty(0, dtype=a_data.dtype), counts
+        if canonical and not (
+            _strictly_increasing(a_indices, a0, a1) and _strictly_increasing(b_indices, b0, b1)
+        ):
+            canonical = False
+        bound += min(a1 - a0, b1 - b0)
+    products = np.empty(bound, dtype=a_data.dtype)
+    filled = 0
+    for i in range(n_pairs):
+        a0, a1 = a_indptr[a_rows[i]], a_indptr[a_rows[i] + 1]
+        b0, b1 = b_indptr[b_rows[i]], b_indptr[b_rows[i] + 1]
+        if a0 == a1 or b0 == b1:
+            continue
+        before = filled
+        if canonical:  # common columns in ascending order
+            x, y = a0, b0
+            while x < a1 and y < b1:
+                if a_indices[x] < b_indices[y]:
+                    x += 1
+                elif a_indices[x] > b_indices[y]:
+                    y += 1
+                else:
+                    product = a_data[x] * b_data[y]
+                    if product != 0:
+                        products[filled] = product
+                        filled += 1
+                    x += 1
+                    y += 1
+        else:  # SciPy's general kernel: common columns in reverse order of a's row
+            a_sorted = np.sort(a_indices[a0:a1])
+            b_order = np.argsort(b_indices[b0:b1], kind="mergesort")
+            b_sorted = b_indices[b0:b1][b_order]
+            for at in range(1, a_sorted.size):
+                if a_sorted[at] == a_sorted[at - 1]:
+                    return 2, products[:0], counts
+            for at in range(1, b_sorted.size):
+                if b_sorted[at] == b_sorted[at - 1]:
+                    return 2, products[:0], counts
+            for x in range(a1 - 1, a0 - 1, -1):
+                y = np.searchsorted(b_sorted, a_indices[x])
+                if y < b_sorted.size and b_sorted[y] == a_indices[x]:
+                    product = a_data[x] * b_data[b0 + b_order[y]]
+                    if product != 0:
+                        products[filled] = product
+                        filled += 1
+        counts[i] = filled - before
+    return 0, products[:filled], counts
+
+
+def paired_products(
+    a: sparse.csr_matrix, b: sparse.csr_matrix, a_rows: np.ndarray, b_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The products :func:`matcher.scoring.sparse_rows.row_dots` adds up, compiled: for each
+    pair ``(a_rows[i], b_rows[i])`` the non-zero products of the two rows' common columns in
+    the order SciPy's element-wise kernel forms them, and their count per pair. None where
+    ``row_dots`` hands the rows to SciPy (a value that is not finite, a column twice)."""
+    status, products, counts = _paired_products(
+        a.indptr, a.indices, a.data, b.indptr, b.indices, b.data, a_rows, b_rows
+    )
+    return None if status else (products, counts)

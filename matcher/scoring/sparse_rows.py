@@ -12,10 +12,12 @@ kernel instead; a row with a repeated column goes to SciPy itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import sparse
 
-__all__ = ["few_rows_times_dense", "row_dots", "take_rows"]
+__all__ = ["dense_rows", "few_rows_times_dense", "row_dots", "take_rows"]
 
 FEW_ROWS = 8
 """Up to this many rows, :func:`few_rows_times_dense` adds the rows itself; SciPy beyond."""
@@ -47,6 +49,33 @@ def take_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
         (matrix.data[source], matrix.indices[source].astype(index_dtype, copy=False), new_indptr),
         shape=(rows.size, matrix.shape[1]),
     )
+
+
+def dense_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """``take_rows(matrix, rows).toarray()``, without building the taken matrix: SciPy's
+    ``csr_todense`` adds each stored entry into a zero array in stored order, and so does
+    ``np.add.at`` (a one-proposal score with its own funding takes this for its countries)."""
+    if (
+        not sparse.issparse(matrix)
+        or matrix.format != "csr"
+        or matrix.dtype.kind != "f"
+        or np.asarray(rows).dtype.kind not in "iu"
+    ):
+        return take_rows(matrix, rows).toarray()
+    rows = np.asarray(rows, dtype=np.int64).ravel()
+    n_rows = matrix.shape[0]
+    if rows.size and (rows.min() < -n_rows or rows.max() >= n_rows):
+        raise IndexError(f"row index out of range for {n_rows} rows")
+    rows = np.where(rows < 0, rows + n_rows, rows)
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    lengths = (ends - starts).astype(np.int64)
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    source = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1], dtype=np.int64)
+    out = np.zeros((rows.size, matrix.shape[1]), dtype=matrix.dtype)
+    at_row = np.repeat(np.arange(rows.size, dtype=np.int64), lengths)
+    np.add.at(out, (at_row, matrix.indices[source]), matrix.data[source])
+    return out
 
 
 def _common(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -118,10 +147,41 @@ def row_dots(
         or (b_rows.size and (b_rows.min() < 0 or b_rows.max() >= b.shape[0]))
     ):
         return _scipy_dots(take_rows(a, a_rows), take_rows(b, b_rows))
+    compiled = _compiled_products()
+    if compiled is None:
+        found = _paired_products(a, b, a_rows, b_rows)
+    else:
+        found = compiled(a, b, a_rows, b_rows)
+    if found is None:
+        return _scipy_dots(take_rows(a, a_rows), take_rows(b, b_rows))
+    data, counts = found
+    total = np.zeros(a_rows.size, dtype=a.dtype)
+    if counts.any():
+        indptr = np.zeros(a_rows.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        present = np.flatnonzero(counts)
+        total[present] = np.add.reduceat(data, indptr[present])
+    return total.astype(np.float64)
+
+
+def _compiled_products() -> Callable[..., tuple[np.ndarray, np.ndarray] | None] | None:
+    """:func:`matcher.scoring.row_products.paired_products` where numba is installed."""
+    try:
+        from matcher.scoring.row_products import paired_products
+    except ImportError:
+        return None
+    return paired_products
+
+
+def _paired_products(
+    a: sparse.csr_matrix, b: sparse.csr_matrix, a_rows: np.ndarray, b_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The non-zero products of each row pair's common columns, in SciPy's order, and their
+    count per pair; None where SciPy must take the rows (a value not finite, a column twice)."""
     a_parts, b_parts = _segments(a, a_rows), _segments(b, b_rows)
     parts = a_parts + b_parts
     if not all(np.isfinite(values).all() for _, values in parts):  # inf x 0 is kept
-        return _scipy_dots(take_rows(a, a_rows), take_rows(b, b_rows))
+        return None
     # SciPy's canonical kernel when every taken row's columns strictly increase, else its
     # general one (the order the products are added in differs)
     canonical = all(
@@ -139,20 +199,14 @@ def row_dots(
         else:
             found = _common_unsorted(a_columns, b_columns)
             if found is None:  # a column twice in a row: SciPy adds them up first
-                return _scipy_dots(take_rows(a, a_rows), take_rows(b, b_rows))
+                return None
             at_a, at_b = found
         product = a_values[at_a] * b_values[at_b]
         product = product[product != 0]  # SciPy's kernel keeps only non-zero results
         products.append(product)
         counts[row] = product.size
-    total = np.zeros(n_rows, dtype=a.dtype)
-    if counts.any():
-        data = np.concatenate(products)
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        present = np.flatnonzero(counts)
-        total[present] = np.add.reduceat(data, indptr[present])
-    return total.astype(np.float64)
+    data = np.concatenate(products) if products else np.zeros(0, dtype=a.dtype)
+    return data, counts
 
 
 def few_rows_times_dense(matrix: sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:

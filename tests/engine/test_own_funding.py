@@ -12,6 +12,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.load import load_donors, load_history, load_proposals
 from matcher.rank import Matcher
@@ -142,3 +144,17 @@ def test_a_donor_known_only_by_one_grant_meets_that_proposal_as_a_stranger() -> 
     assert explanation.closest_funded.empty
     assert "funded" not in explanation.sentence
     assert scores.explain_pair("A2", "D").closest_funded["proposal_id"].tolist() == ["A"]
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    st.lists(st.integers(0, 60), max_size=40, unique=True),
+    st.lists(st.integers(0, 60), max_size=40),
+)
+def test_own_term_membership_is_numpys_isin(values, of) -> None:
+    """The look-up that zeroes a funded proposal's own terms: the same booleans as np.isin."""
+    from matcher.own_funding import _members
+
+    values = np.array(values, dtype=np.int32)
+    of = np.array(of, dtype=np.int32)
+    np.testing.assert_array_equal(_members(values, of), np.isin(values, of))

@@ -141,3 +141,71 @@ def test_few_rows_times_dense_is_scipys_product_to_the_bit(data) -> None:
     got = few_rows_times_dense(rows, dense)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     assert got.tobytes() == np.ascontiguousarray(expected).tobytes()  # bit for bit
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.data())
+def test_compiled_paired_products_are_the_numpy_routes_to_the_bit(data) -> None:
+    """row_dots' products from the compiled kernel: the same values, order and counts as
+    the numpy route it replaced, canonical rows or not (and both refuse the same rows)."""
+    from matcher.scoring.row_products import paired_products
+    from matcher.scoring.sparse_rows import _paired_products
+
+    a = data.draw(csr_matrices())
+    b = data.draw(csr_matrices(n_cols=a.shape[1])).astype(a.dtype)
+    if data.draw(st.booleans()) and a.nnz:  # now and then a value that is not finite
+        a.data[data.draw(st.integers(0, a.nnz - 1))] = data.draw(
+            st.sampled_from([np.inf, -np.inf, np.nan])
+        )
+    n_pairs = data.draw(st.integers(0, 6))
+    a_rows = np.array(
+        data.draw(st.lists(st.integers(0, a.shape[0] - 1), min_size=n_pairs, max_size=n_pairs)),
+        dtype=np.int64,
+    )
+    b_rows = np.array(
+        data.draw(st.lists(st.integers(0, b.shape[0] - 1), min_size=n_pairs, max_size=n_pairs)),
+        dtype=np.int64,
+    )
+    expected = _paired_products(a, b, a_rows, b_rows)
+    got = paired_products(a, b, a_rows, b_rows)
+    if expected is None:
+        assert got is None
+        return
+    assert got is not None
+    for mine, old in zip(got, expected, strict=True):
+        assert mine.dtype == old.dtype
+        assert mine.tobytes() == old.tobytes()
+
+
+def test_compiled_paired_products_refuse_a_column_twice_in_an_unsorted_row() -> None:
+    from matcher.scoring.row_products import paired_products
+    from matcher.scoring.sparse_rows import _paired_products
+
+    a = sparse.csr_matrix(
+        (np.array([1.0, 2.0, 3.0], dtype=np.float32), np.array([2, 0, 2]), np.array([0, 3])),
+        shape=(1, 3),
+    )
+    b = sparse.csr_matrix(np.array([[1.0, 1.0, 1.0]], dtype=np.float32))
+    rows = np.array([0], dtype=np.int64)
+    assert paired_products(a, b, rows, rows) is None
+    assert _paired_products(a, b, rows, rows) is None
+    expected = np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+    np.testing.assert_array_equal(row_dots(a, b), expected)
+
+
+@settings(deadline=None, max_examples=200)
+@given(csr_matrices(), st.data())
+def test_dense_rows_are_the_taken_rows_toarray_to_the_bit(matrix, data) -> None:
+    """Also with a column twice in a row (SciPy adds them up, in stored order)."""
+    from matcher.scoring.sparse_rows import dense_rows
+
+    if data.draw(st.booleans()) and matrix.nnz > 1:
+        matrix.indices[1:] = matrix.indices[:-1]  # repeats within rows, unsorted
+        matrix.has_sorted_indices = False
+        matrix.has_canonical_format = False
+    n = matrix.shape[0]
+    rows = np.array(data.draw(st.lists(st.integers(-n, n - 1), max_size=8)), dtype=np.int64)
+    expected = matrix[rows].toarray()
+    got = dense_rows(matrix, rows)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert got.tobytes() == expected.tobytes()
