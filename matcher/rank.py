@@ -40,7 +40,7 @@ from matcher.score import (
     proposal_features,
     proposal_texts,
 )
-from matcher.scoring.chunks import _CHUNK_BUFFERS, _rank_in_forked_workers
+from matcher.scoring.chunks import _CHUNK_BUFFERS, _rank_in_forked_workers, take_rows
 from matcher.scoring.features import record_features
 from matcher.scoring.score_set import (
     RESULT_COLUMNS,
@@ -325,7 +325,7 @@ class Matcher:
         # Chunks are cut lazily (a generator), so only the chunks being scored are copied.
         tasks = (
             (
-                proposals.iloc[order[begin : begin + self.chunk_size]],
+                take_rows(proposals, order[begin : begin + self.chunk_size]),
                 None if target_weights is None else target_weights[begin : begin + self.chunk_size],
                 begin,
             )
@@ -518,7 +518,7 @@ class Matcher:
             explanations = [""] * len(proposal_pos)
             for start in range(0, len(unique), self.chunk_size):
                 block = unique[start : start + self.chunk_size]
-                features = self.features(proposals.iloc[order[block]])
+                features = self.features(take_rows(proposals, order[block]))
                 selected = np.flatnonzero((inverse >= start) & (inverse < start + len(block)))
                 sentences = pair_sentences(
                     self.context_,

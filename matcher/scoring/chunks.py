@@ -19,13 +19,60 @@ _CHUNK_BUFFERS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 _FORKED_STATE: dict[str, object] = {}
 
 
+def take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[positions]``, without copying whole Arrow columns of several chunks.
+
+    Arrow's take on a column of several chunks (the frames of several files concatenated)
+    first concatenates every chunk, so each 1,000-row chunk of a 100,000-row ranking would
+    copy the whole column. Such a column is taken chunk by chunk here instead; the result is
+    the same frame ``iloc`` gives.
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    chunked = [i for i in range(frame.shape[1]) if _arrow_chunks(frame.iloc[:, i].array) > 1]
+    if not chunked or not len(positions):
+        return frame.iloc[positions]
+    plain = [i for i in range(frame.shape[1]) if i not in set(chunked)]
+    taken = frame.iloc[positions, plain]
+    for i in chunked:
+        column = frame.iloc[:, i]
+        values = _take_by_chunk(column.array, positions)
+        taken.insert(i, column.name, pd.Series(values, index=taken.index), allow_duplicates=True)
+    return taken
+
+
+def _arrow_chunks(values: object) -> int:
+    """Chunks of an Arrow-backed column (0 for any other: NumPy, masked, categorical)."""
+    if not isinstance(values, pd.arrays.ArrowExtensionArray):
+        return 0
+    return values.__arrow_array__().num_chunks
+
+
+def _take_by_chunk(values: pd.arrays.ArrowExtensionArray, positions: np.ndarray) -> object:
+    """``values.take(positions)`` with each Arrow chunk taken on its own, then put in order."""
+    lengths = [len(chunk) for chunk in values.__arrow_array__().chunks]
+    ends = np.cumsum(lengths)
+    if len(positions) and (positions.min() < 0 or positions.max() >= ends[-1]):
+        return values.take(positions)  # negative or out of range: as pandas says it
+    which = np.searchsorted(ends, positions, side="right")
+    by_chunk = np.argsort(which, kind="stable")
+    parts = []
+    for chunk in np.unique(which).tolist():
+        start = int(ends[chunk] - lengths[chunk])
+        local = positions[which == chunk] - start
+        parts.append(values[start : int(ends[chunk])].take(local))
+    joined = type(values)._concat_same_type(parts)
+    back = np.empty_like(by_chunk)
+    back[by_chunk] = np.arange(len(by_chunk))
+    return joined.take(back)
+
+
 def _forked_chunk(begin: int) -> tuple[tuple[object, ...] | None, tuple[np.ndarray, ...] | None]:
     matcher = _FORKED_STATE["matcher"]
     proposals = _FORKED_STATE["proposals"]
     order = _FORKED_STATE["order"]
     target_weights = _FORKED_STATE["target_weights"]
     size = matcher.chunk_size
-    chunk = proposals.iloc[order[begin : begin + size]]
+    chunk = take_rows(proposals, order[begin : begin + size])
     chunk_weights = None if target_weights is None else target_weights[begin : begin + size]
     return matcher._rank_chunk(chunk, chunk_weights, begin, *_FORKED_STATE["options"])
 
