@@ -8,9 +8,11 @@ a spreadsheet program, so later messages can point at it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -18,11 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from matcher.errors import UnreadableFileError
+from matcher.intake.arrow_csv import arrow_records, blank_rows
 from matcher.intake.sniff import content_kind, not_a_table_message
 from matcher.intake.xlsx import read_xlsx
 
@@ -448,7 +452,6 @@ def read_table(
     else:
         text, used_encoding = _decode(data, encoding)
         has_control = _holds_control_characters(data, text, used_encoding)
-        del data  # the decoded text replaces the bytes; a large file is not held twice
         if _looks_binary(text):
             raise UnreadableFileError(
                 "This does not look like a CSV or Excel file (it holds binary data). "
@@ -457,11 +460,17 @@ def read_table(
         delimiter = _sniff_delimiter(text, header_score)
         neutralised = _NEUTRALISED_ANYWHERE.search(text) is not None
         has_nul = "\x00" in text
+        notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
+        plain = encoding is None and used_encoding == "utf-8" and text.count('"') % 2 == 0
+        if plain and not (has_control or has_nul or neutralised):
+            table = _arrow_table(data, text, delimiter, header_score, max_rows, notes)
+            if table is not None:
+                return table
+        del data  # the decoded text replaces the bytes; a large file is not held twice
         rows, broken = _csv_rows(text, delimiter, max_rows)
         del text  # the cells hold it now
         numbers = list(range(1, len(rows) + 1))
         file_format = "csv"
-        notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
     if file_format == "xlsx" or neutralised:
         rows = _restore_neutralised(rows)
     header_index = _find_header(rows, header_score)
@@ -581,6 +590,75 @@ def _note_long_cells(frame: pd.DataFrame, row_notes: dict[int, list[str]]) -> No
                 f"{column}: {int(lengths[position]):,} characters, more than the "
                 f"{EXCEL_CELL_LIMIT:,} Excel keeps in a cell (an Excel export would cut it)"
             )
+
+
+def _arrow_table(
+    data: bytes,
+    text: str,
+    delimiter: str,
+    header_score: Callable[[Sequence[str]], float] | None,
+    max_rows: int,
+    notes: list[str],
+) -> RawTable | None:
+    """The table :func:`read_table` builds, from Arrow's parse of a plain UTF-8 CSV, or None.
+
+    Only a file whose header is its first record, with no empty header at the end and every
+    record as wide, is taken (see :mod:`matcher.intake.arrow_csv`); the csv module parses the
+    first records too, and they must agree. Any other file is left to the csv module.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    try:
+        reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
+        head = list(itertools.islice(reader, _HEADER_SEARCH_ROWS))
+    except csv.Error:
+        return None
+    if not any(any(c.strip() for c in row) for row in head):
+        return None
+    if _find_header(head, header_score) != 0:
+        return None
+    headers = [c.strip() for c in head[0]]
+    if not headers[-1] or len(headers) > MAX_COLUMNS:
+        return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    arrays = arrow_records(memoryview(data)[start:], delimiter, len(headers))
+    if arrays is None or len(arrays[0]) - 1 > max_rows:
+        return None
+    first = [array.slice(0, len(head)).to_pylist() for array in arrays]
+    if [list(row) for row in zip(*first, strict=True)] != head:
+        return None
+    arrays = [array.slice(1) for array in arrays]
+    numbers = np.arange(2, len(arrays[0]) + 2)
+    blank = blank_rows(arrays)
+    if blank:
+        keep = np.ones(len(numbers), dtype=bool)
+        keep[blank] = False
+        mask = pa.array(keep)
+        arrays = [array.filter(mask) for array in arrays]
+        numbers = numbers[keep]
+    if not len(numbers):
+        return None
+    columns, renamed = _unique_headers(headers)
+    notes.extend(renamed)
+    frame = _frame_of_arrays(arrays, columns)
+    row_notes: dict[int, list[str]] = {}
+    _note_long_cells(frame, row_notes)
+    return RawTable(
+        frame=frame,
+        source_rows=tuple(numbers.tolist()),
+        headers=tuple(headers),
+        row_notes=row_notes,
+        file_format="csv",
+        encoding="utf-8",
+        delimiter=delimiter,
+        header_row=1,
+        notes=tuple(notes),
+    )
+
+
+def _frame_of_arrays(arrays: list[pa.Array], columns: list[str]) -> pd.DataFrame:
+    frame = pd.concat([pd.Series(cells, dtype=str) for cells in arrays], axis=1, ignore_index=True)
+    frame.columns = columns
+    return frame
 
 
 def _frame_of_strings(body: list[list[str]], columns: list[str]) -> pd.DataFrame:
