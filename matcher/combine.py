@@ -18,7 +18,7 @@ import numpy as np
 from matcher.errors import LifeWebMatchError
 from matcher.profile import DonorProfiles
 from matcher.score import COMPONENTS, DonorVectors, ProposalFeatures, ScoringParams, _dense
-from matcher.scoring.sparse_rows import few_rows_times_dense
+from matcher.scoring.sparse_rows import few_rows_times_each
 
 __all__ = [
     "REASON_TEXT",
@@ -112,9 +112,15 @@ def eligibility(
     """Reason codes per pair (0 = eligible); bits are the ``REASON_*`` constants."""
     n_p, n_m = len(features), profiles.n_donors
     codes = np.zeros((n_p, n_m), dtype=np.uint8)
-    excluded = _dense(few_rows_times_dense(features.countries, donors.excluded_t)) > 0
+    excluded_part, area_part = few_rows_times_each(
+        features.countries,
+        (donors.excluded_t, donors.stated_area_t),
+        donors.__dict__.setdefault("_side_by_side", {}),
+        "eligibility",
+    )
+    excluded = _dense(excluded_part) > 0
     codes[excluded] |= REASON_EXCLUDED
-    in_area = _dense(few_rows_times_dense(features.countries, donors.stated_area_t)) > 0
+    in_area = _dense(area_part) > 0
     outside = ~in_area & profiles.has_stated_area[None, :] & (features.n_countries > 0)[:, None]
     codes[outside] |= REASON_OUTSIDE_REGIONS
     codes[:, ~profiles.active] |= REASON_INACTIVE

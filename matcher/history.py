@@ -14,7 +14,7 @@ import numpy as np
 from matcher.interchange.iati_prior import fill_cold_start
 from matcher.profile import DonorProfiles
 from matcher.score import DonorVectors, ProposalFeatures, ScoringParams, _dense, _saturate
-from matcher.scoring.sparse_rows import few_rows_times_dense
+from matcher.scoring.sparse_rows import few_rows_times_each
 
 __all__ = ["amount_closeness", "history_scores"]
 
@@ -74,10 +74,14 @@ def history_scores(
         text = (1 - params.encoder_share) * text + params.encoder_share * encoded
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(features.n_countries > 0, 1.0 / features.n_countries, 0.0)[:, None]
-    same_country = (
-        _dense(few_rows_times_dense(features.countries, donors.funded_country_counts)) * inv
+    country_part, area_part = few_rows_times_each(
+        features.countries,
+        (donors.funded_country_counts, donors.funded_area_counts),
+        donors.__dict__.setdefault("_side_by_side", {}),
+        "history",
     )
-    same_area = _dense(few_rows_times_dense(features.countries, donors.funded_area_counts)) * inv
+    same_country = _dense(country_part) * inv
+    same_area = _dense(area_part) * inv
     closeness = amount_closeness(
         features.requested_usd[:, None],
         profiles.typical_log_grant[None, :],

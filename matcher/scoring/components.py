@@ -16,7 +16,7 @@ from matcher.profile import (
     DonorProfiles,
 )
 from matcher.scoring.features import DonorVectors, ProposalFeatures
-from matcher.scoring.sparse_rows import few_rows_times_dense
+from matcher.scoring.sparse_rows import few_rows_times_dense, few_rows_times_each
 
 COMPONENTS: tuple[str, ...] = (
     "thematic",
@@ -156,9 +156,12 @@ def geography_scores(
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = np.where(n_countries > 0, 1.0 / n_countries, np.nan).astype(np.float32)[:, None]
     stated, named, focus, has_revealed, count = _geography_weights(profiles, donors, params)
-    total = few_rows_times_dense(features.countries, stated)
-    total += few_rows_times_dense(features.countries, named)
-    total += few_rows_times_dense(features.countries, focus)
+    cache = donors.__dict__.setdefault("_side_by_side", {})
+    total, named_part, focus_part = few_rows_times_each(
+        features.countries, (stated, named, focus), cache, "geography"
+    )
+    total += named_part
+    total += focus_part
     if has_revealed.any():
         country_hit = few_rows_times_dense(features.countries, donors.funded_country_any)
         area_hit = few_rows_times_dense(features.countries, donors.funded_area_any)
@@ -209,16 +212,80 @@ def funding_fit_scores(
     """Requested amount against the grant range and the donor's typical grant, in decades."""
     with np.errstate(invalid="ignore", divide="ignore"):
         log_request = np.log10(np.where(features.requested_usd > 0, features.requested_usd, np.nan))
-    typical = profiles.typical_log_grant
-    if params.stated_apart:
-        typical = np.full_like(typical, np.nan)  # the typical grant is history's evidence
-    return funding_fit_values(
-        log_request[:, None].astype(np.float32),
-        profiles.min_grant_usd[None, :],
-        profiles.max_grant_usd[None, :],
-        typical[None, :],
-        profiles.log_grant_spread[None, :],
-        params,
+    return _funding_fit(
+        log_request[:, None].astype(np.float32), _donor_grant_terms(profiles, params)
+    )
+
+
+def _donor_grant_terms(profiles: DonorProfiles, params: ScoringParams) -> GrantTerms:
+    """:func:`grant_terms` of every donor, once per profiles and curve shape: the same for
+    every block of proposals (for one new proposal they were most of its funding fit)."""
+    cache = profiles.__dict__.setdefault("_grant_terms", {})
+    key = (params.stated_apart, params.funding_sigma, params.typical_sigma_floor)
+    found = cache.get(key)
+    if found is None or found[0] is not profiles.min_grant_usd:
+        typical = profiles.typical_log_grant
+        if params.stated_apart:
+            typical = np.full_like(typical, np.nan)  # the typical grant is history's evidence
+        terms = grant_terms(
+            profiles.min_grant_usd[None, :],
+            profiles.max_grant_usd[None, :],
+            typical[None, :],
+            profiles.log_grant_spread[None, :],
+            params,
+        )
+        found = (profiles.min_grant_usd, terms)
+        cache[key] = found
+    return found[1]
+
+
+@dataclass(frozen=True)
+class GrantTerms:
+    """The donor side of :func:`funding_fit_values`: everything that does not read a request."""
+
+    low: np.ndarray
+    high: np.ndarray
+    has_range: np.ndarray
+    range_scale: np.float32
+    has_typical: np.ndarray
+    any_typical: bool
+    centre: np.ndarray | None
+    typical_scale: np.ndarray | None
+    divisor: np.ndarray
+
+
+def grant_terms(
+    min_grant_usd: np.ndarray,
+    max_grant_usd: np.ndarray,
+    typical_log_grant: np.ndarray,
+    log_grant_spread: np.ndarray,
+    params: ScoringParams,
+) -> GrantTerms:
+    """Grant range bounds (log10 USD), typical grant centre and scale, and the divisor."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_min = np.log10(np.where(min_grant_usd > 0, min_grant_usd, np.nan))
+        log_max = np.log10(np.where(max_grant_usd > 0, max_grant_usd, np.nan))
+    has_range = ~(np.isnan(log_min) & np.isnan(log_max))
+    has_typical = np.isfinite(typical_log_grant)
+    any_typical = bool(has_typical.any())
+    centre = scale = None
+    if any_typical:
+        spread = np.fmax(log_grant_spread, params.typical_sigma_floor)
+        centre = np.where(has_typical, typical_log_grant, 0.0).astype(np.float32)
+        scale = (-1 / (2 * spread**2)).astype(np.float32)
+    count = has_range.astype(np.float32) + has_typical
+    with np.errstate(invalid="ignore", divide="ignore"):
+        divisor = np.where(count > 0, count, np.nan)
+    return GrantTerms(
+        low=np.where(np.isnan(log_min), -np.inf, log_min).astype(np.float32),
+        high=np.where(np.isnan(log_max), np.inf, log_max).astype(np.float32),
+        has_range=has_range.astype(np.float32),
+        range_scale=np.float32(-1 / (2 * params.funding_sigma**2)),
+        has_typical=has_typical,
+        any_typical=any_typical,
+        centre=centre,
+        typical_scale=scale,
+        divisor=divisor,
     )
 
 
@@ -231,25 +298,20 @@ def funding_fit_values(
     params: ScoringParams,
 ) -> np.ndarray:
     """Funding fit from broadcastable arrays: requests (log10 USD) against donors' grant facts."""
+    terms = grant_terms(min_grant_usd, max_grant_usd, typical_log_grant, log_grant_spread, params)
+    return _funding_fit(log_request, terms)
+
+
+def _funding_fit(r: np.ndarray, terms: GrantTerms) -> np.ndarray:
+    """The request side of :func:`funding_fit_values` (``r``: log10 requests)."""
+    distance = np.maximum(terms.low - r, 0.0) + np.maximum(r - terms.high, 0.0)
+    total = np.exp(distance**2 * terms.range_scale)
+    total *= terms.has_range
+    if terms.any_typical:
+        typical = np.exp((r - terms.centre) ** 2 * terms.typical_scale) * terms.has_typical
+        total = total + typical
     with np.errstate(invalid="ignore", divide="ignore"):
-        log_min = np.log10(np.where(min_grant_usd > 0, min_grant_usd, np.nan))
-        log_max = np.log10(np.where(max_grant_usd > 0, max_grant_usd, np.nan))
-    r = log_request
-    has_range = ~(np.isnan(log_min) & np.isnan(log_max))
-    has_typical = np.isfinite(typical_log_grant)
-    low = np.where(np.isnan(log_min), -np.inf, log_min).astype(np.float32)
-    high = np.where(np.isnan(log_max), np.inf, log_max).astype(np.float32)
-    distance = np.maximum(low - r, 0.0) + np.maximum(r - high, 0.0)
-    total = np.exp(distance**2 * np.float32(-1 / (2 * params.funding_sigma**2)))
-    total *= has_range.astype(np.float32)
-    if has_typical.any():
-        spread = np.fmax(log_grant_spread, params.typical_sigma_floor)
-        centre = np.where(has_typical, typical_log_grant, 0.0).astype(np.float32)
-        scale = (-1 / (2 * spread**2)).astype(np.float32)
-        total = total + np.exp((r - centre) ** 2 * scale) * has_typical
-    count = has_range.astype(np.float32) + has_typical
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = total / np.where(count > 0, count, np.nan)
+        value = total / terms.divisor
     value = np.where(np.isnan(r), np.nan, value)
     return value.astype(np.float32)
 

@@ -18,6 +18,7 @@ imports this module on first use and keeps the numpy path where numba is not ins
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import numba
 import numpy as np
@@ -235,6 +236,26 @@ def _merge_donor_lists(
         out_counts[m] = taken
 
 
+@lru_cache(maxsize=64)
+def _key_tables(weights: bytes, eligible_only: bool) -> tuple[np.ndarray, ...]:
+    """The kernel's tables by pair code for one weighting, kept (read-only): every ranking
+    of one new proposal asked for them again, and they cost more than its kernel run."""
+    w32 = np.frombuffer(weights, dtype=np.float32)
+    weights64 = w32.astype(np.float64)  # what exact_means multiplies by
+    sums = weight_sums(w32, np.float64)
+    divisors = np.where(sums > 0, sums, 1.0)
+    offsets = np.where(sums > 0, 0.0, -1.0)
+    ineligible = np.full_like(offsets, -np.inf) if eligible_only else offsets - 2.0
+    offsets = np.concatenate([offsets, ineligible])  # by pair code: bit 64 is ineligible
+    offsets32 = offsets.astype(np.float32)
+    scales = np.tile(1.0 / divisors, 2).astype(np.float32)
+    unscored = sums <= 0
+    tables = (weights64, divisors, offsets, offsets32, scales, unscored)
+    for table in tables:
+        table.flags.writeable = False
+    return tables
+
+
 def rank_fused(
     values: np.ndarray,
     codes: np.ndarray,
@@ -266,16 +287,9 @@ def rank_fused(
     tie_proposal = np.ascontiguousarray(tie_proposal, dtype=np.int64)
     tie_donor = np.ascontiguousarray(tie_donor, dtype=np.int64)
     k = max(int(k), 0)
-    w32 = np.asarray(weights, dtype=np.float32)
-    weights64 = w32.astype(np.float64)  # what exact_means multiplies by
-    sums = weight_sums(w32, np.float64)
-    divisors = np.where(sums > 0, sums, 1.0)
-    offsets = np.where(sums > 0, 0.0, -1.0)
-    ineligible = np.full_like(offsets, -np.inf) if eligible_only else offsets - 2.0
-    offsets = np.concatenate([offsets, ineligible])  # by pair code: bit 64 is ineligible
-    offsets32 = offsets.astype(np.float32)
-    scales = np.tile(1.0 / divisors, 2).astype(np.float32)
-    unscored = sums <= 0
+    weights64, divisors, offsets, offsets32, scales, unscored = _key_tables(
+        np.asarray(weights, dtype=np.float32).tobytes(), bool(eligible_only)
+    )
     row_k = min(k, n_donors)
     donor_k = min(k, n_rows)
     wants_donors, by_donor = by_donor, by_donor and donor_k > 0 and n_donors > 0

@@ -137,7 +137,10 @@ class ScoreSet:
         if ("tie", by) not in cache:
             ids = self.donor_ids if by == "proposal" else self.proposal_ids
             order = np.empty(len(ids), dtype=np.int64)
-            order[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+            if len(ids) == 1:  # one new proposal: nothing to sort
+                order[0] = 0
+            else:
+                order[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
             cache[("tie", by)] = order
         return cache[("tie", by)]
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import sparse
 
-__all__ = ["dense_rows", "few_rows_times_dense", "row_dots", "take_rows"]
+__all__ = ["dense_rows", "few_rows_times_dense", "few_rows_times_each", "row_dots", "take_rows"]
 
 FEW_ROWS = 8
 """Up to this many rows, :func:`few_rows_times_dense` adds the rows itself; SciPy beyond."""
@@ -231,3 +231,32 @@ def few_rows_times_dense(matrix: sparse.csr_matrix, dense: np.ndarray) -> np.nda
         for at in range(indptr[row], indptr[row + 1]):
             out[row] += data[at] * dense[indices[at]]
     return out
+
+
+def few_rows_times_each(
+    matrix: sparse.csr_matrix, parts: tuple[np.ndarray, ...], cache: dict[str, object], name: str
+) -> list[np.ndarray]:
+    """``[few_rows_times_dense(matrix, part) for part in parts]``, as one product with the
+    parts side by side (joined once and kept in ``cache`` under ``name``): each output column
+    adds the same products in the same order either way, so the bits are the same, and one
+    proposal's countries are walked once instead of once per part."""
+    dtypes = {part.dtype for part in parts if isinstance(part, np.ndarray)}
+    if (
+        not sparse.issparse(matrix)
+        or matrix.shape[0] > FEW_ROWS
+        or len(dtypes) != 1
+        or not all(isinstance(part, np.ndarray) and part.ndim == 2 for part in parts)
+        or len({part.shape[0] for part in parts}) != 1
+    ):
+        return [few_rows_times_dense(matrix, part) for part in parts]
+    found = cache.get(name)
+    if (
+        found is None
+        or len(found[0]) != len(parts)
+        or any(kept is not part for kept, part in zip(found[0], parts, strict=True))
+    ):
+        found = (parts, np.ascontiguousarray(np.concatenate(parts, axis=1)))
+        cache[name] = found
+    product = few_rows_times_dense(matrix, found[1])
+    edges = np.cumsum([part.shape[1] for part in parts])[:-1]
+    return np.split(product, edges, axis=1)
