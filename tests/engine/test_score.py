@@ -164,3 +164,37 @@ def test_chinese_text_meets_english_priorities_through_glosses() -> None:
     thematic = Matcher().fit(donors).score(proposals).component("thematic")
     assert thematic[0, 1] > 0.5  # donors sorted: M, W
     assert thematic[0, 0] < 0.2
+
+
+@pytest.mark.parametrize("stated_apart", [True, False], ids=["stated apart", "mixed"])
+def test_funding_fit_from_the_kept_donor_terms_is_each_pairs_own_to_the_bit(
+    portfolio, stated_apart: bool
+) -> None:
+    """The block's fit reads donor terms built once per fit; the own-funding path computes
+    them per pair (funding_fit_values): both must give the same bits, also on a second call."""
+    from matcher.scoring.components import funding_fit_scores, funding_fit_values
+
+    proposals, donors, history = portfolio
+    params = ScoringParams(missing_stated="dropped", stated_apart=stated_apart)
+    fitted = Matcher(params=params).fit(donors, history, proposals=proposals)
+    features, profiles = fitted.features(proposals), fitted.profiles_
+    block = funding_fit_scores(features, profiles, fitted.params_)
+    np.testing.assert_array_equal(
+        funding_fit_scores(features, profiles, fitted.params_).view(np.uint32),
+        block.view(np.uint32),
+    )
+    p, m = np.divmod(np.arange(block.size), block.shape[1])
+    request = features.requested_usd[p]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_request = np.log10(np.where(request > 0, request, np.nan)).astype(np.float32)
+    typical = profiles.typical_log_grant[m]
+    pairs = funding_fit_values(
+        log_request,
+        profiles.min_grant_usd[m],
+        profiles.max_grant_usd[m],
+        np.full_like(typical, np.nan) if stated_apart else typical,
+        profiles.log_grant_spread[m],
+        fitted.params_,
+    )
+    assert np.isfinite(block).any()
+    np.testing.assert_array_equal(pairs.view(np.uint32), block.ravel().view(np.uint32))

@@ -209,3 +209,25 @@ def test_dense_rows_are_the_taken_rows_toarray_to_the_bit(matrix, data) -> None:
     got = dense_rows(matrix, rows)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     assert got.tobytes() == expected.tobytes()
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.data())
+def test_products_side_by_side_are_each_parts_product_to_the_bit(data) -> None:
+    """Geography, history and eligibility take their country products as one: each part's
+    columns must be the bits its own product had, also after the parts are swapped."""
+    from matcher.scoring.sparse_rows import few_rows_times_dense, few_rows_times_each
+
+    rows = data.draw(csr_matrices())
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    widths = data.draw(st.lists(st.integers(1, 9), min_size=1, max_size=4))
+    parts = tuple(rng.random((rows.shape[1], w)).astype(np.float32) for w in widths)
+    cache: dict[str, object] = {}
+    for attempt in (parts, parts, parts[::-1]):
+        got = few_rows_times_each(rows, attempt, cache, "test")
+        assert len(got) == len(attempt)
+        for mine, part in zip(got, attempt, strict=True):
+            expected = few_rows_times_dense(rows, part)
+            assert mine.dtype == expected.dtype and mine.shape == expected.shape
+            assert np.ascontiguousarray(mine).tobytes() == expected.tobytes()
