@@ -19,6 +19,7 @@ inflates wall time much more than CPU time)::
 
     .venv/bin/python benchmarks/bench_engine.py            # everything (15-40 min when loaded)
     .venv/bin/python benchmarks/bench_engine.py --quick    # 10k x 500 only, to try changes
+    .venv/bin/python benchmarks/bench_engine.py --single-only  # one new proposal only
 """
 
 from __future__ import annotations
@@ -636,7 +637,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the bare floor at 100k x 1k (context only; the anchor is at 10k x 500)",
     )
-    parser.add_argument("--no-warm", action="store_true", help="skip the warm measurements")
+    parser.add_argument(
+        "--no-warm",
+        action="store_true",
+        help="skip the warm measurements (the warm re-weight and the one new proposal)",
+    )
+    parser.add_argument(
+        "--single-only",
+        action="store_true",
+        help="only the one new proposal against 1,000 donors (no cold or warm run)",
+    )
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--files", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -650,6 +660,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
+    if args.single_only:
+        print(f"single {_size_label(*SINGLE_SIZE)} ({_load_average()}) ...", flush=True)
+        single = run_worker("single", write_dataset(DATA_DIR, *SINGLE_SIZE))
+        print("\n".join(table_lines(engine_rows({}, None, single))))
+        return 0
     sizes = QUICK_SIZES if args.quick else SIZES
     cold, warm, single = run_engine(
         sizes, bare_at_target=not args.no_bare_at_target, warm=not args.no_warm
