@@ -26,6 +26,7 @@ from scipy import sparse
 from matcher import reference
 from matcher.contract import ECOSYSTEMS, REGION_GROUPS
 from matcher.interchange.iati_prior import cold_start_prior, split_iati_portfolio
+from matcher.scoring.chunks import take_rows
 from matcher.words import unterm_plain
 
 __all__ = [
@@ -760,7 +761,8 @@ def _add_history(
         return
     # Pick the funded rows before copying: the proposals frame may hold 100,000 long texts.
     ids = proposals["proposal_id"].astype(str)
-    funded_props = proposals[ids.isin(set(grouped["proposal_id"])).to_numpy()].copy()
+    funded_at = np.flatnonzero(ids.isin(set(grouped["proposal_id"])).to_numpy())
+    funded_props = take_rows(proposals, funded_at).copy()
     funded_props["proposal_id"] = funded_props["proposal_id"].astype(str)
     funded_props = (
         funded_props.drop_duplicates("proposal_id")

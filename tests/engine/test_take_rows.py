@@ -59,15 +59,18 @@ def test_take_rows_keeps_duplicate_column_names_in_place() -> None:
     pd.testing.assert_frame_equal(take_rows(frame, positions), frame.iloc[positions])
 
 
-def test_ranking_proposals_read_from_several_files_equals_ranking_them_from_one(tmp_path) -> None:
+def test_proposals_read_from_several_files_fit_and_rank_as_from_one(tmp_path) -> None:
     paths = write_dataset(tmp_path, 300, 30, seed=5)
     whole = load_proposals(paths.proposals[0]).frame
     parts = pd.concat([whole.iloc[:100], whole.iloc[100:220], whole.iloc[220:]], ignore_index=True)
     assert parts["title"].array.__arrow_array__().num_chunks == 3
-    matcher = Matcher(chunk_size=64).fit(
-        load_donors(paths.donors).frame, load_history(paths.history).frame, proposals=whole
+    donors, history = load_donors(paths.donors).frame, load_history(paths.history).frame
+    from_parts = Matcher(chunk_size=64).fit(donors, history, proposals=parts)
+    from_whole = Matcher(chunk_size=64).fit(donors, history, proposals=whole)
+    pd.testing.assert_frame_equal(
+        from_parts.profiles_.funded_proposals, from_whole.profiles_.funded_proposals
     )
     pd.testing.assert_frame_equal(
-        matcher.rank(parts.sample(frac=1.0, random_state=2), top_k=5, by="both"),
-        matcher.rank(whole, top_k=5, by="both"),
+        from_parts.rank(parts.sample(frac=1.0, random_state=2), top_k=5, by="both"),
+        from_whole.rank(whole, top_k=5, by="both"),
     )
