@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.cli import main
 from matcher.intake import duplicates
+from matcher.intake.amounts import _plain_amount, _written_amount
 from matcher.load import load
 from matcher.normalise import parse_amount, parse_targets
 
@@ -59,3 +62,25 @@ def test_near_duplicates_are_counted_but_only_the_first_ones_listed(
     assert 0 < noted <= 10
     assert main(["validate", str(path)]) == 0
     assert capsys.readouterr().out.count("possible duplicates:") == 5
+
+
+plain_amounts = st.one_of(
+    st.from_regex(r"[0-9]{1,16}(\.[0-9]{1,9})?", fullmatch=True),
+    st.floats(min_value=0, max_value=2e13, allow_nan=False).map(str),
+    st.integers(min_value=0, max_value=10**15).map(str),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(plain_amounts)
+def test_plain_digits_read_as_the_full_amount_reader_reads_them(written: str) -> None:
+    """The shortcut for "257000.0"-like cells gives what the currency-and-mark route gives."""
+    shortcut = _plain_amount(written)
+    if shortcut is not None:
+        assert shortcut == _written_amount(written)
+        assert parse_amount(written) == shortcut
+
+
+@pytest.mark.parametrize("written", ["2.500", "12.345", "1e5", " 12", "١٢", "99999999999999"])
+def test_cells_the_shortcut_leaves_to_the_full_reader(written: str) -> None:
+    assert _plain_amount(written) is None
