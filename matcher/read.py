@@ -65,6 +65,8 @@ class NotATableError(UnreadableFileError):
 Source = str | os.PathLike[str] | bytes | bytearray | BinaryIO
 
 _DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_CHARACTERS = 65536
+"""The delimiter is told from the first characters of the text."""
 _HEADER_SEARCH_ROWS = 15
 
 
@@ -191,7 +193,7 @@ def _sniff_delimiter(
     Known names come first because sparse rows with ``BOL|BRA|PER`` lists split more
     consistently on ``|`` than on the comma that really separates the columns.
     """
-    sample = text[:65536]
+    sample = text[:_SNIFF_CHARACTERS]
     best, best_score = ",", (-1.0, -1.0, 0)
     for delimiter in _DELIMITERS:
         try:
@@ -450,6 +452,10 @@ def read_table(
     elif kind != "text":
         raise NotATableError(kind, filename)
     else:
+        if encoding is None:
+            table = _arrow_table(data, header_score, max_rows, notes)
+            if table is not None:
+                return table
         text, used_encoding = _decode(data, encoding)
         has_control = _holds_control_characters(data, text, used_encoding)
         if _looks_binary(text):
@@ -461,11 +467,6 @@ def read_table(
         neutralised = _NEUTRALISED_ANYWHERE.search(text) is not None
         has_nul = "\x00" in text
         notes.append(f"CSV, {used_encoding}, delimiter {_delimiter_name(delimiter)}")
-        plain = encoding is None and used_encoding == "utf-8" and text.count('"') % 2 == 0
-        if plain and not (has_control or has_nul or neutralised):
-            table = _arrow_table(data, text, delimiter, header_score, max_rows, notes)
-            if table is not None:
-                return table
         del data  # the decoded text replaces the bytes; a large file is not held twice
         rows, broken = _csv_rows(text, delimiter, max_rows)
         del text  # the cells hold it now
@@ -592,26 +593,58 @@ def _note_long_cells(frame: pd.DataFrame, row_notes: dict[int, list[str]]) -> No
             )
 
 
+_HEAD_BYTES = 1 << 20
+"""Bytes decoded to sniff the delimiter and find the header when Arrow parses the rest: more
+than :data:`_SNIFF_CHARACTERS`, so the sniffer sees what it sees in the whole text."""
+_NEUTRALISED_BYTES = re.compile(rb"'[=+\-@\t\r]")
+
+
 def _arrow_table(
     data: bytes,
-    text: str,
-    delimiter: str,
     header_score: Callable[[Sequence[str]], float] | None,
     max_rows: int,
     notes: list[str],
 ) -> RawTable | None:
     """The table :func:`read_table` builds, from Arrow's parse of a plain UTF-8 CSV, or None.
 
-    Only a file whose header is its first record, with no empty header at the end and every
-    record as wide, is taken (see :mod:`matcher.intake.arrow_csv`); the csv module parses the
-    first records too, and they must agree. Any other file is left to the csv module.
+    Only UTF-8 (no encoding named, no UTF-16 mark) without control or NUL characters, without
+    the apostrophe our export puts before a formula, with every quote closed, whose header is
+    its first record, with no empty header at the end and every record as wide, is taken
+    (see :mod:`matcher.intake.arrow_csv`). Those checks run on the bytes and a decoded head,
+    so the whole file is never decoded into a Python string; Arrow checks the UTF-8 of every
+    cell. The csv module parses the first records of the head too, and they must agree. Any
+    other file is left to the csv module, which says what is wrong with it.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _bytes_look_binary(data):
+        return None
+    if data.count(b'"') % 2 or b"\x00" in data or _NEUTRALISED_BYTES.search(data):
+        return None
+    if _holds_control_characters(data, "", "utf-8"):
+        return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    whole = len(data) <= _HEAD_BYTES
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(
+            data[start : start + _HEAD_BYTES], final=whole
+        )
+    except UnicodeDecodeError:
+        return None
+    if not whole:
+        text = text[: text.rfind("\n") + 1]  # whole lines only
+        if len(text) <= _SNIFF_CHARACTERS:
+            return None  # the sniffer would not see that the text goes on
+    if _looks_binary(text):
+        return None
+    delimiter = _sniff_delimiter(text, header_score)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
     try:
         reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
-        head = list(itertools.islice(reader, _HEADER_SEARCH_ROWS))
+        head = list(itertools.islice(reader, _HEADER_SEARCH_ROWS + 1))
     except csv.Error:
         return None
+    if not whole and len(head) <= _HEADER_SEARCH_ROWS:
+        return None  # the head may end inside a record: only records before a later one count
+    head = head[:_HEADER_SEARCH_ROWS]
     if not any(any(c.strip() for c in row) for row in head):
         return None
     if _find_header(head, header_score) != 0:
@@ -619,7 +652,6 @@ def _arrow_table(
     headers = [c.strip() for c in head[0]]
     if not headers[-1] or len(headers) > MAX_COLUMNS:
         return None
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     arrays = arrow_records(memoryview(data)[start:], delimiter, len(headers))
     if arrays is None or len(arrays[0]) - 1 > max_rows:
         return None
@@ -638,7 +670,7 @@ def _arrow_table(
     if not len(numbers):
         return None
     columns, renamed = _unique_headers(headers)
-    notes.extend(renamed)
+    notes.extend([f"CSV, utf-8, delimiter {_delimiter_name(delimiter)}", *renamed])
     frame = _frame_of_arrays(arrays, columns)
     row_notes: dict[int, list[str]] = {}
     _note_long_cells(frame, row_notes)

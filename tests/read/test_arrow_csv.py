@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import matcher.read as read
@@ -133,3 +133,24 @@ def test_a_row_of_blank_cells_is_found_without_a_printable_character() -> None:
     columns = arrow_records("a,b\n1,x\n , \u3000\n,\n2,y\n".encode(), ",", 2)
     assert columns is not None
     assert blank_rows(columns) == [2, 3]
+
+
+closed_cell = st.one_of(
+    st.lists(st.sampled_from(["a", "é", "越", "1", " ", "'"]), max_size=6).map("".join), quoted_cell
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(closed_cell, min_size=3, max_size=3), min_size=10, max_size=40))
+def test_a_head_cut_anywhere_finds_what_the_whole_text_finds(rows: list[list[str]]) -> None:
+    """Only the head is decoded for the Arrow route: a tiny head cuts records in every place."""
+    text = "\n".join(",".join(row) for row in [["id", "title", "notes"], *rows]) + "\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read, "_HEAD_BYTES", 120)
+        patch.setattr(read, "_SNIFF_CHARACTERS", 30)
+        patch.setattr(read, "_HEADER_SEARCH_ROWS", 3)
+        (usual, usual_error), (plain, plain_error), arrow = _read_both(text.encode("utf-8"))
+    event(f"arrow route: {arrow}")
+    assert usual_error == plain_error
+    if usual is not None:
+        _assert_same(usual, plain)
