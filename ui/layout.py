@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -88,8 +89,12 @@ def _text_px(text: str) -> float:
     return sum(_advance(c) for c in text)
 
 
-def _wrapped(text: str, column_px: int) -> list[str]:
-    """The lines the grid draws ``text`` on in a column ``column_px`` wide (greedy, at spaces)."""
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, column_px: int) -> tuple[str, ...]:
+    """The lines the grid draws ``text`` on in a column ``column_px`` wide (greedy, at spaces).
+
+    Cached: every new session measures the same titles, char by char (~40 ms for 50 rows).
+    """
     room = (column_px - 2 * _CELL_PADDING_PX) * _FILL
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
@@ -106,7 +111,7 @@ def _wrapped(text: str, column_px: int) -> list[str]:
                 lines.append(line[:cut])
                 line = line[cut:]
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def title_lines(text: str, column_px: int) -> int:
