@@ -58,6 +58,7 @@ COMPONENT_LABELS: dict[str, str] = {
 DEFAULT_PRESET = "balanced"
 WEIGHTS_STATE_KEY = "match_weights"
 _KEEP_ANALYSES = 3
+_MEMO_ENTRIES = 256
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class Analysis:
     """``construction/missing`` of the engine variant that scored it (matcher.shipped)."""
     text_notice: str = ""
     """One line when the scores fall back to TF-IDF text (the encoder is not installed)."""
+    memo: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
+    """Words already written for these scores (:func:`explanations_for`, :func:`explain`):
+    every new session asks for the same first rows and pair; they go with the analysis."""
 
 
 # Rough costs on a 2-core machine, replaced by what this process measures on its first run:
@@ -510,6 +514,26 @@ def explanations_for(pairs: pd.DataFrame, weights: Mapping[str, float]) -> list[
     found = analysis()
     if found is None or pairs.empty:
         return [""] * len(pairs)
+    key = (
+        "explanations",
+        tuple(map(str, pairs["proposal_id"])),
+        tuple(map(str, pairs["donor_id"])),
+        tuple(sorted(weights.items())),
+    )
+    kept = found.memo.get(key)
+    if kept is None:
+        kept = _remembered(found, key, _explanations(found, pairs, weights))
+    return list(kept)  # type: ignore[call-overload]
+
+
+def _remembered(found: Analysis, key: tuple, value: object) -> object:
+    if len(found.memo) >= _MEMO_ENTRIES:
+        found.memo.clear()  # a few hundred views; starting afresh costs one page run
+    found.memo[key] = value
+    return value
+
+
+def _explanations(found: Analysis, pairs: pd.DataFrame, weights: Mapping[str, float]) -> list[str]:
     p_idx = np.array([found.proposal_position[str(p)] for p in pairs["proposal_id"]])
     m_idx = np.array([found.donor_position[str(d)] for d in pairs["donor_id"]])
     scores = found.scores
@@ -537,4 +561,9 @@ def explain(
     found = analysis()
     if found is None:
         return None
-    return found.scores.explain_pair(str(proposal_id), str(donor_id), weights=dict(weights))
+    key = ("explain", str(proposal_id), str(donor_id), tuple(sorted(weights.items())))
+    kept = found.memo.get(key)
+    if kept is None:
+        kept = found.scores.explain_pair(str(proposal_id), str(donor_id), weights=dict(weights))
+        _remembered(found, key, kept)
+    return kept  # type: ignore[return-value]
