@@ -28,6 +28,7 @@ from matcher.load import flatten
 from matcher.reference import data_dir
 from matcher.store import Store, open_store
 from matcher.store.config import DB_URL_ENV, resolve_url
+from matcher.store.content_version import CONTENT_KINDS
 from ui.page_run import forget_this_run, kept_this_run
 
 __all__ = [
@@ -78,15 +79,17 @@ def get_store() -> Store:
 
 def content_version(kinds: Sequence[str] = PORTFOLIO_KINDS) -> str:
     """The stored content's version for ``kinds``: it changes with every write to them."""
-    # Asked once per page run (ui.page_run): one query, one consistent content per run.
+    # Asked once per page run (ui.page_run) for every kind at once: one query, one consistent
+    # content per run, where the portfolio, the weight log and the national targets each
+    # asked their own (a new Matches session ran three).
     kept = kept_this_run()
-    key = f"content_version|{database_url()}|{','.join(kinds)}"
-    if kept is not None and key in kept:
-        return kept[key]
-    version = get_store().content_version(kinds)
-    if kept is not None:
-        kept[key] = version
-    return version
+    key = f"content_version|{database_url()}"
+    if kept is None or not set(kinds) <= set(CONTENT_KINDS):
+        return get_store().content_version(kinds)
+    if key not in kept:
+        kept[key] = get_store().content_version(CONTENT_KINDS)
+    per_kind = dict(zip(CONTENT_KINDS, kept[key].split(";"), strict=True))
+    return ";".join(per_kind[kind] for kind in kinds)
 
 
 def mark_changed() -> None:
