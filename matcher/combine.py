@@ -332,6 +332,11 @@ def combine_components(
     return mean_scores(flat, patterns.reshape(-1), weights).reshape(shape)
 
 
+SMALL_STACK = 1 << 16
+"""Up to this many values (a few proposals' stack), :func:`stack_components` takes the whole
+stack per step; beyond, layer by layer (a whole-stack mask would be as large as the stack)."""
+
+
 def stack_components(
     components: Mapping[str, np.ndarray],
     out: tuple[np.ndarray, np.ndarray] | None = None,
@@ -352,6 +357,16 @@ def stack_components(
     else:
         values = np.empty(shape, dtype=np.float32)
         available = np.empty(shape, dtype=np.float32)
+    if values.size <= SMALL_STACK:  # one new proposal: each step once for the whole stack
+        for index, name in enumerate(COMPONENTS):
+            np.copyto(values[index], components[name], casting="same_kind")
+        missing = np.isnan(values)
+        np.logical_not(missing, out=available)
+        np.copyto(values, np.float32(0.0), where=missing)
+        if np.isinf(values).any():
+            for layer in values:
+                np.nan_to_num(layer, copy=False)  # no NaN is left: only infinities change
+        return values, available
     for index, name in enumerate(COMPONENTS):
         layer = values[index]
         np.copyto(layer, components[name], casting="same_kind")

@@ -66,3 +66,24 @@ def test_pair_with_no_weighted_component_has_no_score() -> None:
     values, available = stack_components(components)
     weights = np.array([1.0 if c == "thematic" else 0.0 for c in COMPONENTS], np.float32)
     assert np.isnan(combine_components(values, available, weights)).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_small_stack_is_the_layer_by_layer_stack_to_the_bit(seed: int, monkeypatch) -> None:
+    """One new proposal's stack is built a step at a time for all six components; the
+    layer-by-layer route (large blocks) must give the same bits, NaNs and infinities too."""
+    from matcher import combine
+
+    rng = np.random.default_rng(seed)
+    components = {}
+    for name in COMPONENTS:
+        layer = rng.random((1, 50)).astype(np.float32)
+        layer[rng.random(layer.shape) < 0.3] = np.nan
+        components[name] = layer
+    components[COMPONENTS[seed]][0, :2] = [np.inf, -np.inf]
+    small = combine.stack_components(components)
+    monkeypatch.setattr(combine, "SMALL_STACK", 0)
+    layered = combine.stack_components(components)
+    for mine, old in zip(small, layered, strict=True):
+        assert mine.dtype == old.dtype == np.float32
+        assert mine.tobytes() == old.tobytes()
