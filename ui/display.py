@@ -55,7 +55,11 @@ def to_display(amounts: pd.Series, currencies: pd.Series, currency: str) -> pd.S
 
 def money_text(amount: object, currency: object) -> str:
     """``"EUR 1,200,000"``: an amount as written in its own currency ("" when missing)."""
-    value = pd.to_numeric(pd.Series([amount]), errors="coerce").iloc[0]
+    # Stored amounts are numbers already: a Series per cell cost ~0.4 ms, 50 per Matches run.
+    if isinstance(amount, int | float | np.integer | np.floating) and not isinstance(amount, bool):
+        value = float(amount)
+    else:
+        value = pd.to_numeric(pd.Series([amount]), errors="coerce").iloc[0]
     if pd.isna(value):
         return ""
     code = "" if currency is None or pd.isna(currency) else str(currency).strip().upper()
