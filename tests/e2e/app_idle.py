@@ -55,6 +55,10 @@ IDLE_INIT_SCRIPT = """
     if (found.includes(SCRIPT_FINISHED)) s.finished += 1;
     s.changed = performance.now();
   };
+  // When anything last scrolled (scroll events do not bubble; a capturing listener hears
+  // every element's): an open select list shuts on any scroll around its box.
+  s.scrolled = 0;
+  window.addEventListener('scroll', () => { s.scrolled = performance.now(); }, true);
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     if (!this.__lwHeard) { this.__lwHeard = true; this.addEventListener('message', heard); }

@@ -17,32 +17,88 @@ from tests.e2e.app_idle import wait_until_idle
 LONG_WAIT_MS = 180_000
 # How long an open list gets to show the typed option before the down arrow opens it.
 OPTION_WAIT_MS = 10_000
+# How long the page must not have scrolled before a box is opened or a pick is made.
+SCROLL_STILL_MS = 400
+# Picks tried before giving up: a pick a late scroll undid is made again, as a person would.
+PICK_TRIES = 3
+
+# Streamlit 1.67's select boxes are react-aria combo boxes: the list shuts on any scroll of an
+# element around the box (react-aria's close-on-scroll), the typed text staying. Enter on a
+# shut list picks nothing, and the Escape after it puts the old value back: under load a late
+# scroll (the box scrolled into view, an expander opening above it) between the list showing
+# the option and Enter left "all donors" in the Donor box (the decisions journey's CI failure).
+SCROLL_STILL = """
+(ms) => !window.__lwIdle || performance.now() - window.__lwIdle.scrolled >= ms
+"""
+# The box's own list is open and Enter would pick the option: Streamlit's Enter takes the
+# listed option that reads exactly as typed, else the first one listed.
+LIST_SHOWS = """
+([box, option]) => {
+  const norm = (text) => (text || '').replace(/\\s+/g, ' ').trim().toLowerCase();
+  if (box.getAttribute('aria-expanded') !== 'true' || document.activeElement !== box) return false;
+  const list = document.getElementById(box.getAttribute('aria-controls') || '');
+  const items = list ? [...list.querySelectorAll('[role="option"]')].map((i) => norm(i.textContent)) : [];
+  const wanted = norm(option);
+  return items.length > 0 && (items[0].includes(wanted) || items.includes(wanted));
+}
+"""
+# After the pick: a select box reads the option; a multiselect shows it as a tag (not checked).
+PICK_TOOK = """
+([box, option]) => {
+  const norm = (text) => (text || '').replace(/\\s+/g, ' ').trim().toLowerCase();
+  if (!box.closest('[data-testid="stSelectbox"]')) return true;
+  return norm(box.value).includes(norm(option));
+}
+"""
+
+
+def wait_until_still(page: Any) -> None:
+    """Wait until nothing on the page has scrolled for ``SCROLL_STILL_MS``."""
+    page.wait_for_function(SCROLL_STILL, arg=SCROLL_STILL_MS, timeout=LONG_WAIT_MS, polling=100)
+
+
+def _open_with(page: Any, box: Any, option: str) -> None:
+    """Type ``option`` in ``box`` and wait until its own list offers it, the page still."""
+    box.scroll_into_view_if_needed()
+    wait_until_still(page)
+    box.click()
+    box.fill(option)
+    try:
+        page.wait_for_function(LIST_SHOWS, arg=[box, option], timeout=OPTION_WAIT_MS, polling=100)
+    except PlaywrightTimeoutError:
+        # The list shut after opening (a scroll) or never opened; a person opens it with the
+        # down arrow.
+        box.press("ArrowDown")
+        page.wait_for_function(LIST_SHOWS, arg=[box, option], timeout=LONG_WAIT_MS, polling=100)
 
 
 def choose(page: Any, label: str, option: str, *, scope: Any = None, exact: bool = False) -> None:
     """Pick ``option`` in the selectbox or multiselect labelled ``label`` by typing it, once the
-    page is idle (a rerun still to come would close the box's list and drop what was typed).
+    page is idle (a rerun still to come would close the box's list and drop what was typed)
+    and still (a scroll shuts the list: see ``SCROLL_STILL``).
 
-    The box is held as an element once found: once open (in a form, at least) it is no longer
-    found by its label, so a locator would wait for it in vain.
+    Enter is pressed only while the box's own list is open on the typed option; a select box
+    is then read back, and a pick a late scroll undid is made again. The box is held as an
+    element once found: once open (in a form, at least) it is no longer found by its label,
+    so a locator would wait for it in vain.
     """
     locator = (scope or page).get_by_role("combobox", name=label, exact=exact)
     locator.wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     box = locator.element_handle()
-    box.click()
-    box.fill(option)
-    wanted = page.get_by_role("option", name=option).first
-    try:
-        wanted.wait_for(timeout=OPTION_WAIT_MS)
-    except PlaywrightTimeoutError:
-        # The list can stay shut with the text typed (seen in full runs, in a form after the
-        # page's last rerun had ended); a person opens it with the down arrow.
-        box.press("ArrowDown")
-        wanted.wait_for(timeout=LONG_WAIT_MS)
-    box.press("Enter")
-    page.keyboard.press("Escape")  # a multiselect's list stays open after a pick
-    wait_until_idle(page)
+    shown = ""
+    for _ in range(PICK_TRIES):
+        _open_with(page, box, option)
+        wait_until_still(page)
+        if page.evaluate(LIST_SHOWS, [box, option]):  # still open once the page stood still
+            box.press("Enter")
+            if box.get_attribute("aria-expanded") == "true":
+                page.keyboard.press("Escape")  # a multiselect's list stays open after a pick
+            wait_until_idle(page)
+            if page.evaluate(PICK_TOOK, [box, option]):
+                return
+        shown = box.input_value()
+    raise AssertionError(f"{label!r} reads {shown!r} after {PICK_TRIES} picks of {option!r}")
 
 
 def fill(page: Any, box: Any, text: str, *, enter: bool = False) -> None:

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
 from tests.e2e.grid import grid_text, table
-from tests.e2e.person import LONG_WAIT_MS, choose, fill
+from tests.e2e.person import LONG_WAIT_MS, choose, fill, wait_until_still
 
 pytestmark = pytest.mark.browser
 
@@ -72,10 +72,32 @@ def box_values(form) -> str:
     return " | ".join(form.locator("input").evaluate_all("els => els.map(e => e.value)"))
 
 
-def create_list(page, event: str, donor: str) -> None:
+def open_new_shortlist_form(page) -> None:
+    """Open the "New shortlist" expander unless it is open, and wait until it stands still.
+
+    Read from the expander itself, not from whether its Event box shows: a box looked at
+    before the page has drawn it, or while the expander grows, is not visible, and the click
+    meant to open the expander shut it (seen under two CPU burners). The expander grows over
+    an animation that sets its height; the form is used once that has ended and nothing
+    scrolls (see ``person.SCROLL_STILL``).
+    """
     wait_until_idle(page)
-    if not page.get_by_label("Event", exact=True).is_visible():
+    field = page.get_by_label("Event", exact=True)
+    field.wait_for(state="attached", timeout=LONG_WAIT_MS)
+    details = page.get_by_test_id("stExpander").filter(has_text="New shortlist").locator("details")
+    if not details.evaluate("d => d.open"):
         page.get_by_text("New shortlist", exact=True).click()
+    field.wait_for(timeout=LONG_WAIT_MS)
+    page.wait_for_function(
+        "d => d.open && !d.style.height && d.getAnimations().length === 0",
+        arg=details.element_handle(),
+        timeout=LONG_WAIT_MS,
+    )
+    wait_until_still(page)
+
+
+def create_list(page, event: str, donor: str) -> None:
+    open_new_shortlist_form(page)
     fill(page, page.get_by_label("Event", exact=True), event)
     if donor != "all donors":  # the form's default
         form = the_form(page, "Create shortlist")
