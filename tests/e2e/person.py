@@ -8,6 +8,7 @@ on elements that rerun then replaces.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -15,6 +16,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from tests.e2e.app_idle import wait_until_idle
 
 LONG_WAIT_MS = 180_000
+# The start of the message a page shows instead of a traceback (ui.pages.UNEXPECTED_ERROR_MESSAGE).
+ERROR_TEXT = "Something went wrong on this page"
+# How long a page gets after its run ends before a screenshot: charts and grids draw then.
+SHOT_PAUSE_MS = 800
 # How long an open list gets to show the typed option before the down arrow opens it.
 OPTION_WAIT_MS = 10_000
 # How long the page must not have scrolled before a box is opened or a pick is made.
@@ -120,3 +125,40 @@ def fill(page: Any, box: Any, text: str, *, enter: bool = False) -> None:
         box.press("Enter")
     box.blur()
     wait_until_idle(page)
+
+
+def no_error(page: Any) -> None:
+    """The page shows neither the app's "Something went wrong" message nor a traceback."""
+    assert page.get_by_text(ERROR_TEXT).count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def open_page(page: Any, title: str) -> None:
+    """Open the page ``title`` from the sidebar's navigation and wait until it is idle."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
+def shot(
+    page: Any,
+    path: Path,
+    *,
+    at: Any = None,
+    height: int | None = None,
+    full_page: bool = False,
+    pause_ms: int = SHOT_PAUSE_MS,
+) -> None:
+    """Save what the person sees to ``path`` once the page is idle and has drawn: scrolled to
+    ``at`` (a locator) when given, in a viewport ``height`` px tall when given (then put back).
+    """
+    if at is not None:
+        at.first.scroll_into_view_if_needed()
+    size = page.viewport_size
+    if height is not None:
+        page.set_viewport_size({"width": size["width"], "height": height})
+    wait_until_idle(page)
+    page.wait_for_timeout(pause_ms)
+    page.screenshot(path=str(path), full_page=full_page)
+    if height is not None:
+        page.set_viewport_size(size)

@@ -19,7 +19,7 @@ import pytest
 from matcher.load import load
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
-from tests.e2e.person import choose, fill
+from tests.e2e.person import choose, fill, open_page, shot
 from ui.filters import is_closed_status
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,7 @@ MESSY_FILE = Path(__file__).resolve().parents[1] / "app" / "data" / "messy_propo
 HYPERLINK = '=HYPERLINK("http://example.org","x")'
 LONG_WAIT_MS = 120_000
 SCREENSHOT_HEIGHT = 2400
+CHART_PAUSE_MS = 1500  # charts draw after the run ends
 DONOR_ID = "ES"
 PAGE_TITLES = (
     "Matches",
@@ -40,21 +41,6 @@ PAGE_TITLES = (
 )
 PHOTOGRAPHED_IN_JOURNEY = {"Matches", "Proposals", "Shortlists"}
 SCREENSHOT_NAMES = {"Co-funding plan": "plan"}
-
-
-def open_page(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
-
-
-def screenshot(page, folder: Path, name: str) -> None:
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": SCREENSHOT_HEIGHT})
-    wait_until_idle(page)
-    page.wait_for_timeout(1500)  # charts draw after the run ends
-    page.screenshot(path=str(folder / f"{name}.png"))
-    page.set_viewport_size(size)
 
 
 def sample_counts() -> tuple[int, str]:
@@ -91,7 +77,7 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
         .inner_text()
         == "3"
     )
-    screenshot(page, screenshot_dir, "proposals")
+    shot(page, screenshot_dir / "proposals.png", height=SCREENSHOT_HEIGHT, pause_ms=CHART_PAUSE_MS)
     fill(page, page.get_by_role("textbox", name="Round name"), "Browser test round")
     page.get_by_role("button", name="Save 5 rows as this round").click()
     page.get_by_text("5 added").wait_for(timeout=LONG_WAIT_MS)
@@ -110,7 +96,7 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
     assert "donor_id=ES" in page.url
     summary = page.get_by_text("proposals match; showing")
     assert not summary.inner_text().startswith(f"{n_sample + 5} ")
-    screenshot(page, screenshot_dir, "matches")
+    shot(page, screenshot_dir / "matches.png", height=SCREENSHOT_HEIGHT, pause_ms=CHART_PAUSE_MS)
 
     # Two proposals onto a new event for this donor (its shortlist is the donor's part of the
     # event's list), one of them titled like a formula.
@@ -128,7 +114,7 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
     # Download the CSV from the Shortlists page and check its rows.
     open_page(page, "Shortlists")
     page.get_by_text("Pacific and Mekong roundtable").first.wait_for(timeout=LONG_WAIT_MS)
-    screenshot(page, screenshot_dir, "shortlists")
+    shot(page, screenshot_dir / "shortlists.png", height=SCREENSHOT_HEIGHT, pause_ms=CHART_PAUSE_MS)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download CSV").click()
     download = download_info.value
@@ -160,4 +146,10 @@ def test_every_page_opens_without_an_error_and_is_photographed(page, app_server,
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("Something went wrong on this page").count() == 0
         if title not in PHOTOGRAPHED_IN_JOURNEY:
-            screenshot(page, screenshot_dir, SCREENSHOT_NAMES.get(title, title.lower()))
+            name = SCREENSHOT_NAMES.get(title, title.lower())
+            shot(
+                page,
+                screenshot_dir / f"{name}.png",
+                height=SCREENSHOT_HEIGHT,
+                pause_ms=CHART_PAUSE_MS,
+            )

@@ -23,7 +23,15 @@ from openpyxl import load_workbook
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
 from tests.e2e.grid import grid_text, table
-from tests.e2e.person import LONG_WAIT_MS, choose, fill, wait_until_still
+from tests.e2e.person import (
+    LONG_WAIT_MS,
+    choose,
+    fill,
+    no_error,
+    open_page,
+    shot,
+    wait_until_still,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -36,35 +44,15 @@ LISTS = (
     ("Bonn roundtable", JBF, "23298", "declined"),
     ("Pacific roundtable", "all donors", "23210", ""),
 )
-ERROR_TEXT = "Something went wrong"
 _SAMPLE = pd.read_csv(data_dir() / "proposals.csv", dtype=str, keep_default_na=False)
+SHOT_HEIGHT = 2200  # a list, its log and its exports in one picture
 TITLES = dict(zip(_SAMPLE["proposal_id"], _SAMPLE["title"], strict=True))
-
-
-def no_error(page) -> None:
-    assert page.get_by_text(ERROR_TEXT).count() == 0
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def flash(page, text: str) -> None:
     page.get_by_text(text).first.wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     no_error(page)
-
-
-def shot(page, folder: Path, name: str) -> None:
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 2200})
-    wait_until_idle(page)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(folder / f"decisions-{name}.png"))
-    page.set_viewport_size(size)
-
-
-def open_shortlists(page) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Shortlists").click()
-    page.get_by_role("heading", name="Shortlists", exact=True).wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
 
 
 def box_values(form) -> str:
@@ -171,7 +159,7 @@ def walk(page, screenshot_dir: Path) -> None:
     record_decision(page, status)
     save_note(page, FORMULA_NOTE)
     assert "contacted" in grid_text(table(page))
-    shot(page, screenshot_dir, "spain-contacted")
+    shot(page, screenshot_dir / "decisions-spain-contacted.png", height=SHOT_HEIGHT)
 
     # 2. The Japan Biodiversity Fund's list: declined. Spain's decision is untouched.
     event, donor, proposal, status = LISTS[1]
@@ -187,9 +175,7 @@ def walk(page, screenshot_dir: Path) -> None:
     page.get_by_text("Decisions are recorded per donor").wait_for()
 
     # 4. A pledge at Spain's event, on the Events page, is the decision Spain's list shows.
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Events").click()
-    page.get_by_role("heading", name="Events", exact=True).wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
+    open_page(page, "Events")
     choose(page, "Event", "Madrid donor meeting")
     steps = the_form(page, "Record")
     choose(page, "Donor and proposal", "23300", scope=steps)
@@ -197,11 +183,11 @@ def walk(page, screenshot_dir: Path) -> None:
     fill(page, steps.get_by_role("textbox", name="Pledged amount (for a pledge)"), "250,000")
     steps.get_by_role("button", name="Record").click()
     flash(page, "Recorded 'pledged' for 23300")
-    shot(page, screenshot_dir, "event-pledge")
+    shot(page, screenshot_dir / "decisions-event-pledge.png", height=SHOT_HEIGHT)
 
     # 5. Reload; open every list and download each: nothing breaks, every file is right.
     page.reload()
-    open_shortlists(page)
+    open_page(page, "Shortlists")
     expected = {
         "Madrid donor meeting": ("pledged", 250_000.0),
         "Bonn roundtable": ("declined", None),
@@ -243,7 +229,7 @@ def walk(page, screenshot_dir: Path) -> None:
         if event == "Madrid donor meeting":
             assert sheet_rows[0]["note"] == "'" + FORMULA_NOTE
             assert sheet_rows[0]["recorded_by"] == NAME
-        shot(page, screenshot_dir, event.split()[0].lower())
+        shot(page, screenshot_dir / f"decisions-{event.split()[0].lower()}.png", height=SHOT_HEIGHT)
         no_error(page)
 
 
@@ -258,9 +244,7 @@ def test_a_donors_budget_for_the_event_is_typed_in_the_grid_saved_and_shown_agai
     create_list(page, "Lima budget meeting", SPAIN)  # Spain takes part in the event
     add_to_list(page, "23300")
 
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Events").click()
-    page.get_by_role("heading", name="Events", exact=True).wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
+    open_page(page, "Events")
     choose(page, "Event", "Lima budget meeting")
     page.get_by_role("tab", name="Co-funding plan", exact=True).click()
     wait_until_idle(page)
@@ -300,7 +284,7 @@ def test_a_donors_budget_for_the_event_is_typed_in_the_grid_saved_and_shown_agai
     page.wait_for_timeout(500)
     page.get_by_role("button", name="Save these budgets for the event").click()
     flash(page, "Saved the budgets for this event.")
-    shot(page, screenshot_dir, "event-budget-saved")
+    shot(page, screenshot_dir / "decisions-event-budget-saved.png", height=SHOT_HEIGHT)
 
     page.reload()
     page.get_by_role("heading", name="Events", exact=True).wait_for(timeout=LONG_WAIT_MS)
@@ -341,7 +325,7 @@ def test_remove_then_undo_the_picker_counts_and_the_list_show_what_is_on_it(
     assert picked_list(page) == f"Lisbon side event · {SPAIN} (1)"
     shown = grid_text(table(page))
     assert TITLES[second] in shown and TITLES[first] not in shown
-    shot(page, screenshot_dir, "removed")
+    shot(page, screenshot_dir / "decisions-removed.png", height=SHOT_HEIGHT)
 
     page.get_by_role("button", name=f"Undo: put {first} back").click()
     flash(page, f"Put {first} back on the shortlist.")
@@ -351,4 +335,4 @@ def test_remove_then_undo_the_picker_counts_and_the_list_show_what_is_on_it(
     # The box under the list offers the picked proposal's position as it is now (it said 1
     # while 23298 was back at 2).
     assert page.get_by_label("Move to position").input_value() == "2"
-    shot(page, screenshot_dir, "undone")
+    shot(page, screenshot_dir / "decisions-undone.png", height=SHOT_HEIGHT)

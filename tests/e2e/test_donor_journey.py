@@ -26,7 +26,6 @@ the colleague's browser is the same proposal's.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -34,7 +33,7 @@ from matcher import reference
 from matcher.words import country_names
 from tests.e2e.app_idle import new_context, wait_until_idle
 from tests.e2e.grid import grid_records, table
-from tests.e2e.person import LONG_WAIT_MS, choose, fill
+from tests.e2e.person import LONG_WAIT_MS, choose, fill, no_error, shot
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +44,6 @@ ABOVE_EUR = 500_000
 SAMANA = "Samaná bay Protected Area Complex"
 GUINEA_BISSAU = "aires marines protégées de la Guinée-Bissau"
 CORAL_TRIANGLE = 'protected areas in the "Coral Triangle"'
-ERROR_TEXT = "Something went wrong on this page"
 MARINE = "marine and coastal"
 FUNDED_BY_JBF = "already funded by this donor"
 
@@ -53,19 +51,6 @@ FUNDED_BY_JBF = "already funded by this donor"
 def sids() -> set[str]:
     table = reference.countries()
     return set(table.loc[table["sids"].astype(bool), "iso3"])
-
-
-def shot(page, folder: Path, name: str, at=None) -> None:
-    if at is not None:
-        at.first.scroll_into_view_if_needed()
-    wait_until_idle(page)
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(folder / f"donor-{name}.png"))
-
-
-def no_error(page) -> None:
-    assert page.get_by_text(ERROR_TEXT).count() == 0
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def euros(cell: str) -> float:
@@ -140,7 +125,11 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     assert any(SAMANA in row["proposal"] for row in open_rows)
     assert_marine_sids_above_500k_not_funded_by_jbf(open_rows)
     assert all(row["status"] != "funded" for row in open_rows)
-    shot(page, screenshot_dir, "1-filtered", page.get_by_text("proposals match; showing"))
+    shot(
+        page,
+        screenshot_dir / "donor-1-filtered.png",
+        at=page.get_by_text("proposals match; showing"),
+    )
 
     # Funded ones included: Guinea-Bissau's marine protected areas and the Coral Triangle
     # appear, funded by others; still none that JBF funded itself.
@@ -164,7 +153,11 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     assert all(float(row["score"]) >= MIN_SCORE for row in scored), scored
     assert_marine_sids_above_500k_not_funded_by_jbf(scored)
     assert any(SAMANA in row["proposal"] for row in scored)
-    shot(page, screenshot_dir, "2-min-score", page.get_by_text("proposals match; showing"))
+    shot(
+        page,
+        screenshot_dir / "donor-2-min-score.png",
+        at=page.get_by_text("proposals match; showing"),
+    )
 
     # Why, for the top three (or as many as there are).
     top = scored[:3]
@@ -179,7 +172,11 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
         first_reason = row["why"].split(": ", 1)[-1].split("; ")[0]
         words = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text=first_reason)
         assert words.count() >= 1, row["why"]
-        shot(page, screenshot_dir, f"3-why-{position}", page.get_by_text("Why this match"))
+        shot(
+            page,
+            screenshot_dir / f"donor-3-why-{position}.png",
+            at=page.get_by_text("Why this match"),
+        )
     explained_label, explained_score = explanation(page)
     view_caption = filters_caption(page)
     order = [row["proposal"] for row in scored]
@@ -203,6 +200,10 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
         assert [row["proposal"] for row in grid_records(table(colleague))] == order
         assert explanation(colleague) == (explained_label, explained_score)
         assert colleague.get_by_text("The link explains").count() == 0
-        shot(colleague, screenshot_dir, "4-colleague", colleague.get_by_text("Why this match"))
+        shot(
+            colleague,
+            screenshot_dir / "donor-4-colleague.png",
+            at=colleague.get_by_text("Why this match"),
+        )
     finally:
         context.close()

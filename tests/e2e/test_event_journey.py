@@ -19,19 +19,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
-from tests.e2e.person import choose, fill
+from tests.e2e.person import choose, fill, open_page, shot
 
 pytestmark = pytest.mark.browser
 
 LONG_WAIT_MS = 180_000
+SHOT_HEIGHT = 2200
 EVENT = "Andes and Amazon roundtable"
 FIRST_DONOR, SECOND_DONOR = "ES", "NO-NORAD"
-
-
-def open_page(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=LONG_WAIT_MS)
-    wait_until_idle(page)
 
 
 def choose_first(page, label: str, count: int) -> list[str]:
@@ -61,15 +56,6 @@ def open_tab(page, name: str) -> None:
 def flash(page, text: str) -> None:
     page.get_by_text(text).first.wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
-
-
-def shoot(page, folder: Path, name: str) -> None:
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 2200})
-    wait_until_idle(page)
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(folder / f"{name}.png"))
-    page.set_viewport_size(size)
 
 
 def download(page, button: str) -> Path:
@@ -139,7 +125,7 @@ def _journey(page, screenshot_dir: Path) -> None:
         choose(page, "Event", EVENT, exact=True)
         adder.get_by_role("button", name="Add to event").click()
         flash(page, f"Added 2 to the event '{EVENT}'")
-    shoot(page, screenshot_dir, "matches-add-to-event")
+    shot(page, screenshot_dir / "matches-add-to-event.png", height=SHOT_HEIGHT)
 
     # 3. The event list holds both donors' rows.
     open_page(page, "Events")
@@ -162,7 +148,7 @@ def _journey(page, screenshot_dir: Path) -> None:
     page.get_by_role("button", name="Schedule meetings").click()
     flash(page, "Scheduled ")
     page.get_by_text("Delegations with at least one meeting").first.wait_for()
-    shoot(page, screenshot_dir, "event-schedule")
+    shot(page, screenshot_dir / "event-schedule.png", height=SHOT_HEIGHT)
 
     # 5. Two pledges, one with each donor.
     open_tab(page, "Event list")
@@ -173,10 +159,10 @@ def _journey(page, screenshot_dir: Path) -> None:
         fill(page, steps.get_by_role("textbox", name="Pledged amount (for a pledge)"), amount)
         steps.get_by_role("button", name="Record").click()
         flash(page, "Recorded 'pledged'")
-    shoot(page, screenshot_dir, "event-list")
+    shot(page, screenshot_dir / "event-list.png", height=SHOT_HEIGHT)
     open_tab(page, "Pledges")
     page.get_by_text("2 pledges total").wait_for(timeout=LONG_WAIT_MS)
-    shoot(page, screenshot_dir, "event-pledges")
+    shot(page, screenshot_dir / "event-pledges.png", height=SHOT_HEIGHT)
 
     # 6. The totals by donor as CSV: human headers, amounts formatted, one currency.
     open_tab(page, "Downloads")
@@ -222,4 +208,4 @@ def _journey(page, screenshot_dir: Path) -> None:
     assert EVENT in words and first in words
     own_meetings = [row for row in schedule[1:] if row[3] == first]
     assert own_meetings and all(str(row[1]) in words for row in own_meetings)
-    shoot(page, screenshot_dir, "event-downloads")
+    shot(page, screenshot_dir / "event-downloads.png", height=SHOT_HEIGHT)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from matcher.reference import data_dir
-from tests.e2e.test_browser import open_page, wait_until_idle
+from tests.e2e.app_idle import wait_until_idle
+from tests.e2e.person import open_page
 
 pytestmark = pytest.mark.browser
 

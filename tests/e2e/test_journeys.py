@@ -34,24 +34,11 @@ from tests.app.french_workbook import (
 )
 from tests.e2e.app_idle import wait_until_idle
 from tests.e2e.grid import grid_rows, table
-from tests.e2e.person import LONG_WAIT_MS, choose
-from tests.e2e.test_browser import open_page
+from tests.e2e.person import LONG_WAIT_MS, choose, no_error, open_page, shot
 
 pytestmark = pytest.mark.browser
 
 JBF = "Japan Biodiversity Fund (JBF)"
-ERROR_TEXT = "Something went wrong on this page"
-
-
-def shot(page, folder: Path, name: str) -> None:
-    wait_until_idle(page)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(folder / f"journey-{name}.png"))
-
-
-def no_error(page) -> None:
-    assert page.get_by_text(ERROR_TEXT).count() == 0
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def metric(page, label: str) -> str:
@@ -96,7 +83,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     upload_file(page, as_sent)
     page.get_by_text("could not find a column for 'Title'").wait_for(timeout=LONG_WAIT_MS)
     no_error(page)
-    shot(page, screenshot_dir, "officer-1-mapping")
+    shot(page, screenshot_dir / "journey-officer-1-mapping.png")
     choose(page, "Title (needed)", TITLE_HEADER)
     page.get_by_role("button", name="Use this mapping").click()
     page.get_by_text("Validation report").wait_for(timeout=LONG_WAIT_MS)
@@ -108,7 +95,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     assert rejected[0][:3] == ["4", rejected[0][1], "Restauration des mangroves du Saloum"]
     assert rejected[0][1].startswith("auto-")
     assert rejected[1][1] == "auto-row-5"
-    shot(page, screenshot_dir, "officer-2-report")
+    shot(page, screenshot_dir / "journey-officer-2-report.png")
 
     # Accept the suggestion for the misspelled country: that row loads.
     accept = page.get_by_text("row 4 · Restauration des mangroves du Saloum")
@@ -124,7 +111,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     page.get_by_text("2 added").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     assert page.get_by_role("button", name="Save 2 rows as this round").count() == 0
-    shot(page, screenshot_dir, "officer-3-saved")
+    shot(page, screenshot_dir / "journey-officer-3-saved.png")
     page.get_by_role("link", name="See the 2 saved proposals ranked").click()
     page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
     page.get_by_text("2 proposals match").wait_for(timeout=LONG_WAIT_MS)
@@ -132,7 +119,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     assert "/matches" in page.url and "round_id=" in page.url
     titles = {row[1] for row in grid_rows(table(page, 0))}
     assert titles == {"Aires marines protégées des Bijagós", "Restauration des mangroves du Saloum"}
-    shot(page, screenshot_dir, "officer-4-ranked")
+    shot(page, screenshot_dir / "journey-officer-4-ranked.png")
 
     # The corrected file: same headers (mapping remembered), one cell changes, one row new.
     open_page(page, "Proposals")
@@ -145,7 +132,7 @@ def test_officer_uploads_a_french_workbook_maps_corrects_saves_and_reuploads(
     change_table = page.locator('[data-testid="stDataFrame"]').filter(has_text="Amount requested")
     cells = [cell for row in grid_rows(change_table) for cell in row]
     assert "Restauration des mangroves du Saloum" in cells and "Amount requested" in cells
-    shot(page, screenshot_dir, "officer-5-diff")
+    shot(page, screenshot_dir / "journey-officer-5-diff.png")
     page.get_by_role("button", name="Save 3 rows as this round").click()
     page.get_by_text("1 added, 1 updated").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)

@@ -218,7 +218,7 @@ def test_keyboard_focus_is_visible_on_links_inputs_switches_and_the_grid(sized, 
     assert not unringed, f"no visible focus ring on: {unringed}"
 
 
-def open_page(page, path: str, heading: str) -> None:
+def go_to(page, path: str, heading: str) -> None:
     page.goto(path)
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
@@ -239,10 +239,10 @@ def test_keyboard_focus_is_visible_on_slider_radio_text_area_and_date(sized, scr
 
     open_matches(page)
     check("slider", page.get_by_role("slider", name="Minimum score"))
-    open_page(page, "/plan", "Co-funding plan")
+    go_to(page, "/plan", "Co-funding plan")
     check("radio", page.get_by_role("radio", name="Close as many gaps as possible"))
     check("text area", page.get_by_role("textbox", name="Forced pairs", exact=False))
-    open_page(page, "/shortlists", "Shortlists")
+    go_to(page, "/shortlists", "Shortlists")
     if not page.get_by_role("textbox", name="Notes").is_visible():
         page.get_by_text("New shortlist", exact=True).click()
         wait_until_idle(page)

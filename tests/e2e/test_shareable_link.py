@@ -19,7 +19,7 @@ import pytest
 
 from tests.e2e.app_idle import new_context, wait_until_idle
 from tests.e2e.grid import grid_records, table
-from tests.e2e.person import LONG_WAIT_MS, choose, fill
+from tests.e2e.person import ERROR_TEXT, LONG_WAIT_MS, choose, fill, shot
 from tests.e2e.test_browser import PAGE_TITLES
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,6 @@ PAGE_PATHS = {
     "Overview": "/overview",
 }
 JBF = "Japan Biodiversity Fund (JBF)"
-ERROR_TEXT = "Something went wrong on this page"
 
 
 @contextmanager
@@ -59,14 +58,6 @@ def open_link(page, link: str, heading: str) -> None:
 def picked(page, label: str) -> str:
     """What the selectbox labelled ``label`` shows as chosen."""
     return page.get_by_role("combobox", name=label, exact=True).input_value().strip()
-
-
-def shot(page, folder: Path, name: str, at=None) -> None:
-    """What the person sees, scrolled to ``at`` (a locator) when given."""
-    if at is not None:
-        at.first.scroll_into_view_if_needed()
-    wait_until_idle(page)
-    page.screenshot(path=str(folder / f"link-{name}.png"))
 
 
 def open_tab(page) -> str:
@@ -101,7 +92,12 @@ def test_the_link_keeps_the_explained_proposal_the_sort_and_says_when_it_is_gone
     assert smallest_first[2][:40] in label
     explained_id = label.split(" · ")[1]
     assert f"explain={explained_id}" in page.url
-    shot(page, screenshot_dir, "1-sender", page.get_by_text("Why this match"))
+    shot(
+        page,
+        screenshot_dir / "link-1-sender.png",
+        pause_ms=0,
+        at=page.get_by_text("Why this match"),
+    )
     link = page.url
 
     with colleague(browser, own_app_server) as other:
@@ -111,7 +107,12 @@ def test_the_link_keeps_the_explained_proposal_the_sort_and_says_when_it_is_gone
         assert first_cells(other) == smallest_first
         assert picked(other, "Proposal to explain") == label
         assert other.get_by_text("The link explains").count() == 0
-        shot(other, screenshot_dir, "2-colleague", other.get_by_text("Why this match"))
+        shot(
+            other,
+            screenshot_dir / "link-2-colleague.png",
+            pause_ms=0,
+            at=other.get_by_text("Why this match"),
+        )
 
         # A proposal that is not in the database: the page says so, then explains #1.
         stale = link.replace(f"explain={explained_id}", "explain=NO-SUCH-EOI")
@@ -120,7 +121,7 @@ def test_the_link_keeps_the_explained_proposal_the_sort_and_says_when_it_is_gone
         warning.wait_for(timeout=LONG_WAIT_MS)
         assert "not in the database any more" in warning.inner_text()
         assert picked(other, "Proposal to explain").startswith("#")
-        shot(other, screenshot_dir, "3-stale", warning)
+        shot(other, screenshot_dir / "link-3-stale.png", pause_ms=0, at=warning)
 
 
 def test_the_link_keeps_the_shortlist_picked_and_the_tab_open(
@@ -159,7 +160,7 @@ def test_the_link_keeps_the_shortlist_picked_and_the_tab_open(
     with colleague(browser, own_app_server) as other:
         open_link(other, link, "Shortlists")
         assert picked(other, "Shortlist").startswith("Suva roundtable")
-        shot(other, screenshot_dir, "4-shortlist")
+        shot(other, screenshot_dir / "link-4-shortlist.png", pause_ms=0)
         open_link(other, overview_link, "Overview")
         assert open_tab(other) == "By region"
         open_link(other, donor_link, "Donors")
@@ -167,10 +168,15 @@ def test_the_link_keeps_the_shortlist_picked_and_the_tab_open(
         assert open_tab(other) == "Donor profiles"
         tabs = other.locator('[role="tab"][aria-selected="true"]')
         assert "Funding history" in [t.inner_text().strip() for t in tabs.all()]
-        shot(other, screenshot_dir, "5-donor-history", other.get_by_role("tab", name="Profile"))
+        shot(
+            other,
+            screenshot_dir / "link-5-donor-history.png",
+            pause_ms=0,
+            at=other.get_by_role("tab", name="Profile"),
+        )
 
         # A shortlist that is gone: the page says so.
         open_link(other, "/shortlists?shortlist=999", "Shortlists")
         gone = other.get_by_text("The link opens shortlist 999, which is not here any more")
         gone.wait_for(timeout=LONG_WAIT_MS)
-        shot(other, screenshot_dir, "6-shortlist-gone", gone)
+        shot(other, screenshot_dir / "link-6-shortlist-gone.png", pause_ms=0, at=gone)

@@ -12,7 +12,6 @@ the one they started from. Every step asserts what the person sees.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,8 +19,7 @@ import pytest
 from tests.e2e.app_idle import wait_until_idle
 from tests.e2e.conftest import REQUIRE_BROWSER_ENV, _streamlit_server, require_browser
 from tests.e2e.grid import grid_rows, grid_table, table
-from tests.e2e.person import LONG_WAIT_MS, choose, fill
-from tests.e2e.test_journeys import no_error
+from tests.e2e.person import LONG_WAIT_MS, choose, fill, no_error, shot
 
 pytestmark = pytest.mark.browser
 
@@ -108,12 +106,6 @@ def own_app_server(
         yield url
 
 
-def shot(page, folder: Path, name: str) -> None:
-    wait_until_idle(page)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(folder / f"weights-{name}.png"), full_page=True)
-
-
 def open_matches(page) -> list[list[str]]:
     page.goto("/")
     page.get_by_role("heading", name="Matches", exact=True).wait_for(timeout=LONG_WAIT_MS)
@@ -187,7 +179,7 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
     wait_until_idle(page)
     record(page, f"Vienna roundtable · {donor_name(accepted)}", proposal_id, "accepted")
     record(page, f"Vienna roundtable · {donor_name(declined)}", proposal_id, "declined")
-    shot(page, screenshot_dir, "1-decisions-recorded")
+    shot(page, screenshot_dir / "weights-1-decisions-recorded.png", full_page=True)
 
     # The panel counts them, offers the learned set, and says how it was judged.
     open_matches(page)
@@ -196,7 +188,7 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
     assert dialog.get_by_text("funding records").first.is_visible()
     assert dialog.get_by_text("Can be adopted").count() == 1
     assert dialog.get_by_text("95% interval").first.is_visible()
-    shot(page, screenshot_dir, "2-panel-offers-learned-set")
+    shot(page, screenshot_dir / "weights-2-panel-offers-learned-set.png", full_page=True)
     dialog.get_by_role("button", name="Adopt the learned weights").click()
     page.get_by_role("dialog").wait_for(state="detached", timeout=LONG_WAIT_MS)
     wait_until_idle(page)
@@ -206,7 +198,7 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
     assert "weights in force / In force: learned set, adopted" in preset_shown(page)
     assert OFFICER in preset_shown(page)
     assert adopted != before
-    shot(page, screenshot_dir, "3-matches-learned")
+    shot(page, screenshot_dir / "weights-3-matches-learned.png", full_page=True)
 
     # The log holds the set with who and its figures; one click goes back.
     dialog = open_panel(page)
@@ -218,7 +210,7 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
     assert dialog.get_by_text("This learned set is the one in force.").count() == 1
     assert dialog.get_by_role("button", name="Adopt the learned weights").count() == 0
     page.set_viewport_size({"width": 1400, "height": 1900})  # the whole dialog, log included
-    shot(page, screenshot_dir, "4-panel-log")
+    shot(page, screenshot_dir / "weights-4-panel-log.png", full_page=True)
     page.set_viewport_size({"width": 1400, "height": 1000})
     dialog.get_by_role("button", name="Back to the previous weights").click()
     page.get_by_role("dialog").wait_for(state="detached", timeout=LONG_WAIT_MS)
@@ -227,4 +219,4 @@ def test_officer_records_decisions_adopts_learned_weights_and_goes_back_in_one_c
     back = open_matches(page)
     assert "weights in force / In force: balanced preset." in preset_shown(page)
     assert back == before
-    shot(page, screenshot_dir, "5-matches-back-to-preset")
+    shot(page, screenshot_dir / "weights-5-matches-back-to-preset.png", full_page=True)
