@@ -31,7 +31,7 @@ def take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     chunked = [i for i in range(frame.shape[1]) if _arrow_chunks(frame.iloc[:, i].array) > 1]
     if not chunked or not len(positions):
         return frame.iloc[positions]
-    plain = [i for i in range(frame.shape[1]) if i not in set(chunked)]
+    plain = sorted(set(range(frame.shape[1])) - set(chunked))
     taken = frame.iloc[positions, plain]
     for i in chunked:
         column = frame.iloc[:, i]
