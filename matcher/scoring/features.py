@@ -358,6 +358,9 @@ class DonorVectors:
 
     # (profile_chars, its transpose as CSR): transposed once, not once per block of proposals.
     profile_chars_t: tuple[sparse.csr_matrix, sparse.csr_matrix] | None = None
+    # That transpose with its commonest n-grams dense (row_products.SplitProduct), built on
+    # the first few-proposal product: one proposal's cosines stream those rows.
+    profile_chars_split: object | None = None
 
     def char_cosines(self, chars: sparse.csr_matrix) -> np.ndarray:
         """Proposal x donor products of character rows with the donors' character profiles.
@@ -376,7 +379,12 @@ class DonorVectors:
             and chars.dtype == np.float32
             and transposed.dtype == np.float32
         ):
-            return compiled(chars, transposed)
+            split = self.profile_chars_split
+            if split is None or split.other is not transposed:
+                from matcher.scoring.row_products import SplitProduct
+
+                split = self.profile_chars_split = SplitProduct(transposed)
+            return compiled(chars, split)
         return (chars @ transposed).toarray()
 
     def text_scores(self, words: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -121,6 +121,33 @@ def test_compiled_rows_product_is_scipys_product_to_the_bit(data) -> None:
     np.testing.assert_array_equal(got.view(np.uint32), expected.view(np.uint32))
 
 
+@settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_split_rows_product_streams_the_common_terms_to_the_same_bits(data) -> None:
+    """The character route with its commonest n-grams dense: still SciPy's product to the
+    bit, whichever share of the terms is dense and whatever the rows' entry order."""
+    from matcher.scoring.row_products import SplitProduct, sparse_rows_product
+
+    rows = data.draw(csr_matrices()).astype(np.float32)
+    other = data.draw(csr_matrices(n_rows=rows.shape[1])).astype(np.float32)
+    split = SplitProduct(other, min_share=data.draw(st.sampled_from([0.0, 0.05, 0.5, 2.0])))
+    expected = (rows @ other).toarray()
+    got = sparse_rows_product(rows, split)
+    assert got.dtype == expected.dtype == np.float32
+    np.testing.assert_array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_split_rows_product_holds_only_the_long_rows_dense() -> None:
+    from matcher.scoring.row_products import SplitProduct
+
+    other = sparse.csr_matrix(
+        np.array([[1, 1, 1, 1], [0, 0, 1, 0], [1, 1, 0, 1]], dtype=np.float32)
+    )
+    split = SplitProduct(other, min_share=0.5)
+    np.testing.assert_array_equal(split.dense_row, [0, -1, 1])
+    np.testing.assert_array_equal(split.dense, other.toarray()[[0, 2]])
+
+
 def test_compiled_rows_product_refuses_other_dtypes() -> None:
     from matcher.scoring.row_products import sparse_rows_product
 
