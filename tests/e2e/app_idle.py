@@ -11,7 +11,12 @@ the rerun requests the page sends over its websocket (a ``BackMsg`` whose first 
 ``rerun_script``) and the runs the server starts (``new_session``) and ends
 (``script_finished``) in what it sends back. The page is idle when it is connected, its own
 ``data-test-script-state`` says not running, every rerun it asked for has started since,
-every started run has ended, and nothing changed for a short settle.
+every started run has ended, no element is still a skeleton (Streamlit draws one while an
+element's front-end code loads: a new session's sidebar was grey bars for seconds under load,
+and a Tab then met no ring), and nothing changed for a short settle. A key press or a click
+is a change too: the rerun it asks for leaves the page a moment after it (React handles the
+event first), and under load that moment was long enough for a check to read the page as
+idle before the request went out (a link copied before the address bar took the pick).
 """
 
 from __future__ import annotations
@@ -59,6 +64,11 @@ IDLE_INIT_SCRIPT = """
   // every element's): an open select list shuts on any scroll around its box.
   s.scrolled = 0;
   window.addEventListener('scroll', () => { s.scrolled = performance.now(); }, true);
+  // A person's key press or click counts as a change: the rerun it asks for is sent a moment
+  // later (after React has handled it), and a check in that moment must not read as idle.
+  for (const type of ['keydown', 'keyup', 'pointerdown', 'pointerup', 'click', 'input', 'change']) {
+    window.addEventListener(type, () => { s.changed = performance.now(); }, true);
+  }
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     if (!this.__lwHeard) { this.__lwHeard = true; this.addEventListener('message', heard); }
@@ -89,6 +99,8 @@ IS_IDLE = """
   const s = window.__lwIdle;
   if (!s) return state === 'notRunning' && !document.querySelector('[data-testid="stStatusWidget"]');
   if (state !== s.state) { s.state = state; s.changed = performance.now(); }
+  // A skeleton is an element whose front-end code is still being fetched: not yet drawn.
+  if (document.querySelector('[data-testid="stSkeleton"], .stSkeleton')) { s.changed = performance.now(); return false; }
   return state === 'notRunning' && s.answered >= s.asked && s.finished >= s.started
     && performance.now() - s.changed >= settle;
 }
