@@ -72,17 +72,20 @@ class ExplainContext:
         return states
 
     def proposal_vector(self, features: ProposalFeatures, p: int) -> np.ndarray:
-        """Proposal ``p``'s word vector as a dense array (kept while pairs of ``p`` are explained)."""
-        key = (id(features), p)
+        """Proposal ``p``'s word vector as a dense array (kept while pairs of ``p`` are explained).
+
+        The cache holds the feature block itself, not its ``id()``: a freed block's address is
+        reused, and a new block at the old address would be handed the old proposal's vector.
+        """
         cached = self.__dict__.get("_proposal_vector")
-        if cached is None or cached[0] != key:
+        if cached is None or cached[0] is not features or cached[1] != p:
             words = features.words
             dense = np.zeros(words.shape[1], dtype=np.float32)
             start, end = words.indptr[p], words.indptr[p + 1]
             dense[words.indices[start:end]] = words.data[start:end]
-            cached = (key, dense)
+            cached = (features, p, dense)
             self.__dict__["_proposal_vector"] = cached
-        return cached[1]
+        return cached[2]
 
     def own_funded(self, features: ProposalFeatures, p: int, m: int) -> int:
         """Position of proposal ``p`` among the proposals donor ``m`` funded, else -1.

@@ -136,6 +136,21 @@ def test_one_new_proposal_without_pandas_ranks_as_the_frame_path(generated) -> N
         assert ranked.donor.tolist() == matcher.score(row).ranked(10)[0].donor.tolist()
 
 
+def test_the_explanation_cache_holds_its_feature_block_not_its_address(generated) -> None:
+    """The dense proposal vector is cached by the block itself: a freed block's address can be
+    reused by the next one, and an id() key handed the new proposal the old one's vector
+    (seen as a flaky mismatch in the test above)."""
+    matcher, proposals = generated
+    ctx = matcher.context_
+    first = proposal_features(proposals.iloc[[0]], matcher.text_model_, matcher.table_)
+    second = proposal_features(proposals.iloc[[1]], matcher.text_model_, matcher.table_)
+    assert (first.words != second.words).nnz > 0
+    for features in (first, second, first):
+        vector = ctx.proposal_vector(features, 0)
+        np.testing.assert_array_equal(vector, features.words[0].toarray().ravel())
+    assert ctx.__dict__["_proposal_vector"][0] is first  # alive while cached: no address reuse
+
+
 def test_record_features_equal_the_frame_features(generated) -> None:
     matcher, proposals = generated
     for i in range(0, len(proposals), 41):
