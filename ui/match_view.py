@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 SAVED_VIEW_KEY = "match_view_saved"
+FILTERS_OPEN_KEY = "mv_filters_open"
+WEIGHTS_OPEN_KEY = "mv_weights_open"
 _ECOSYSTEM_LABELS = {e: key_words(e) for e in ECOSYSTEMS}  # marine and coastal areas
 
 
@@ -85,13 +87,12 @@ _SEEDED = (
 )
 
 
-def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
-    """Put a view's values into the widgets' session state (only valid options)."""
-    state = st.session_state
-    state[_key("view")] = view.view
+def _seeded_values(view: MatchView, options: dict[str, list]) -> dict[str, object]:
+    """A view's values as the widgets hold them, by widget key (only valid options)."""
+    values: dict[str, object] = {_key("view"): view.view}
     for name in ("donor_id", "proposal_id"):
         value = getattr(view, name)
-        state[_key(name)] = value if value in options[name] else options[name][0]
+        values[_key(name)] = value if value in options[name] else options[name][0]
     for name in (
         "regions",
         "countries",
@@ -101,20 +102,34 @@ def _seed_widgets(view: MatchView, options: dict[str, list]) -> None:
         "ecosystems",
         "statuses",
     ):
-        state[_key(name)] = [v for v in getattr(view, name) if v in options[name]]
-    state[_key("amount_min")] = view.amount_min
-    state[_key("amount_max")] = view.amount_max
-    state[_key("min_score")] = float(view.min_score)
-    state[_key("eligible_only")] = bool(view.eligible_only)
-    state[_key("nbsap_only")] = bool(view.nbsap_only)
-    state[_key("include_funded")] = bool(view.include_funded)
-    state[_key("sort")] = view.sort
-    state[_key("order")] = view.order
+        values[_key(name)] = [v for v in getattr(view, name) if v in options[name]]
+    values[_key("amount_min")] = view.amount_min
+    values[_key("amount_max")] = view.amount_max
+    values[_key("min_score")] = float(view.min_score)
+    values[_key("eligible_only")] = bool(view.eligible_only)
+    values[_key("nbsap_only")] = bool(view.nbsap_only)
+    values[_key("include_funded")] = bool(view.include_funded)
+    values[_key("sort")] = view.sort
+    values[_key("order")] = view.order
     preset = view.preset if view.preset in options["preset"] else weight_sets.IN_FORCE
-    state[_key("preset")] = preset
+    values[_key("preset")] = preset
     weights = matching.weights_from(preset, view.weights)
     for component in COMPONENTS:
-        state[_key(f"w_{component}")] = float(weights[component])
+        values[_key(f"w_{component}")] = float(weights[component])
+    return values
+
+
+def _seed_widgets(view: MatchView, options: dict[str, list], *, only_missing: bool = False) -> None:
+    """Put a view's values into the widgets' session state.
+
+    ``only_missing``: keep what the widgets hold and fill in the rest. The filter and weight
+    widgets are drawn only while their sidebar section is open, and Streamlit drops the state
+    of a widget a run does not draw, so their values come back from the view each run.
+    """
+    state = st.session_state
+    for key, value in _seeded_values(view, options).items():
+        if not only_missing or key not in state:
+            state[key] = value
 
 
 def _apply_preset() -> None:
@@ -156,7 +171,8 @@ def current_view(found: Analysis) -> tuple[MatchView, list[str]]:
     notes: list[str] = []
     # Seeded when any is missing: the sidebar's widgets come after the table, so a run that
     # stopped before them (an error shown instead of the table) has dropped their state.
-    if any(_key(name) not in st.session_state for name in _SEEDED):
+    arriving = _key("view") not in st.session_state
+    if arriving:
         initial = _initial_view()
         _seed_widgets(initial, options)
         st.session_state[SAVED_VIEW_KEY] = initial
@@ -164,6 +180,8 @@ def current_view(found: Analysis) -> tuple[MatchView, list[str]]:
         missing = _missing_pick(initial, options)
         if missing:
             notes.append(missing)
+    elif any(_key(name) not in st.session_state for name in _SEEDED):
+        _seed_widgets(_saved_view(), options, only_missing=True)
     _follow_weights_in_force()
     # Only one picker is on screen; the other keeps its value in the saved view.
     saved = _saved_view()

@@ -23,7 +23,9 @@ from ui.filters import ORDERS, SORTS, MatchView
 from ui.layout import titles_cut_to_fit
 from ui.match_view import (
     _ECOSYSTEM_LABELS,
+    FILTERS_OPEN_KEY,
     SAVED_VIEW_KEY,
+    WEIGHTS_OPEN_KEY,
     _apply_preset,
     _ecosystem_cell,
     _evidence_lines,
@@ -130,121 +132,141 @@ def render_filters(found: Analysis) -> None:
     Their values were read into the view by :func:`current_view` (each widget's state
     exists before the widget is drawn: seeded from the link or the last visit, then kept).
     """
+    with st.sidebar:
+        filters = st.expander(
+            "Filters",
+            key=FILTERS_OPEN_KEY,
+            icon=":material/filter_alt:",
+            on_change="rerun",
+        )
+        if filters.open:
+            with filters:
+                _render_filter_widgets(found)
+        weights = st.expander(
+            "Score and weights", key=WEIGHTS_OPEN_KEY, icon=":material/tune:", on_change="rerun"
+        )
+        if weights.open:
+            with weights:
+                _render_weight_widgets(found)
+
+
+def _render_filter_widgets(found: Analysis) -> None:
+    """The filters' widgets (drawn only while their section is open: a new session's page
+    loads no multiselect or number input code before its table)."""
     options = _options(found)
     currency = display_currency()
     names = country_names()
-    with st.sidebar:
-        st.header("Filters")
-        st.multiselect("Region", options["regions"], key=_key("regions"), placeholder="Any region")
-        st.multiselect(
-            "Country",
-            options["countries"],
-            key=_key("countries"),
-            format_func=lambda c: f"{names.get(c, c)} ({c})",
-            placeholder="Any country",
+    st.multiselect("Region", options["regions"], key=_key("regions"), placeholder="Any region")
+    st.multiselect(
+        "Country",
+        options["countries"],
+        key=_key("countries"),
+        format_func=lambda c: f"{names.get(c, c)} ({c})",
+        placeholder="Any country",
+    )
+    st.multiselect(
+        "Country group",
+        options["groups"],
+        key=_key("groups"),
+        help="Least developed, landlocked developing, small island developing States (UN lists)",
+        placeholder="Any",
+    )
+    st.multiselect(
+        "Aichi target",
+        options["aichi_targets"],
+        key=_key("aichi_targets"),
+        format_func=lambda t: target_label("aichi", t),
+        placeholder="Any",
+        help="Declared targets; for proposals that declare none, the targets "
+        "suggested from their text.",
+    )
+    st.multiselect(
+        "GBF target",
+        options["gbf_targets"],
+        key=_key("gbf_targets"),
+        format_func=lambda t: target_label("gbf", t),
+        placeholder="Any",
+        help="Declared GBF targets, and the successors of Aichi targets.",
+    )
+    st.multiselect(
+        "Ecosystem",
+        options["ecosystems"],
+        key=_key("ecosystems"),
+        format_func=_ECOSYSTEM_LABELS.get,
+        placeholder="Any",
+        help="Declared ecosystems, else those detected in the proposal's text (the "
+        "same ones the ecosystem score uses; the table marks them 'detected').",
+    )
+    low, high = st.columns(2)
+    low.number_input(
+        f"Request from ({currency})",
+        min_value=0.0,
+        step=50_000.0,
+        key=_key("amount_min"),
+        format="%.0f",
+        placeholder="any",
+        help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
+    )
+    high.number_input(
+        f"Request up to ({currency})",
+        min_value=0.0,
+        step=50_000.0,
+        key=_key("amount_max"),
+        format="%.0f",
+        placeholder="any",
+        help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
+    )
+    st.multiselect(
+        "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
+    )
+    st.toggle(
+        "Serves a national target",
+        key=_key("nbsap_only"),
+        help="Only proposals that serve a stored national target of their country "
+        "(NBSAP alignment: a GBF target in common with the country's national targets).",
+    )
+    st.toggle(
+        "Eligible only",
+        key=_key("eligible_only"),
+        help="Hide pairs the donor cannot fund (excluded country, outside its "
+        "regions, inactive, or a request far beyond its budget).",
+    )
+
+
+def _render_weight_widgets(found: Analysis) -> None:
+    """The preset, the learned-weights dialog and the sliders (drawn only while open)."""
+    options = _options(found)
+    st.selectbox(
+        "Preset",
+        options["preset"],
+        key=_key("preset"),
+        on_change=_apply_preset,
+        format_func=_preset_label,
+    )
+    st.caption(f"In force: {escape_markdown(weight_sets.in_force().label)}.")
+    if st.button(
+        "Learned weights",
+        icon=":material/model_training:",
+        help="What the funding records and the decisions recorded here suggest, how it "
+        "compares with the preset, the log of every set in force, and one click back.",
+        key=_key("learned_weights"),
+    ):
+        weights_panel.open_weights_dialog()
+    # Sliders sit in a form: arrow-key steps and drags re-rank once, on Apply.
+    with st.form(_key("sliders"), border=False):
+        st.slider("Minimum score", 0.0, 1.0, step=0.05, key=_key("min_score"))
+        for component in COMPONENTS:
+            st.slider(COMPONENT_LABELS[component], 0.0, 1.0, step=0.05, key=_key(f"w_{component}"))
+        st.form_submit_button(
+            "Apply",
+            icon=":material/tune:",
+            help="The minimum score and the weights take effect when you press Apply.",
         )
-        st.multiselect(
-            "Country group",
-            options["groups"],
-            key=_key("groups"),
-            help="Least developed, landlocked developing, small island developing "
-            "States (UN lists)",
-            placeholder="Any",
+    if all(st.session_state[_key(f"w_{c}")] == 0 for c in COMPONENTS):
+        st.warning(
+            "Every weight is zero, so the preset's weights are used.",
+            icon=":material/warning:",
         )
-        st.multiselect(
-            "Aichi target",
-            options["aichi_targets"],
-            key=_key("aichi_targets"),
-            format_func=lambda t: target_label("aichi", t),
-            placeholder="Any",
-            help="Declared targets; for proposals that declare none, the targets "
-            "suggested from their text.",
-        )
-        st.multiselect(
-            "GBF target",
-            options["gbf_targets"],
-            key=_key("gbf_targets"),
-            format_func=lambda t: target_label("gbf", t),
-            placeholder="Any",
-            help="Declared GBF targets, and the successors of Aichi targets.",
-        )
-        st.multiselect(
-            "Ecosystem",
-            options["ecosystems"],
-            key=_key("ecosystems"),
-            format_func=_ECOSYSTEM_LABELS.get,
-            placeholder="Any",
-            help="Declared ecosystems, else those detected in the proposal's text (the "
-            "same ones the ecosystem score uses; the table marks them 'detected').",
-        )
-        low, high = st.columns(2)
-        low.number_input(
-            f"Request from ({currency})",
-            min_value=0.0,
-            step=50_000.0,
-            key=_key("amount_min"),
-            format="%.0f",
-            placeholder="any",
-            help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
-        )
-        high.number_input(
-            f"Request up to ({currency})",
-            min_value=0.0,
-            step=50_000.0,
-            key=_key("amount_max"),
-            format="%.0f",
-            placeholder="any",
-            help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
-        )
-        st.multiselect(
-            "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
-        )
-        st.toggle(
-            "Serves a national target",
-            key=_key("nbsap_only"),
-            help="Only proposals that serve a stored national target of their country "
-            "(NBSAP alignment: a GBF target in common with the country's national targets).",
-        )
-        st.toggle(
-            "Eligible only",
-            key=_key("eligible_only"),
-            help="Hide pairs the donor cannot fund (excluded country, outside its "
-            "regions, inactive, or a request far beyond its budget).",
-        )
-        st.header("Score and weights")
-        st.selectbox(
-            "Preset",
-            options["preset"],
-            key=_key("preset"),
-            on_change=_apply_preset,
-            format_func=_preset_label,
-        )
-        st.caption(f"In force: {escape_markdown(weight_sets.in_force().label)}.")
-        if st.button(
-            "Learned weights",
-            icon=":material/model_training:",
-            help="What the funding records and the decisions recorded here suggest, how it "
-            "compares with the preset, the log of every set in force, and one click back.",
-            key=_key("learned_weights"),
-        ):
-            weights_panel.open_weights_dialog()
-        # Sliders sit in a form: arrow-key steps and drags re-rank once, on Apply.
-        with st.form(_key("sliders"), border=False):
-            st.slider("Minimum score", 0.0, 1.0, step=0.05, key=_key("min_score"))
-            for component in COMPONENTS:
-                st.slider(
-                    COMPONENT_LABELS[component], 0.0, 1.0, step=0.05, key=_key(f"w_{component}")
-                )
-            st.form_submit_button(
-                "Apply",
-                icon=":material/tune:",
-                help="The minimum score and the weights take effect when you press Apply.",
-            )
-        if all(st.session_state[_key(f"w_{c}")] == 0 for c in COMPONENTS):
-            st.warning(
-                "Every weight is zero, so the preset's weights are used.",
-                icon=":material/warning:",
-            )
 
 
 def render_ranking(found: Analysis, view: MatchView) -> pd.DataFrame:

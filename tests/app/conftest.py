@@ -58,6 +58,14 @@ def app(db_url: str) -> AppTest:
     return AppTest.from_file(str(APP_FILE), default_timeout=APP_TIMEOUT_S)
 
 
+def open_sidebar(at: AppTest) -> AppTest:
+    """Open the Matches sidebar's Filters and Score and weights sections, as an officer does
+    before using them (shut, their widgets are not drawn)."""
+    at.session_state["mv_filters_open"] = True
+    at.session_state["mv_weights_open"] = True
+    return at
+
+
 @pytest.fixture
 def messy_csv() -> bytes:
     """Semicolon CSV with BOM: aliased headers, amounts as people write them, bad rows."""

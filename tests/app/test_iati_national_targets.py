@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from matcher.interchange.national_targets import load_national_targets
 from matcher.store import open_store
+from tests.app.conftest import open_sidebar
 from ui.filters import MatchView, proposal_mask
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
@@ -21,9 +22,11 @@ def _clean(at: AppTest) -> AppTest:
     return at
 
 
-def _open(page: str) -> AppTest:
+def _open(page: str, *, sidebar_open: bool = False) -> AppTest:
     at = AppTest.from_file(str(APP_FILE), default_timeout=TIMEOUT_S)
     _clean(at.run())
+    if sidebar_open:
+        open_sidebar(at)
     return _clean(at.switch_page(page).run())
 
 
@@ -72,7 +75,7 @@ def test_national_targets_import_then_filter_and_evidence_on_matches(db_url, dat
     with open_store(db_url) as store:
         assert len(store.national_targets()) == 12
 
-    at = _open("app_pages/matches.py")
+    at = _open("app_pages/matches.py", sidebar_open=True)
     at.toggle(key="mv_include_funded").set_value(True)  # funded proposals count here too
     _clean(at.run())
     before = len(at.dataframe[0].value)

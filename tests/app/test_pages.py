@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from matcher.load import load
 from matcher.store import open_store
+from tests.app.conftest import open_sidebar
 from ui.events_panel import ADD_TO_EVENT_KEY
 from ui.filters import is_closed_status
 from ui.pages import UNEXPECTED_ERROR_MESSAGE
@@ -259,7 +260,7 @@ def test_a_shared_link_reproduces_donor_view_and_filters(app):
     app.query_params.update(
         {"donor_id": "ES", "countries": "LAO,KHM", "min_score": "0.1", "eligible_only": "1"}
     )
-    at = app.run()
+    at = open_sidebar(app).run()
     assert_clean(at)
     assert at.selectbox(key="mv_donor_id").value == "ES"
     assert at.multiselect(key="mv_countries").value == ["LAO", "KHM"]
@@ -273,7 +274,7 @@ def test_a_shared_link_reproduces_donor_view_and_filters(app):
 
 
 def test_filtering_in_the_sidebar_updates_the_table_and_the_url(app):
-    at = app.run()
+    at = open_sidebar(app).run()
     everything = int(match_summary(at).split()[0])
     at.multiselect(key="mv_regions").set_value(["South-eastern Asia"]).run()
     assert_clean(at)
@@ -285,7 +286,7 @@ def test_filtering_in_the_sidebar_updates_the_table_and_the_url(app):
 
 
 def test_filter_that_matches_nothing_says_so(app):
-    at = app.run()
+    at = open_sidebar(app).run()
     at.number_input(key="mv_amount_min").set_value(9e12).run()
     assert_clean(at)
     assert match_summary(at).startswith("0 proposals match")
@@ -294,14 +295,14 @@ def test_filter_that_matches_nothing_says_so(app):
 
 def test_malformed_link_opens_the_default_view(app):
     app.query_params.update({"view": "sideways", "min_score": "lots", "donor_id": "NO-SUCH"})
-    at = app.run()
+    at = open_sidebar(app).run()
     assert_clean(at)
     assert at.segmented_control(key="mv_view").value == "donor"
     assert at.slider(key="mv_min_score").value == 0.0
 
 
 def test_preset_sets_the_sliders_and_a_moved_slider_goes_into_the_url(app):
-    at = app.run()
+    at = open_sidebar(app).run()
     at.selectbox(key="mv_preset").set_value("thematic_only").run()
     assert_clean(at)
     assert at.slider(key="mv_w_thematic").value == 1.0
@@ -317,7 +318,7 @@ def test_preset_sets_the_sliders_and_a_moved_slider_goes_into_the_url(app):
 
 
 def test_a_moved_slider_changes_nothing_until_apply_is_pressed(app):
-    at = app.run()
+    at = open_sidebar(app).run()
     before = at.dataframe[0].value[["proposal_id", "score"]].reset_index(drop=True)
     at.slider(key="mv_w_geography").set_value(1.0).run()
     at.slider(key="mv_min_score").set_value(0.3).run()
@@ -572,7 +573,7 @@ def test_ranked_table_shows_where_each_match_stands(app, store):
 
 
 def test_all_weights_at_zero_fall_back_to_the_preset_and_say_so(app):
-    at = app.run()
+    at = open_sidebar(app).run()
     before = at.dataframe[0].value["score"].tolist()
     for slider in at.slider:
         if slider.key and slider.key.startswith("mv_w_"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from tests.app.conftest import open_sidebar
 from tests.app.test_pages import assert_clean, open_page
 
 
@@ -18,7 +19,7 @@ def table_of(at):
 
 def test_the_matches_table_names_countries_and_the_country_filter_still_works(app):
     app.query_params.update({"donor_id": "ES", "countries": "TLS", "include_funded": "1"})
-    at = app.run()
+    at = open_sidebar(app).run()
     assert_clean(at)
     table = table_of(at)
     assert table["countries"].tolist() == ["Timor-Leste"]  # not TLS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app.conftest import open_sidebar
 from ui.filters import WEIGHT_MAX, MatchView, url_notes
 from ui.pages import UNEXPECTED_ERROR_MESSAGE
 
@@ -25,7 +26,7 @@ def test_weights_above_the_range_are_clamped_and_the_rest_ignored() -> None:
 @pytest.mark.parametrize("value", ["5", "1e308", "inf"])
 def test_matches_page_opens_with_an_out_of_range_weight_in_the_link(app, value) -> None:
     app.query_params.update({"w_thematic": value, "preset": "balanced"})
-    at = app.run(timeout=120)
+    at = open_sidebar(app).run(timeout=120)
     assert not at.exception, [e.value for e in at.exception]
     assert UNEXPECTED_ERROR_MESSAGE not in [e.value for e in at.error]
     assert 0.0 <= at.slider(key="mv_w_thematic").value <= WEIGHT_MAX

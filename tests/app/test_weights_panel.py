@@ -10,7 +10,7 @@ from matcher.load import load_donors, load_history, load_proposals
 from matcher.reference import data_dir
 from matcher.store import open_store
 from matcher.store.learning import record_weight_set, weight_history
-from tests.app.conftest import APP_FILE
+from tests.app.conftest import APP_FILE, open_sidebar
 
 LEARNED = {
     "thematic": 0.2,
@@ -100,7 +100,7 @@ def test_the_log_lists_every_set_and_one_click_puts_the_preset_back(no_history_d
 
 
 def test_matches_ranks_with_the_adopted_set_and_follows_it_back(app, store) -> None:
-    at = app.run(timeout=120)
+    at = open_sidebar(app).run(timeout=120)
     assert at.session_state["mv_preset"] == "in_force"
     assert at.slider(key="mv_w_geography").value == WEIGHT_PRESETS["balanced"]["geography"]
     record_weight_set(
@@ -109,7 +109,7 @@ def test_matches_ranks_with_the_adopted_set_and_follows_it_back(app, store) -> N
     from ui import weights
 
     weights._log.clear()
-    at = AppTest.from_file(str(APP_FILE), default_timeout=120).run()
+    at = open_sidebar(AppTest.from_file(str(APP_FILE), default_timeout=120)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["mv_preset"] == "in_force"
     assert at.slider(key="mv_w_geography").value == pytest.approx(0.35)
