@@ -40,6 +40,7 @@ __all__ = [
 SAVED_VIEW_KEY = "match_view_saved"
 FILTERS_OPEN_KEY = "mv_filters_open"
 WEIGHTS_OPEN_KEY = "mv_weights_open"
+DRAWN_KEY = "mv_sections_drawn"  # the sidebar sections the last run drew open
 _ECOSYSTEM_LABELS = {e: key_words(e) for e in ECOSYSTEMS}  # marine and coastal areas
 
 
@@ -85,6 +86,43 @@ _SEEDED = (
     "preset",
     *(f"w_{component}" for component in COMPONENTS),
 )
+SECTION_FIELDS = {
+    "filters": (
+        "regions",
+        "countries",
+        "groups",
+        "aichi_targets",
+        "gbf_targets",
+        "ecosystems",
+        "statuses",
+        "amount_min",
+        "amount_max",
+        "eligible_only",
+        "nbsap_only",
+    ),
+    "weights": ("preset", "min_score", *(f"w_{component}" for component in COMPONENTS)),
+}
+"""The view's fields whose widgets sit in each sidebar section (drawn only while it is open)."""
+
+
+def _stale_keys() -> set[str]:
+    """Widget keys whose state this run cannot trust: those of the sections the last run did
+    not draw, and any missing. A widget a run leaves out keeps no usable state (the browser
+    reports it at its default), so the view, not the widget, holds its value until its
+    section is drawn open again."""
+    state = st.session_state
+    drawn = state.get(DRAWN_KEY, set())
+    state[DRAWN_KEY] = set()  # set again by the run that draws a section
+    stale = {_key(name) for name in _SEEDED if _key(name) not in state}
+    for section, names in SECTION_FIELDS.items():
+        if section not in drawn:
+            stale.update(_key(name) for name in names)
+    return stale
+
+
+def mark_drawn(section: str) -> None:
+    """Say that this run draws ``section``'s widgets (the next run can trust their state)."""
+    st.session_state.setdefault(DRAWN_KEY, set()).add(section)
 
 
 def _seeded_values(view: MatchView, options: dict[str, list]) -> dict[str, object]:
@@ -119,16 +157,11 @@ def _seeded_values(view: MatchView, options: dict[str, list]) -> dict[str, objec
     return values
 
 
-def _seed_widgets(view: MatchView, options: dict[str, list], *, only_missing: bool = False) -> None:
-    """Put a view's values into the widgets' session state.
-
-    ``only_missing``: keep what the widgets hold and fill in the rest. The filter and weight
-    widgets are drawn only while their sidebar section is open, and Streamlit drops the state
-    of a widget a run does not draw, so their values come back from the view each run.
-    """
+def _seed_widgets(view: MatchView, options: dict[str, list], keys: set[str] | None = None) -> None:
+    """Put a view's values into the widgets' session state (only ``keys``, when given)."""
     state = st.session_state
     for key, value in _seeded_values(view, options).items():
-        if not only_missing or key not in state:
+        if keys is None or key in keys:
             state[key] = value
 
 
@@ -169,19 +202,19 @@ def current_view(found: Analysis) -> tuple[MatchView, list[str]]:
     """
     options = _options(found)
     notes: list[str] = []
-    # Seeded when any is missing: the sidebar's widgets come after the table, so a run that
-    # stopped before them (an error shown instead of the table) has dropped their state.
-    arriving = _key("view") not in st.session_state
-    if arriving:
+    # The sidebar's widgets come after the table (and are drawn only while their section is
+    # open), so a run that stopped before them, or left them out, has no state of theirs.
+    if _key("view") not in st.session_state:  # arriving: from a link, or back from a page
         initial = _initial_view()
         _seed_widgets(initial, options)
         st.session_state[SAVED_VIEW_KEY] = initial
+        st.session_state[DRAWN_KEY] = set()
         notes = list(url_notes(st.query_params.to_dict()))
         missing = _missing_pick(initial, options)
         if missing:
             notes.append(missing)
-    elif any(_key(name) not in st.session_state for name in _SEEDED):
-        _seed_widgets(_saved_view(), options, only_missing=True)
+    else:
+        _seed_widgets(_saved_view(), options, _stale_keys())
     _follow_weights_in_force()
     # Only one picker is on screen; the other keeps its value in the saved view.
     saved = _saved_view()

@@ -37,6 +37,7 @@ from ui.match_view import (
     _saved_view,
     _sentence_case,
     component_rows,
+    mark_drawn,
 )
 from ui.matching import COMPONENT_LABELS, Analysis
 from ui.national_targets_panel import render_nbsap_alignment
@@ -140,12 +141,14 @@ def render_filters(found: Analysis) -> None:
             on_change="rerun",
         )
         if filters.open:
+            mark_drawn("filters")
             with filters:
                 _render_filter_widgets(found)
         weights = st.expander(
             "Score and weights", key=WEIGHTS_OPEN_KEY, icon=":material/tune:", on_change="rerun"
         )
         if weights.open:
+            mark_drawn("weights")
             with weights:
                 _render_weight_widgets(found)
 

@@ -140,6 +140,22 @@ def open_page(page: Any, title: str) -> None:
     wait_until_idle(page)
 
 
+def open_section(page: Any, name: str) -> None:
+    """Open the sidebar section ``name`` ("Filters", "Score and weights") by clicking its
+    header, as a person does; left as it is when already open. Shut, its widgets are not
+    drawn, so wait for the run the click starts."""
+    section = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]').filter(
+        has=page.locator("summary", has_text=name)
+    )
+    section.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+    if section.locator("details[open]").count() == 0:
+        section.locator("summary").click()
+        section.locator("details[open]").wait_for(timeout=LONG_WAIT_MS)
+    section.locator('[data-testid="stElementContainer"]').first.wait_for(timeout=LONG_WAIT_MS)
+    wait_until_idle(page)
+
+
 def shot(
     page: Any,
     path: Path,

@@ -19,7 +19,7 @@ import pytest
 from matcher.load import load
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
-from tests.e2e.person import choose, fill, open_page, shot
+from tests.e2e.person import choose, fill, open_page, open_section, shot
 from ui.filters import is_closed_status
 
 pytestmark = pytest.mark.browser
@@ -88,6 +88,7 @@ def test_upload_filter_shortlist_and_download_csv(page, app_server, screenshot_d
     page.get_by_text(f"{n_sample + 5} proposals match").wait_for(timeout=LONG_WAIT_MS)
     choose(page, "Donor", donor_name)
     sidebar = page.locator('[data-testid="stSidebar"]')
+    open_section(page, "Filters")  # shut on arrival: the table is drawn first
     choose(page, "Region", "South-eastern Asia", scope=sidebar)
     choose(page, "Region", "Melanesia", scope=sidebar)
     assert "regions=South-eastern+Asia%2CMelanesia" in page.url or (

@@ -33,7 +33,7 @@ from matcher import reference
 from matcher.words import country_names
 from tests.e2e.app_idle import new_context, wait_until_idle
 from tests.e2e.grid import grid_records, table
-from tests.e2e.person import LONG_WAIT_MS, choose, fill, no_error, shot
+from tests.e2e.person import LONG_WAIT_MS, choose, fill, no_error, open_section, shot
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +72,7 @@ def assert_marine_sids_above_500k_not_funded_by_jbf(rows: list[dict[str, str]]) 
 def set_minimum_score(page, score: float) -> None:
     """Step the minimum-score slider with the arrow keys and press Apply, as a person does."""
     sidebar = page.locator('[data-testid="stSidebar"]')
+    open_section(page, "Score and weights")
     slider = sidebar.get_by_role("slider", name="Minimum score")
     slider.focus()
     while float(slider.input_value()) < score - 1e-9:
@@ -110,6 +111,7 @@ def test_donor_filters_marine_sids_reads_why_and_shares_the_link(
     assert "currency=EUR" in page.url
 
     # Small island developing States, marine and coastal, requests above EUR 500,000.
+    open_section(page, "Filters")
     choose(page, "Country group", "SIDS", scope=sidebar)
     choose(page, "Ecosystem", MARINE, scope=sidebar)
     amount = sidebar.get_by_role("spinbutton", name="Request from (EUR)")

@@ -9,7 +9,7 @@ import pytest
 
 from matcher.reference import data_dir
 from tests.e2e.app_idle import wait_until_idle
-from tests.e2e.person import open_page
+from tests.e2e.person import open_page, open_section
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,7 @@ def test_iati_upload_national_targets_and_the_nbsap_filter(page, app_server, scr
     # The donor view: only proposals serving a national target, and the evidence.
     open_page(page, "Matches")
     summary = page.get_by_text("proposals match").first.inner_text()
+    open_section(page, "Filters")
     page.get_by_text("Serves a national target").click()
     wait_until_idle(page)
     page.wait_for_function(

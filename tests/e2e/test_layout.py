@@ -24,6 +24,7 @@ from matcher.reference import data_dir
 from matcher.store import open_store
 from tests.e2e.app_idle import new_context
 from tests.e2e.conftest import REQUIRE_BROWSER_ENV, _streamlit_server, require_browser
+from tests.e2e.person import open_section
 from tests.e2e.test_browser import LONG_WAIT_MS, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -204,8 +205,11 @@ def test_keyboard_focus_is_visible_on_links_inputs_switches_and_the_grid(sized, 
     page = sized(DESKTOP)
     open_matches(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
+    weights_header = sidebar.locator("summary").filter(has_text="Score and weights")
+    open_section(page, "Filters")
     targets = {
         "sidebar link": sidebar.get_by_role("link", name="Proposals"),
+        "sidebar section": weights_header,
         "text input": sidebar.get_by_role("textbox", name="Your name"),
         "multiselect": sidebar.get_by_role("combobox", name="Region"),
         "number input": sidebar.get_by_role("spinbutton", name="Request from (USD)"),
@@ -246,6 +250,7 @@ def test_keyboard_focus_is_visible_on_slider_radio_text_area_and_date(sized, scr
             unringed.append(name)
 
     open_matches(page)
+    open_section(page, "Score and weights")
     check("slider", page.get_by_role("slider", name="Minimum score"))
     go_to(page, "/plan", "Co-funding plan")
     check("radio", page.get_by_role("radio", name="Close as many gaps as possible"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.combine import WEIGHT_PRESETS
+from tests.e2e.person import open_section
 from tests.e2e.test_browser import wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -20,6 +21,7 @@ def test_arrow_keys_on_a_weight_slider_rerank_once_on_apply(page):
     page.get_by_text("proposals match; showing").wait_for(timeout=LONG_WAIT_MS)
     wait_until_idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
+    open_section(page, "Score and weights")
     slider = sidebar.get_by_role("slider", name="Thematic fit (text)")
     assert float(slider.input_value()) == pytest.approx(START)  # the balanced preset
     slider.focus()

@@ -19,7 +19,7 @@ import pytest
 from tests.e2e.app_idle import wait_until_idle
 from tests.e2e.conftest import REQUIRE_BROWSER_ENV, _streamlit_server, require_browser
 from tests.e2e.grid import grid_rows, grid_table, table
-from tests.e2e.person import LONG_WAIT_MS, choose, fill, no_error, shot
+from tests.e2e.person import LONG_WAIT_MS, choose, fill, no_error, open_section, shot
 
 pytestmark = pytest.mark.browser
 
@@ -118,6 +118,7 @@ def open_matches(page) -> list[list[str]]:
 def preset_shown(page) -> str:
     """The preset picked in the sidebar and the caption that says what is in force."""
     sidebar = page.locator('[data-testid="stSidebar"]')
+    open_section(page, "Score and weights")
     picked = sidebar.get_by_role("combobox", name="Preset").input_value()
     caption = sidebar.get_by_text("In force: ").inner_text()
     return f"{picked} / {caption}"
@@ -125,6 +126,7 @@ def preset_shown(page) -> str:
 
 def open_panel(page):
     sidebar = page.locator('[data-testid="stSidebar"]')
+    open_section(page, "Score and weights")
     sidebar.get_by_role("button", name="Learned weights").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("Every set put in force").wait_for(timeout=LONG_WAIT_MS)
