@@ -66,8 +66,7 @@ def _options(found: Analysis) -> dict[str, list]:
     }
 
 
-_SEEDED = (
-    "view",
+_LIST_FIELDS = (
     "regions",
     "countries",
     "groups",
@@ -75,26 +74,11 @@ _SEEDED = (
     "gbf_targets",
     "ecosystems",
     "statuses",
-    "amount_min",
-    "amount_max",
-    "min_score",
-    "eligible_only",
-    "nbsap_only",
-    "include_funded",
-    "sort",
-    "order",
-    "preset",
-    *(f"w_{component}" for component in COMPONENTS),
 )
+"""The view's fields a multiselect holds (a list of options)."""
 SECTION_FIELDS = {
     "filters": (
-        "regions",
-        "countries",
-        "groups",
-        "aichi_targets",
-        "gbf_targets",
-        "ecosystems",
-        "statuses",
+        *_LIST_FIELDS,
         "amount_min",
         "amount_max",
         "eligible_only",
@@ -103,6 +87,15 @@ SECTION_FIELDS = {
     "weights": ("preset", "min_score", *(f"w_{component}" for component in COMPONENTS)),
 }
 """The view's fields whose widgets sit in each sidebar section (drawn only while it is open)."""
+_SEEDED = (
+    "view",
+    *SECTION_FIELDS["filters"],
+    *SECTION_FIELDS["weights"],
+    "include_funded",
+    "sort",
+    "order",
+)
+"""The view's fields held by a widget's state (seeded from the view when missing)."""
 
 
 def _stale_keys() -> set[str]:
@@ -131,15 +124,7 @@ def _seeded_values(view: MatchView, options: dict[str, list]) -> dict[str, objec
     for name in ("donor_id", "proposal_id"):
         value = getattr(view, name)
         values[_key(name)] = value if value in options[name] else options[name][0]
-    for name in (
-        "regions",
-        "countries",
-        "groups",
-        "aichi_targets",
-        "gbf_targets",
-        "ecosystems",
-        "statuses",
-    ):
+    for name in _LIST_FIELDS:
         values[_key(name)] = [v for v in getattr(view, name) if v in options[name]]
     values[_key("amount_min")] = view.amount_min
     values[_key("amount_max")] = view.amount_max

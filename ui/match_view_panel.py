@@ -201,24 +201,16 @@ def _render_filter_widgets(found: Analysis) -> None:
         "same ones the ecosystem score uses; the table marks them 'detected').",
     )
     low, high = st.columns(2)
-    low.number_input(
-        f"Request from ({currency})",
-        min_value=0.0,
-        step=50_000.0,
-        key=_key("amount_min"),
-        format="%.0f",
-        placeholder="any",
-        help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
-    )
-    high.number_input(
-        f"Request up to ({currency})",
-        min_value=0.0,
-        step=50_000.0,
-        key=_key("amount_max"),
-        format="%.0f",
-        placeholder="any",
-        help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
-    )
+    for column, bound, name in ((low, "from", "amount_min"), (high, "up to", "amount_max")):
+        column.number_input(
+            f"Request {bound} ({currency})",
+            min_value=0.0,
+            step=50_000.0,
+            key=_key(name),
+            format="%.0f",
+            placeholder="any",
+            help=f"Requested amount converted to {currency} (switch under 'Amounts in').",
+        )
     st.multiselect(
         "Funding status", options["statuses"], key=_key("statuses"), placeholder="Any status"
     )
